@@ -1,0 +1,6 @@
+namespace Gradscope.Cli;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
