@@ -1,0 +1,26 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Gradscope.Activations;
+
+/// <summary>phi(x) = tanh x; phi' = 1 - y^2 &lt;= 1, exactly 0 once tanh rounds to +-1.</summary>
+public readonly struct Tanh : IActivationFunction
+{
+    public static string Name => "tanh";
+
+    public static double Gain => 5.0 / 3.0;
+
+    public static double MaxDerivative => 1.0;
+
+    public static T Value<T>(T x)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+
+    public static T Derivative<T>(T x, T y)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.One - (y * y);
+
+    public static Vector<T> Derivative<T>(Vector<T> x, Vector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => Vector<T>.One - (y * y);
+
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+}

@@ -1,0 +1,108 @@
+using System.Numerics;
+using Gradscope.Activations;
+using Gradscope.Tensors;
+
+namespace Gradscope.Layers;
+
+/// <summary>
+/// An elementwise activation as its own layer, as in PyTorch's <c>nn.Sequential</c>. Holds its
+/// input (the pre-activation) and output for backward and for diagnostic taps.
+/// </summary>
+public abstract class ActivationLayer<T> : ILayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private protected ActivationLayer(Activation activation, int size)
+    {
+        Activation = activation;
+        Size = size;
+        Output = new Matrix<T>(0, size);
+        GradInput = new Matrix<T>(0, size);
+    }
+
+    /// <summary>The function this layer applies.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Features in and out.</summary>
+    public int Size { get; }
+
+    /// <inheritdoc/>
+    public string Kind => Activation.Name;
+
+    /// <inheritdoc/>
+    public int InputSize => Size;
+
+    /// <inheritdoc/>
+    public int OutputSize => Size;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => [];
+
+    /// <summary>Tap: the pre-activation of the last forward pass, <c>[batch, Size]</c>.</summary>
+    public Matrix<T>? Input { get; private set; }
+
+    /// <summary>Tap: the activation of the last forward pass, <c>[batch, Size]</c>.</summary>
+    public Matrix<T> Output { get; }
+
+    /// <summary>Tap: dLoss/d(pre-activation) from the last backward pass.</summary>
+    public Matrix<T> GradInput { get; }
+
+    /// <inheritdoc/>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        LayerChecks.Columns(this, input, Size, "input");
+        Input = input;
+        Output.Resize(input.Rows);
+        Apply(input.Span, Output.Span);
+        return Output;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var input = Input ?? throw new InvalidOperationException("Backward called before Forward.");
+        LayerChecks.SameShape(this, gradOutput, Output, "gradOutput");
+        GradInput.Resize(gradOutput.Rows);
+        Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+        return GradInput;
+    }
+
+    /// <summary>Number of (sample, unit) pairs of the last forward pass in the saturated regime.</summary>
+    public abstract long CountSaturated();
+
+    private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
+
+    private protected abstract void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
+}
+
+/// <summary>The activation layer specialized on one activation struct, so its loops inline.</summary>
+internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TAct : struct, IActivationFunction
+{
+    public ActivationLayer(Activation activation, int size)
+        : base(activation, size)
+    {
+    }
+
+    public override long CountSaturated()
+    {
+        if (Input is null)
+            return 0;
+        ReadOnlySpan<T> x = Input.Span;
+        ReadOnlySpan<T> y = Output.Span;
+        T threshold = T.CreateTruncating(Activation.SaturationFraction * TAct.MaxDerivative);
+        long count = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (TAct.Derivative(x[i], y[i]) < threshold)
+                count++;
+        }
+
+        return count;
+    }
+
+    private protected override void Apply(ReadOnlySpan<T> x, Span<T> y) => TAct.Forward(x, y);
+
+    private protected override void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
+        Elementwise.Backprop<T, TAct>(x, y, gradOutput, gradInput);
+}

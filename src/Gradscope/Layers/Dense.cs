@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Gradscope.Tensors;
+
+namespace Gradscope.Layers;
+
+/// <summary>
+/// A fully connected layer, <c>y = x W^T + b</c> with W <c>[out, in]</c> and b <c>[1, out]</c>,
+/// as PyTorch's <c>nn.Linear</c>, so weights interchange.
+/// </summary>
+public sealed class Dense<T> : ILayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private Matrix<T>? _input;
+
+    /// <summary>Creates a layer with zero weights; an initializer fills them.</summary>
+    public Dense(int inputSize, int outputSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Weight = new Parameter<T>("weight", outputSize, inputSize);
+        Bias = new Parameter<T>("bias", 1, outputSize);
+        _parameters = [Weight, Bias];
+        Output = new Matrix<T>(0, outputSize);
+        GradInput = new Matrix<T>(0, inputSize);
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "dense";
+
+    /// <inheritdoc/>
+    public int InputSize { get; }
+
+    /// <inheritdoc/>
+    public int OutputSize { get; }
+
+    /// <summary>W, <c>[out, in]</c>.</summary>
+    public Parameter<T> Weight { get; }
+
+    /// <summary>b, <c>[1, out]</c>.</summary>
+    public Parameter<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>
+    /// When false, <see cref="Backward"/> skips dLoss/dInput (the first layer's input is data, whose
+    /// gradient nobody reads) and returns the empty <see cref="GradInput"/>.
+    /// </summary>
+    public bool ComputesInputGradient { get; set; } = true;
+
+    /// <summary>Tap: the pre-activation of the last forward pass, <c>[batch, out]</c>.</summary>
+    public Matrix<T> Output { get; }
+
+    /// <summary>Tap: dLoss/d(pre-activation), the delta of the last backward pass, <c>[batch, out]</c>.</summary>
+    public Matrix<T>? GradOutput { get; private set; }
+
+    /// <summary>dLoss/dInput of the last backward pass, <c>[batch, in]</c>.</summary>
+    public Matrix<T> GradInput { get; }
+
+    /// <inheritdoc/>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        LayerChecks.Columns(this, input, InputSize, "input");
+        _input = input;
+        Output.Resize(input.Rows);
+        Gemm.MultiplyTransposeB(input, Weight.Value, Output);
+        ReadOnlySpan<T> bias = Bias.Value.Span;
+        for (int r = 0; r < Output.Rows; r++)
+        {
+            Span<T> row = Output.Row(r);
+            TensorPrimitives.Add(row, bias, row);
+        }
+
+        return Output;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("Backward called before Forward.");
+        LayerChecks.SameShape(this, gradOutput, Output, "gradOutput");
+        GradOutput = gradOutput;
+
+        // dL/dW = dY^T X and dL/db = sum over the batch of dY, accumulated.
+        Gemm.MultiplyTransposeA(gradOutput, input, Weight.Grad, accumulate: true);
+        Span<T> biasGrad = Bias.Grad.Span;
+        for (int r = 0; r < gradOutput.Rows; r++)
+            TensorPrimitives.Add(biasGrad, gradOutput.Row(r), biasGrad);
+
+        if (!ComputesInputGradient)
+        {
+            GradInput.Resize(0);
+            return GradInput;
+        }
+
+        // dL/dX = dY W.
+        GradInput.Resize(gradOutput.Rows);
+        Gemm.Multiply(gradOutput, Weight.Value, GradInput);
+        return GradInput;
+    }
+}

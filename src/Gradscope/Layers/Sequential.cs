@@ -1,0 +1,88 @@
+using System.Numerics;
+using Gradscope.Tensors;
+
+namespace Gradscope.Layers;
+
+/// <summary>
+/// Layers applied in order, as PyTorch's <c>nn.Sequential</c>: the index of a layer is its name in
+/// a state dict (<c>0.weight</c>, <c>2.bias</c>), activations taking an index too.
+/// </summary>
+public sealed class Sequential<T> : ILayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ILayer<T>[] _layers;
+    private readonly Parameter<T>[] _parameters;
+
+    /// <summary>Chains <paramref name="layers"/>; each one's output size must match the next one's input size.</summary>
+    public Sequential(IReadOnlyList<ILayer<T>> layers)
+    {
+        if (layers.Count == 0)
+            throw new ArgumentException("A Sequential needs at least one layer.", nameof(layers));
+        for (int i = 1; i < layers.Count; i++)
+        {
+            if (layers[i - 1].OutputSize != layers[i].InputSize)
+            {
+                throw new GradscopeException(
+                    $"Layer {i - 1} ({layers[i - 1].Kind}) outputs {layers[i - 1].OutputSize} features but layer {i} ({layers[i].Kind}) expects {layers[i].InputSize}.");
+            }
+        }
+
+        _layers = [.. layers];
+        var parameters = new List<Parameter<T>>();
+        foreach (var layer in _layers)
+            parameters.AddRange(layer.Parameters);
+        _parameters = [.. parameters];
+    }
+
+    /// <summary>The layers in order.</summary>
+    public IReadOnlyList<ILayer<T>> Layers => _layers;
+
+    /// <inheritdoc/>
+    public string Kind => "sequential";
+
+    /// <inheritdoc/>
+    public int InputSize => _layers[0].InputSize;
+
+    /// <inheritdoc/>
+    public int OutputSize => _layers[^1].OutputSize;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>Total number of learnable scalars.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long count = 0;
+            foreach (var p in _parameters)
+                count += p.Value.Length;
+            return count;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        var x = input;
+        foreach (var layer in _layers)
+            x = layer.Forward(x, training);
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public Matrix<T> Backward(Matrix<T> gradOutput)
+    {
+        var g = gradOutput;
+        for (int i = _layers.Length - 1; i >= 0; i--)
+            g = _layers[i].Backward(g);
+        return g;
+    }
+
+    /// <summary>Sets every parameter gradient to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+            p.Grad.Clear();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradscope.Tensors;
+
+/// <summary>An elementwise function with a scalar and a SIMD form that must agree.</summary>
+public interface IUnaryOperator
+{
+    /// <summary>The scalar form: the reference the SIMD form is tested against.</summary>
+    static abstract T Invoke<T>(T x)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The SIMD form, lane by lane the same function.</summary>
+    static abstract Vector<T> Invoke<T>(Vector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>A function of an activation's input and output: its local derivative.</summary>
+public interface IDerivativeOperator
+{
+    /// <summary>phi'(x), given x and y = phi(x) (sigmoid and tanh use y).</summary>
+    static abstract T Derivative<T>(T x, T y)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The SIMD form of <see cref="Derivative{T}(T, T)"/>.</summary>
+    static abstract Vector<T> Derivative<T>(Vector<T> x, Vector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>
+/// The one loop driver for elementwise operators: full SIMD vectors, then a scalar tail. Operators
+/// never loop themselves. <see cref="UseSimd"/> lets tests run the scalar path on the same machine.
+/// </summary>
+public static class Elementwise
+{
+    /// <summary>
+    /// True when the SIMD path runs (hardware acceleration present and not switched off). Tests set
+    /// it to false to compare against the scalar path.
+    /// </summary>
+    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
+
+    /// <summary><c>y[i] = TOp(x[i])</c>. <paramref name="y"/> may alias <paramref name="x"/>.</summary>
+    public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IUnaryOperator
+    {
+        CheckLengths(x.Length, y.Length);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (UseSimd)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= x.Length - width; i += width)
+            {
+                var v = Vector.LoadUnsafe(ref xs, (nuint)i);
+                TOp.Invoke(v).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+            Unsafe.Add(ref ys, i) = TOp.Invoke(Unsafe.Add(ref xs, i));
+    }
+
+    /// <summary>
+    /// The activation backward pass: <c>gradInput[i] = gradOutput[i] * phi'(x[i], y[i])</c>.
+    /// <paramref name="gradInput"/> may alias <paramref name="gradOutput"/>.
+    /// </summary>
+    public static void Backprop<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IDerivativeOperator
+    {
+        CheckLengths(x.Length, y.Length);
+        CheckLengths(x.Length, gradOutput.Length);
+        CheckLengths(x.Length, gradInput.Length);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T gs = ref MemoryMarshal.GetReference(gradOutput);
+        ref T ds = ref MemoryMarshal.GetReference(gradInput);
+        int i = 0;
+        if (UseSimd)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= x.Length - width; i += width)
+            {
+                var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
+                (Vector.LoadUnsafe(ref gs, (nuint)i) * d).StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+            Unsafe.Add(ref ds, i) = Unsafe.Add(ref gs, i) * TOp.Derivative(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+    }
+
+    private static void CheckLengths(int expected, int actual)
+    {
+        if (expected != actual)
+            ThrowLengthMismatch(expected, actual);
+    }
+
+    private static void ThrowLengthMismatch(int expected, int actual) =>
+        throw new ArgumentException($"Span lengths differ: {expected} and {actual}.");
+}

@@ -1,0 +1,87 @@
+using System.Numerics;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// The three matrix products a dense layer needs. Each validates shapes once, arranges operands
+/// so the kernel sees <c>C (+)= A B</c> with row-major B, and calls <see cref="GemmKernel"/>.
+/// Transposed operands go through scratch buffers that are reused, so steady-state calls allocate
+/// nothing. <see cref="ReferenceGemm"/> is the oracle these are tested against.
+/// </summary>
+public static class Gemm
+{
+    /// <summary><c>C[m, n] (+)= A[m, k] B[n, k]^T</c>: the forward product <c>X W^T</c>.</summary>
+    public static void MultiplyTransposeB<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes("A B^T", a.Rows, a.Cols, b.Cols, b.Rows, c);
+        Span<T> bt = Scratch<T>.Get(0, b.Length);
+        Transpose(b.Span, b.Rows, b.Cols, bt);
+        GemmKernel.Multiply<T>(a.Span, a.Cols, bt, b.Rows, c.Span, c.Cols, a.Rows, b.Rows, a.Cols, accumulate);
+    }
+
+    /// <summary><c>C[m, n] (+)= A[m, k] B[k, n]</c>: the input gradient <c>dY W</c>.</summary>
+    public static void Multiply<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes("A B", a.Rows, a.Cols, b.Rows, b.Cols, c);
+        GemmKernel.Multiply<T>(a.Span, a.Cols, b.Span, b.Cols, c.Span, c.Cols, a.Rows, b.Cols, a.Cols, accumulate);
+    }
+
+    /// <summary><c>C[m, n] (+)= A[k, m]^T B[k, n]</c>: the weight gradient <c>dY^T X</c>.</summary>
+    public static void MultiplyTransposeA<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes("A^T B", a.Cols, a.Rows, b.Rows, b.Cols, c);
+        Span<T> at = Scratch<T>.Get(1, a.Length);
+        Transpose(a.Span, a.Rows, a.Cols, at);
+        GemmKernel.Multiply<T>(at, a.Rows, b.Span, b.Cols, c.Span, c.Cols, a.Cols, b.Cols, a.Rows, accumulate);
+    }
+
+    /// <summary>Writes the <paramref name="cols"/> x <paramref name="rows"/> transpose of a row-major matrix.</summary>
+    public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int cols, Span<T> destination)
+        where T : unmanaged
+    {
+        const int tile = 32; // tiles keep both the read and the write side in L1
+        for (int i0 = 0; i0 < rows; i0 += tile)
+        {
+            int iEnd = Math.Min(i0 + tile, rows);
+            for (int j0 = 0; j0 < cols; j0 += tile)
+            {
+                int jEnd = Math.Min(j0 + tile, cols);
+                for (int i = i0; i < iEnd; i++)
+                {
+                    for (int j = j0; j < jEnd; j++)
+                        destination[(j * rows) + i] = source[(i * cols) + j];
+                }
+            }
+        }
+    }
+
+    private static void CheckShapes<T>(string product, int m, int k, int kB, int n, Matrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k != kB || c.Rows != m || c.Cols != n)
+        {
+            throw new ArgumentException(
+                $"GEMM {product}: inner sizes {k} and {kB}, output [{c.Rows}, {c.Cols}] but expected [{m}, {n}].");
+        }
+    }
+
+    // Per-thread scratch so concurrent trainings on different threads never share a buffer.
+    private static class Scratch<T>
+        where T : unmanaged
+    {
+        [ThreadStatic]
+        private static T[]?[]? s_buffers;
+
+        public static Span<T> Get(int slot, int length)
+        {
+            s_buffers ??= new T[]?[2];
+            ref T[]? buffer = ref s_buffers[slot];
+            if (buffer is null || buffer.Length < length)
+                buffer = new T[length];
+            return buffer.AsSpan(0, length);
+        }
+    }
+}
