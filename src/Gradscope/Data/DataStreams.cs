@@ -1,0 +1,44 @@
+using System.IO.Compression;
+
+namespace Gradscope.Data;
+
+/// <summary>Opens data files, gzipped or not: the format is told by the gzip magic bytes, not the file name.</summary>
+internal static class DataStreams
+{
+    /// <summary>Opens <paramref name="path"/> for reading, decompressing when it starts with 1f 8b.</summary>
+    public static Stream OpenMaybeGzip(string path)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GradscopeException($"Cannot open {path}: {e.Message}", e);
+        }
+
+        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>Reads as many bytes as the stream has, up to <paramref name="buffer"/>'s length; returns how many.</summary>
+    public static int ReadUpTo(Stream stream, Span<byte> buffer, string path)
+    {
+        try
+        {
+            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new GradscopeException($"{path}: the gzip data is corrupt ({e.Message}).", e);
+        }
+    }
+
+    private static bool IsGzip(FileStream file)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    }
+}

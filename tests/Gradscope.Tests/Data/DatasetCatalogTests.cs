@@ -1,0 +1,76 @@
+using Gradscope.Data;
+
+namespace Gradscope.Tests.Data;
+
+public class DatasetCatalogTests
+{
+    [Fact]
+    public void Load_DefaultSpiral_Is3ClassesOf300()
+    {
+        var data = DatasetCatalog.Load("Spiral");
+        Assert.Equal(900, data.Count);
+        Assert.Equal([300, 300, 300], data.ClassCounts());
+    }
+
+    [Theory]
+    [InlineData("moons", 1000, 2, 2)]
+    [InlineData("circles", 1000, 2, 2)]
+    [InlineData("xor", 1000, 2, 2)]
+    [InlineData("checkerboard", 2000, 2, 2)]
+    [InlineData("blobs", 900, 3, 2)]
+    [InlineData("teacher", 2000, 3, 10)]
+    [InlineData("digits", 1797, 10, 64)]
+    public void Load_Name_GivesDefaultShape(string name, int count, int classes, int features)
+    {
+        var data = DatasetCatalog.Load(name);
+        Assert.Equal(count, data.Count);
+        Assert.Equal(classes, data.ClassCount);
+        Assert.Equal(features, data.FeatureCount);
+    }
+
+    [Fact]
+    public void Load_Options_ArePassedThrough()
+    {
+        var options = new DataOptions { Count = 120, Classes = 4, Dimensions = 7, Noise = 0.5, Seed = 3 };
+        var data = DatasetCatalog.Load("blobs", options);
+        Assert.Equal(SyntheticData.Blobs(120, 4, 7, 0.5, 3).Features, data.Features);
+    }
+
+    [Fact]
+    public void Load_ClassesOnTwoClassSet_Throws()
+    {
+        var e = Assert.Throws<GradscopeException>(() => DatasetCatalog.Load("moons", new DataOptions { Classes = 3 }));
+        Assert.Equal("moons has exactly 2 classes; 3 were asked for. Spiral, blobs and teacher take a class count.", e.Message);
+    }
+
+    [Fact]
+    public void Load_UnknownName_ListsValidNames()
+    {
+        var e = Assert.Throws<GradscopeException>(() => DatasetCatalog.Load("spirals"));
+        Assert.Equal(
+            "Unknown data set 'spirals'. Use one of: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or give the path of a .csv file.",
+            e.Message);
+    }
+
+    [Fact]
+    public void Load_CsvPath_UsesLabelOption()
+    {
+        using var files = new TestFiles();
+        string path = files.WriteText("pts.csv", "kind,x\nb,1\na,2\n");
+        var data = DatasetCatalog.Load(path, new DataOptions { Label = "kind" });
+        Assert.Equal([1, 0], data.Labels);
+        Assert.Equal(["x"], data.FeatureNames);
+    }
+
+    [Fact]
+    public void Load_IdxFromDataDir_ReadsTestFilesWithLimit()
+    {
+        using var files = new TestFiles();
+        files.Write("t10k-images-idx3-ubyte.gz", IdxReaderTests.ThreeImages(), gzip: true);
+        files.Write("t10k-labels-idx1-ubyte.gz", IdxReaderTests.ThreeLabels(), gzip: true);
+        var data = DatasetCatalog.Load("fashion-mnist", new DataOptions { DataDir = files.Directory, Train = false, Limit = 2 });
+        Assert.Equal("fashion-mnist-test", data.Name);
+        Assert.Equal(2, data.Count);
+        Assert.Equal("Pullover", data.ClassNames[data.Labels[0]]);
+    }
+}
