@@ -1,0 +1,45 @@
+using System.Numerics;
+using Gradscope.Tensors;
+
+namespace Gradscope.Losses;
+
+/// <summary>
+/// Mean squared error against the one-hot encoding of the labels, as PyTorch's <c>nn.MSELoss</c>
+/// (mean over all <c>batch * classes</c> elements): <c>mean((x - t)^2)</c>; gradient
+/// <c>2 (x - t) / (batch * classes)</c>.
+/// </summary>
+public sealed class MeanSquaredError<T> : ILoss<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    public string Name => "mse";
+
+    /// <inheritdoc/>
+    public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput)
+    {
+        LossArguments.Validate(output, labels, gradOutput);
+        if (output.Length == 0)
+            return T.Zero;
+
+        double invCount = 1.0 / output.Length;
+        double total = 0;
+        for (int row = 0; row < output.Rows; row++)
+            total += RowLossAndGradient(output.Row(row), labels[row], gradOutput.Row(row), invCount);
+        return T.CreateTruncating(total * invCount);
+    }
+
+    // Scalar in double for the same reason as BinaryCrossEntropy: a small matrix, and the squares of
+    // float outputs near 1e19 would overflow a float sum.
+    private static double RowLossAndGradient(ReadOnlySpan<T> outputs, int label, Span<T> grad, double invCount)
+    {
+        double sum = 0;
+        for (int j = 0; j < outputs.Length; j++)
+        {
+            double diff = double.CreateTruncating(outputs[j]) - (j == label ? 1.0 : 0.0);
+            sum += diff * diff;
+            grad[j] = T.CreateTruncating(2.0 * diff * invCount);
+        }
+
+        return sum;
+    }
+}
