@@ -2,5 +2,5 @@ namespace Gradscope.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error, Console.IsOutputRedirected);
 }

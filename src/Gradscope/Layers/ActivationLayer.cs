@@ -67,7 +67,19 @@ public abstract class ActivationLayer<T> : ILayer<T>
     }
 
     /// <summary>Number of (sample, unit) pairs of the last forward pass in the saturated regime.</summary>
-    public abstract long CountSaturated();
+    public long CountSaturated()
+    {
+        Span<T> alive = Size <= 1024 ? stackalloc T[Size] : new T[Size];
+        return MeasureSaturation(alive);
+    }
+
+    /// <summary>
+    /// Counts the (sample, unit) pairs of the last forward pass whose derivative is below 1% of its
+    /// maximum, and sets <c>aliveUnits[u]</c> to one for every unit with at least one sample above
+    /// it (units left at zero are dead for the whole batch). <paramref name="aliveUnits"/> must be
+    /// zeroed by the caller and hold <see cref="Size"/> elements.
+    /// </summary>
+    public abstract long MeasureSaturation(Span<T> aliveUnits);
 
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
@@ -84,21 +96,12 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
     {
     }
 
-    public override long CountSaturated()
+    public override long MeasureSaturation(Span<T> aliveUnits)
     {
         if (Input is null)
             return 0;
-        ReadOnlySpan<T> x = Input.Span;
-        ReadOnlySpan<T> y = Output.Span;
         T threshold = T.CreateTruncating(Activation.SaturationFraction * TAct.MaxDerivative);
-        long count = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            if (TAct.Derivative(x[i], y[i]) < threshold)
-                count++;
-        }
-
-        return count;
+        return Reductions.CountBelow<T, TAct>(Input.Span, Output.Span, Size, threshold, aliveUnits);
     }
 
     private protected override void Apply(ReadOnlySpan<T> x, Span<T> y) => TAct.Forward(x, y);

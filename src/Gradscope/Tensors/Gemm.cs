@@ -73,12 +73,12 @@ public static class Gemm
         where T : unmanaged
     {
         [ThreadStatic]
-        private static T[]?[]? s_buffers;
+        private static T[]?[]? _buffers;
 
         public static Span<T> Get(int slot, int length)
         {
-            s_buffers ??= new T[]?[2];
-            ref T[]? buffer = ref s_buffers[slot];
+            _buffers ??= new T[]?[2];
+            ref T[]? buffer = ref _buffers[slot];
             if (buffer is null || buffer.Length < length)
                 buffer = new T[length];
             return buffer.AsSpan(0, length);

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Gradscope.Cli.Commands;
+using Gradscope.Cli.Output;
+
+namespace Gradscope.Cli;
+
+/// <summary>
+/// The <c>gradscope</c> command: parses, dispatches, and maps failures to exit codes: 0 success,
+/// 1 bad data or a diagnosed failure, 2 bad usage. Users never see a stack trace unless they set
+/// GRADSCOPE_DEBUG=1.
+/// </summary>
+internal static class CliApp
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain)
+    {
+        var context = new CliContext(stdout, stderr, plain);
+        var root = BuildRoot(context);
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            stderr.WriteLine($"error: {parsed.Errors[0].Message} (see 'gradscope {CommandPath(parsed)}--help')");
+            return Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return Usage;
+        }
+        catch (GradscopeException ex)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("GRADSCOPE_DEBUG") != "1")
+        {
+            stderr.WriteLine($"internal error: {ex.GetType().Name}: {ex.Message} (set GRADSCOPE_DEBUG=1 for details; please report it)");
+            return Failure;
+        }
+    }
+
+    private static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "Gradscope: see, measure, diagnose and fix vanishing and exploding gradients.\n\n" +
+            "Examples:\n" +
+            "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
+            "  gradscope inspect --model model.safetensors --data data.csv --json");
+        root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
+        return root;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        string name = parsed.CommandResult.Command.Name;
+        return parsed.CommandResult.Command is RootCommand ? string.Empty : name + " ";
+    }
+}
+
+/// <summary>Where a command writes, and whether the output is a terminal.</summary>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Plain)
+{
+    public Terminal CreateTerminal() => new(Out, Plain);
+}
+
+/// <summary>Bad usage found after parsing (conflicting options, a value out of range): exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

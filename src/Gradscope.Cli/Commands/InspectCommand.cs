@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Numerics;
+using Gradscope.Activations;
+using Gradscope.Data;
+using Gradscope.Diagnostics;
+using Gradscope.Serialization;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary><c>gradscope inspect</c>: one forward and backward pass of a saved model over data, per-layer gradient statistics.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model file (safetensors), from 'gradscope train --save' or PyTorch.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last) or a built-in set name.", Required = true };
+        var label = CommonOptions.Label();
+        var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata (e.g. written by PyTorch).");
+        var dtype = CommonOptions.Dtype();
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var command = new Command("inspect",
+            "Run one forward and backward pass (mean softmax cross-entropy) of a model over all rows of a data set and print each dense layer's gradient statistics.\n\n" +
+            "Examples:\n" +
+            "  gradscope inspect --model model.safetensors --data data.csv\n" +
+            "  gradscope inspect --model torch_model.safetensors --data data.csv --activation tanh --dtype float64 --json")
+        {
+            model, data, label, activation, dtype, json, seed,
+        };
+        command.SetAction(parsed =>
+        {
+            var request = new Request(
+                parsed.GetValue(model)!,
+                parsed.GetValue(data)!,
+                parsed.GetValue(label),
+                parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
+                parsed.GetValue(json),
+                parsed.GetValue(seed));
+            return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
+        });
+        return command;
+    }
+
+    private sealed record Request(string Model, string Data, string? Label, Activation? Activation, bool Json, int Seed);
+
+    private static int Run<T>(CliContext context, Request request)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!File.Exists(request.Model))
+            throw new GradscopeException($"Model file '{request.Model}' does not exist.");
+        var loaded = ModelFile.Load<T>(request.Model, request.Activation);
+        var dataset = CommonOptions.LoadData(request.Data, new DataOptions { Label = request.Label, Seed = request.Seed });
+        if (loaded.Standardizer is { } standardizer)
+        {
+            if (standardizer.FeatureCount != dataset.FeatureCount)
+                throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {standardizer.FeatureCount} inputs.");
+            dataset = standardizer.Apply(dataset);
+        }
+
+        var result = Inspection.Run(loaded.Network, dataset);
+        if (request.Json)
+            LayerReport.Json(context.Out, result);
+        else
+            LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result);
+        return CliApp.Success;
+    }
+}

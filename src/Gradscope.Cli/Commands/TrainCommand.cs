@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Numerics;
+using Gradscope.Data;
+using Gradscope.Serialization;
+using Gradscope.Training;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary><c>gradscope train</c>: trains a dense network with a progress bar, then prints a summary.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var options = new TrainOptions();
+        var command = new Command("train",
+            "Train a deep dense network and report loss and accuracy.\n\n" +
+            "Examples:\n" +
+            "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
+            "  gradscope train --data spiral --layers 10x32 --activation tanh --init glorot-uniform --optimizer sgd --lr 0.1 --epochs 30 --batch-size 64 --seed 1 --save model.safetensors\n" +
+            "  gradscope train --data digits --layers 64,32 --optimizer adam --dtype float64");
+        foreach (var option in options.All)
+            command.Options.Add(option);
+        command.SetAction(parsed => Run(context, options, parsed));
+        return command;
+    }
+
+    private static int Run(CliContext context, TrainOptions o, ParseResult parsed)
+    {
+        var config = ToConfig(o, parsed);
+        string? save = parsed.GetValue(o.Save);
+        bool json = parsed.GetValue(o.Json);
+        return config.UseDouble ? Run<double>(context, config, save, json) : Run<float>(context, config, save, json);
+    }
+
+    internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
+    {
+        var config = new RunConfig
+        {
+            Data = parsed.GetValue(o.Data)!,
+            DataOptions = new DataOptions
+            {
+                Count = parsed.GetValue(o.Samples),
+                Classes = parsed.GetValue(o.Classes),
+                Noise = parsed.GetValue(o.Noise),
+                DataDir = parsed.GetValue(o.DataDir),
+                Label = parsed.GetValue(o.Label),
+                Limit = parsed.GetValue(o.Samples),
+            },
+            TestSplit = parsed.GetValue(o.TestSplit),
+            Standardize = !parsed.GetValue(o.NoStandardize),
+            Hidden = ParseLayers(parsed.GetValue(o.Layers)!),
+            Activation = CommonOptions.ParseActivation(parsed.GetValue(o.Activation)!).Name,
+            Init = parsed.GetValue(o.Init)!,
+            Optimizer = parsed.GetValue(o.Optimizer)!,
+            LearningRate = parsed.GetValue(o.LearningRate),
+            Momentum = parsed.GetValue(o.Momentum),
+            WeightDecay = parsed.GetValue(o.WeightDecay),
+            Schedule = parsed.GetValue(o.Schedule)!,
+            Loss = parsed.GetValue(o.Loss)!,
+            Epochs = parsed.GetValue(o.Epochs),
+            BatchSize = parsed.GetValue(o.BatchSize),
+            MaxSteps = parsed.GetValue(o.MaxSteps),
+            ClipNorm = parsed.GetValue(o.ClipNorm),
+            ClipValue = parsed.GetValue(o.ClipValue),
+            Seed = parsed.GetValue(o.Seed),
+            UseDouble = CommonOptions.IsDouble(parsed.GetValue(o.Dtype)!),
+        };
+        if (config.Epochs < 1)
+            throw new UsageException($"--epochs must be at least 1; got {config.Epochs}.");
+        if (config.BatchSize < 1)
+            throw new UsageException($"--batch-size must be at least 1; got {config.BatchSize}.");
+        if (config.TestSplit is < 0 or >= 1)
+            throw new UsageException($"--test-split must be in [0, 1); got {config.TestSplit}.");
+        return config;
+    }
+
+    private static IReadOnlyList<int> ParseLayers(string text)
+    {
+        try
+        {
+            return NetworkSpec.ParseLayers(text);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static int Run<T>(CliContext context, RunConfig config, string? save, bool json)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Usage problems in the specs surface before any data is loaded.
+        _ = config.ParsedInitializer;
+        var terminal = context.CreateTerminal();
+        var run = PreparedRun<T>.Create(config);
+        if (!json)
+            TrainReport.Header(terminal, run);
+
+        var clock = Stopwatch.StartNew();
+        var result = json ? run.Trainer.Train(run.Train, run.Test) : TrainProgress.Run(terminal, run);
+        clock.Stop();
+
+        if (save is not null && result.Status != TrainingStatus.Diverged)
+            ModelFile.Save(save, run.Spec, run.Network, run.Standardizer);
+
+        if (json)
+            TrainReport.Json(context.Out, run, result, clock.Elapsed);
+        else
+            TrainReport.Summary(terminal, run, result, clock.Elapsed, save);
+
+        if (result.Status == TrainingStatus.Diverged)
+        {
+            context.Error.WriteLine($"error: {result.Message}");
+            return CliApp.Failure;
+        }
+
+        return CliApp.Success;
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary>The options of <c>gradscope train</c>, declared once and read back from a parse result.</summary>
+internal sealed class TrainOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist, or a CSV file path.",
+        DefaultValueFactory = _ => "spiral",
+    };
+
+    public Option<string?> DataDir { get; } = CommonOptions.DataDir();
+
+    public Option<string?> Label { get; } = CommonOptions.Label();
+
+    public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets) or to read at most (IDX)." };
+
+    public Option<int?> Classes { get; } = new("--classes") { Description = "Classes of a synthetic set (spiral arms, blobs, teacher outputs)." };
+
+    public Option<double?> Noise { get; } = new("--noise") { Description = "Noise level of a synthetic set." };
+
+    public Option<string> Layers { get; } = new("--layers")
+    {
+        Description = "Hidden layers: '10x32' (ten layers of 32 units) or '64,32,16'.",
+        DefaultValueFactory = _ => "4x32",
+    };
+
+    public Option<string> Activation { get; } = new("--activation")
+    {
+        Description = "Hidden activation: identity, sigmoid, tanh, hard-tanh, softsign, relu, leaky-relu, elu, selu, gelu, silu, softplus.",
+        DefaultValueFactory = _ => "relu",
+    };
+
+    public Option<string> Init { get; } = new("--init")
+    {
+        Description = "Weight initializer: auto (He for ReLU family, LeCun for SELU, Glorot otherwise), standard, normal:STD, uniform:STD, glorot-normal, glorot-uniform, he-normal, he-uniform, lecun-normal, lecun-uniform, orthogonal; ':gain=G' and ':bias=B' may follow.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public Option<string> Optimizer { get; } = new("--optimizer")
+    {
+        Description = "sgd, momentum, nesterov, rmsprop, adam or adamw.",
+        DefaultValueFactory = _ => "sgd",
+    };
+
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default 0.1 for the SGD family, 0.001 for adaptive ones)." };
+
+    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Momentum for momentum and nesterov (default 0.9)." };
+
+    public Option<double?> WeightDecay { get; } = new("--weight-decay") { Description = "Weight decay (L2; decoupled for adamw)." };
+
+    public Option<string> Schedule { get; } = new("--schedule")
+    {
+        Description = "Learning-rate schedule: constant, step[:STEP_SIZE[:GAMMA]] or cosine[:MIN_LR].",
+        DefaultValueFactory = _ => "constant",
+    };
+
+    public Option<string> Loss { get; } = new("--loss")
+    {
+        Description = "Loss: cross-entropy (softmax, fused), bce or mse.",
+        DefaultValueFactory = _ => "cross-entropy",
+    };
+
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 30 };
+
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per mini-batch.", DefaultValueFactory = _ => 64 };
+
+    public Option<int?> MaxSteps { get; } = new("--max-steps") { Description = "Stop after this many steps." };
+
+    public Option<double> TestSplit { get; } = new("--test-split")
+    {
+        Description = "Fraction of rows held out for testing (0 for none).",
+        DefaultValueFactory = _ => 0.2,
+    };
+
+    public Option<bool> NoStandardize { get; } = new("--no-standardize") { Description = "Do not standardize features (by default: zero mean, unit variance, fitted on the training split and saved with the model)." };
+
+    public Option<double?> ClipNorm { get; } = new("--clip-norm") { Description = "Clip the gradients' global L2 norm to this value." };
+
+    public Option<double?> ClipValue { get; } = new("--clip-value") { Description = "Clip each gradient element to [-v, v]." };
+
+    public Option<int> Seed { get; } = CommonOptions.Seed();
+
+    public Option<string> Dtype { get; } = CommonOptions.Dtype();
+
+    public Option<string?> Save { get; } = new("--save") { Description = "Write the trained model to this safetensors file." };
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    public IEnumerable<Option> All =>
+    [
+        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Init, Optimizer, LearningRate, Momentum,
+        WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
+        Dtype, Save, Json,
+    ];
+}

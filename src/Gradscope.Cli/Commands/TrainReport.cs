@@ -1,0 +1,71 @@
+using System.Numerics;
+using System.Text.Json;
+using Gradscope.Cli.Output;
+using Gradscope.Training;
+using Spectre.Console;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary>What <c>train</c> prints before and after training.</summary>
+internal static class TrainReport
+{
+    public static void Header<T>(Terminal terminal, PreparedRun<T> run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var c = run.Config;
+        terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {run.Train.Count} train / {run.Test?.Count ?? 0} test rows, {run.Train.FeatureCount} features, {run.Spec.OutputSize} classes");
+        terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.ParsedInitializer.Name)}, " +
+            $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.BatchSize}, {c.Epochs} epochs, {(c.UseDouble ? "float64" : "float32")}, seed {c.Seed}");
+    }
+
+    public static void Summary<T>(Terminal terminal, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, string? save)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var table = Terminal.NewTable(terminal.Plain, "split", "loss", "accuracy");
+        if (result.Final is { } final)
+        {
+            table.AddRow("train", Format.Fixed(final.TrainLoss), Format.Percent(final.TrainAccuracy));
+            if (!double.IsNaN(final.TestLoss))
+                table.AddRow("test", Format.Fixed(final.TestLoss), Format.Percent(final.TestAccuracy));
+        }
+
+        terminal.Write(table);
+        double seconds = elapsed.TotalSeconds;
+        terminal.Text($"{result.Steps} steps in {seconds:F2} s ({(seconds > 0 ? result.Steps / seconds : 0):F0} steps/s)");
+        if (save is not null && result.Status != TrainingStatus.Diverged)
+            terminal.Text($"saved model to {save}");
+    }
+
+    public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("data", run.Train.Name);
+            w.WriteString("network", run.Spec.Describe());
+            w.WriteString("status", result.Status.ToString().ToLowerInvariant());
+            if (result.Message is not null)
+                w.WriteString("message", result.Message);
+            w.WriteNumber("steps", result.Steps);
+            w.WriteNumber("seconds", elapsed.TotalSeconds);
+            w.WriteStartArray("epochs");
+            foreach (var e in result.Epochs)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("epoch", e.Epoch + 1);
+                JsonNumbers.Write(w, "train_loss", e.TrainLoss);
+                JsonNumbers.Write(w, "train_accuracy", e.TrainAccuracy);
+                JsonNumbers.Write(w, "test_loss", e.TestLoss);
+                JsonNumbers.Write(w, "test_accuracy", e.TestAccuracy);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,186 @@
+using System.Numerics;
+using Gradscope.Layers;
+using Gradscope.Tensors;
+using Gradscope.Training;
+
+namespace Gradscope.Diagnostics;
+
+/// <summary>
+/// Records every <see cref="LayerStat"/> of every dense layer at every scheduled step into a
+/// <see cref="Trace"/>, reading what the layers already hold (no extra forward or backward pass),
+/// with vectorized reductions and buffers sized once: a steady-state step allocates nothing unless
+/// histograms are due or the trace grows.
+/// </summary>
+public sealed class GradientMonitor<T> : ITrainingObserver<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Dense<T>[] _dense;
+    private readonly ActivationLayer<T>?[] _activations;
+    private readonly T[][] _previousWeights;
+    private readonly T[] _alive;
+    private readonly MonitorOptions _options;
+    private readonly (double Low, double High) _activationRange;
+    private int _currentStep = -1;
+
+    /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
+    public GradientMonitor(Sequential<T> network, MonitorOptions options, int expectedSteps = 256)
+    {
+        _options = options;
+        var dense = new List<Dense<T>>();
+        var activations = new List<ActivationLayer<T>?>();
+        var names = new List<string>();
+        var widths = new List<int>();
+        string activationName = "identity";
+        int maxWidth = 1;
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i] is not Dense<T> layer)
+                continue;
+            var activation = i + 1 < network.Layers.Count ? network.Layers[i + 1] as ActivationLayer<T> : null;
+            dense.Add(layer);
+            activations.Add(activation);
+            names.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            widths.Add(layer.OutputSize);
+            maxWidth = Math.Max(maxWidth, layer.OutputSize);
+            if (activation is not null)
+                activationName = activation.Activation.Name;
+        }
+
+        _dense = [.. dense];
+        _activations = [.. activations];
+        _previousWeights = new T[_dense.Length][];
+        for (int l = 0; l < _dense.Length; l++)
+            _previousWeights[l] = new T[_dense[l].Weight.Value.Length];
+        _alive = new T[maxWidth];
+        _activationRange = Histograms.ActivationRange(activationName);
+        Trace = new Trace(names, widths, activationName, expectedSteps);
+    }
+
+    /// <summary>What has been recorded so far.</summary>
+    public Trace Trace { get; }
+
+    /// <inheritdoc/>
+    public void OnGradients(Sequential<T> model, in StepInfo step)
+    {
+        _currentStep = -1;
+        if (step.Step % _options.ScalarEvery != 0)
+            return;
+        int s = Trace.BeginStep(step.Loss);
+        _currentStep = s;
+        for (int l = 0; l < _dense.Length; l++)
+            MeasureLayer(s, l);
+        if (Trace.FirstNonFinite is null)
+            LocateNonFinite(s, step.Loss);
+        if (_options.HistogramsDue(step.Step))
+            RecordHistograms(s);
+        for (int l = 0; l < _dense.Length; l++)
+            _dense[l].Weight.Value.Span.CopyTo(_previousWeights[l]);
+    }
+
+    /// <inheritdoc/>
+    public void OnStepEnd(Sequential<T> model, in StepInfo step)
+    {
+        if (_currentStep < 0)
+            return;
+        for (int l = 0; l < _dense.Length; l++)
+        {
+            ReadOnlySpan<T> weights = _dense[l].Weight.Value.Span;
+            double before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
+            double change = Math.Sqrt(Reductions.SquaredDistance<T>(weights, _previousWeights[l]));
+            Trace.Set(LayerStat.WeightNorm, _currentStep, l, Math.Sqrt(Reductions.SumOfSquares(weights)));
+            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? change / before : double.NaN);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochEnd(EpochResult epoch) => Trace.Epochs.Add(epoch);
+
+    private void MeasureLayer(int s, int l)
+    {
+        var dense = _dense[l];
+        var activation = _activations[l];
+        double gradSquares = Reductions.SumOfSquares<T>(dense.Weight.Grad.Span);
+        Trace.Set(LayerStat.GradNorm, s, l, Math.Sqrt(gradSquares));
+        Trace.Set(LayerStat.GradRms, s, l, Math.Sqrt(gradSquares / dense.Weight.Grad.Length));
+        Trace.Set(LayerStat.BiasGradNorm, s, l, Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)));
+        var delta = dense.GradOutput;
+        double deltaRms = delta is null || delta.Length == 0 ? 0 : Math.Sqrt(Reductions.SumOfSquares<T>(delta.Span) / delta.Length);
+        Trace.Set(LayerStat.DeltaRms, s, l, deltaRms);
+
+        var output = activation?.Output ?? dense.Output;
+        var (sum, squares) = Reductions.SumAndSquares<T>(output.Span);
+        int n = Math.Max(1, output.Length);
+        double mean = sum / n;
+        Trace.Set(LayerStat.ActMean, s, l, mean);
+        Trace.Set(LayerStat.ActStd, s, l, Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
+
+        double saturated = 0, dead = 0;
+        if (activation is not null && output.Length > 0)
+            (saturated, dead) = MeasureSaturation(activation, output.Length);
+        Trace.Set(LayerStat.Saturated, s, l, saturated);
+        Trace.Set(LayerStat.Dead, s, l, dead);
+
+        double nonFinite = 0;
+        if (!double.IsFinite(gradSquares) || !double.IsFinite(squares))
+            nonFinite = CountNonFinite(dense.Weight.Grad.Span) + CountNonFinite(output.Span);
+        Trace.Set(LayerStat.NonFinite, s, l, nonFinite);
+    }
+
+    private (double Saturated, double Dead) MeasureSaturation(ActivationLayer<T> activation, int elements)
+    {
+        Span<T> alive = _alive.AsSpan(0, activation.Size);
+        alive.Clear();
+        long saturated = activation.MeasureSaturation(alive);
+        int dead = 0;
+        foreach (var flag in alive)
+        {
+            if (flag == T.Zero)
+                dead++;
+        }
+
+        return ((double)saturated / elements, (double)dead / alive.Length);
+    }
+
+    private static int CountNonFinite(ReadOnlySpan<T> values)
+    {
+        var (nan, inf) = Reductions.CountNonFinite(values);
+        return nan + inf;
+    }
+
+    // Forward order first: the earliest layer whose output is not finite is where a NaN was born;
+    // otherwise the backward pass produced it, and the last layer in backward order is the origin.
+    private void LocateNonFinite(int s, double loss)
+    {
+        for (int l = 0; l < _dense.Length; l++)
+        {
+            var output = _activations[l]?.Output ?? _dense[l].Output;
+            if (!double.IsFinite(Reductions.SumOfSquares<T>(output.Span)))
+            {
+                Trace.FirstNonFinite = new NonFiniteEvent(s, l, "activation");
+                return;
+            }
+        }
+
+        for (int l = _dense.Length - 1; l >= 0; l--)
+        {
+            if (Trace[LayerStat.NonFinite, s, l] > 0)
+            {
+                Trace.FirstNonFinite = new NonFiniteEvent(s, l, "gradient");
+                return;
+            }
+        }
+
+        if (!double.IsFinite(loss))
+            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
+    }
+
+    private void RecordHistograms(int s)
+    {
+        for (int l = 0; l < _dense.Length; l++)
+        {
+            Trace.Histograms.Add(new HistogramRecord(s, l, HistogramKind.Gradient, Histograms.Gradient<T>(_dense[l].Weight.Grad.Span)));
+            var output = _activations[l]?.Output ?? _dense[l].Output;
+            Trace.Histograms.Add(new HistogramRecord(s, l, HistogramKind.Activation, Histograms.Activation<T>(output.Span, _activationRange.Low, _activationRange.High)));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+namespace Gradscope.Diagnostics;
+
+/// <summary>
+/// What a <see cref="GradientMonitor{T}"/> recorded: every <see cref="LayerStat"/> for every dense
+/// layer at every step, as compact arrays (one <c>double[steps * layers]</c> per statistic), the
+/// loss per step, histograms on their schedule, and where a non-finite value first appeared.
+/// </summary>
+public sealed class Trace
+{
+    private readonly double[][] _stats;
+    private double[] _loss;
+    private int _capacity;
+
+    /// <summary>Creates an empty trace for the named layers, with room for <paramref name="expectedSteps"/> steps.</summary>
+    public Trace(IReadOnlyList<string> layerNames, IReadOnlyList<int> layerWidths, string activation, int expectedSteps = 256)
+    {
+        LayerNames = [.. layerNames];
+        LayerWidths = [.. layerWidths];
+        Activation = activation;
+        _capacity = Math.Max(1, expectedSteps);
+        _stats = new double[LayerStatNames.Count][];
+        for (int s = 0; s < _stats.Length; s++)
+            _stats[s] = new double[_capacity * LayerNames.Count];
+        _loss = new double[_capacity];
+    }
+
+    /// <summary>Dense layers' tensor-name prefixes, input to output.</summary>
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>Units per dense layer.</summary>
+    public IReadOnlyList<int> LayerWidths { get; }
+
+    /// <summary>The hidden activation's name.</summary>
+    public string Activation { get; }
+
+    /// <summary>Number of dense layers.</summary>
+    public int LayerCount => LayerNames.Count;
+
+    /// <summary>Steps recorded.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>Histograms recorded, in step order.</summary>
+    public List<HistogramRecord> Histograms { get; } = [];
+
+    /// <summary>Epoch summaries, when the trace came from a trainer.</summary>
+    public List<Training.EpochResult> Epochs { get; } = [];
+
+    /// <summary>The first step and layer where a NaN or infinity appeared, or null.</summary>
+    public NonFiniteEvent? FirstNonFinite { get; internal set; }
+
+    /// <summary>Statistic <paramref name="stat"/> of layer <paramref name="layer"/> at step <paramref name="step"/>.</summary>
+    public double this[LayerStat stat, int step, int layer] => _stats[(int)stat][(step * LayerCount) + layer];
+
+    /// <summary>The statistic for every layer at one step.</summary>
+    public ReadOnlySpan<double> AtStep(LayerStat stat, int step) => _stats[(int)stat].AsSpan(step * LayerCount, LayerCount);
+
+    /// <summary>The mean loss of the batch at <paramref name="step"/>.</summary>
+    public double Loss(int step) => _loss[step];
+
+    /// <summary>One layer's statistic over all steps (a copy).</summary>
+    public double[] Series(LayerStat stat, int layer)
+    {
+        var series = new double[StepCount];
+        for (int s = 0; s < StepCount; s++)
+            series[s] = this[stat, s, layer];
+        return series;
+    }
+
+    /// <summary>
+    /// Per layer, the median of <paramref name="stat"/> over steps [<paramref name="from"/>,
+    /// <paramref name="to"/>), ignoring non-finite values (NaN when none is finite).
+    /// </summary>
+    public double[] MedianOver(LayerStat stat, int from, int to)
+    {
+        from = Math.Clamp(from, 0, StepCount);
+        to = Math.Clamp(to, from, StepCount);
+        var result = new double[LayerCount];
+        var window = new List<double>(to - from);
+        for (int layer = 0; layer < LayerCount; layer++)
+        {
+            window.Clear();
+            for (int s = from; s < to; s++)
+            {
+                double v = this[stat, s, layer];
+                if (double.IsFinite(v))
+                    window.Add(v);
+            }
+
+            result[layer] = Median(window);
+        }
+
+        return result;
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+            return double.NaN;
+        values.Sort();
+        int mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+    }
+
+    /// <summary>Starts a step with its loss; returns its index. Grows the arrays (doubling) when full.</summary>
+    internal int BeginStep(double loss)
+    {
+        if (StepCount == _capacity)
+            Grow();
+        _loss[StepCount] = loss;
+        return StepCount++;
+    }
+
+    internal void Set(LayerStat stat, int step, int layer, double value) =>
+        _stats[(int)stat][(step * LayerCount) + layer] = value;
+
+    private void Grow()
+    {
+        _capacity *= 2;
+        for (int s = 0; s < _stats.Length; s++)
+            Array.Resize(ref _stats[s], _capacity * LayerCount);
+        Array.Resize(ref _loss, _capacity);
+    }
+}
+
+/// <summary>Where a NaN or infinity first appeared: the step, the dense layer index, and in what (gradient, activation or loss).</summary>
+public sealed record NonFiniteEvent(int Step, int Layer, string Where);

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Gradscope.Activations;
+using Gradscope.Data;
+using Gradscope.Layers;
+using Gradscope.Training;
+
+namespace Gradscope.Serialization;
+
+/// <summary>
+/// A dense network in a safetensors file, with tensor names as PyTorch's <c>nn.Sequential</c> state
+/// dict writes them (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, ...: activations take an index
+/// too) and the architecture in <c>__metadata__</c>. A file PyTorch wrote from
+/// <c>nn.Sequential(Linear, Act, ..., Linear)</c> loads when the caller names the activation.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Metadata key holding the architecture as JSON.</summary>
+    public const string ArchitectureKey = "gradscope.architecture";
+
+    /// <summary>Metadata key holding the input standardization (per-feature mean and std) as JSON.</summary>
+    public const string StandardizationKey = "gradscope.standardization";
+
+    /// <summary>Writes <paramref name="network"/> (built from <paramref name="spec"/>) to <paramref name="path"/>, atomically.</summary>
+    public static void Save<T>(string path, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tensors = new List<SafetensorsTensor>();
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i] is not Dense<T> dense)
+                continue;
+            tensors.Add(SafetensorsTensor.FromValues<T>($"{i}.weight", [dense.OutputSize, dense.InputSize], dense.Weight.Value.Span));
+            tensors.Add(SafetensorsTensor.FromValues<T>($"{i}.bias", [dense.OutputSize], dense.Bias.Value.Span));
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            [ArchitectureKey] = ArchitectureJson(spec),
+        };
+        if (standardizer is not null)
+            metadata[StandardizationKey] = StandardizationJson(standardizer);
+        SafetensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads a network. <paramref name="activation"/> overrides the file's metadata and is required
+    /// when the file has none (a file PyTorch wrote).
+    /// </summary>
+    /// <exception cref="GradscopeException">The file is malformed or does not describe a dense network.</exception>
+    public static LoadedModel<T> Load<T>(string path, Activation? activation = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var file = SafetensorsFile.Read(path);
+        var weights = DenseWeights(file, path);
+        var spec = InferSpec(file, weights, activation, path);
+        var network = spec.BuildUninitialized<T>();
+        int dense = 0;
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i] is Dense<T> layer)
+                Fill(layer, file, weights[dense++], path);
+        }
+
+        return new LoadedModel<T>(spec, network, ReadStandardization(file, spec.InputSize, path));
+    }
+
+    private static void Fill<T>(Dense<T> layer, SafetensorsFile file, int index, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        file[$"{index}.weight"].CopyTo(layer.Weight.Value.Span);
+        if (!file.TryGet($"{index}.bias", out var bias))
+            return; // nn.Linear(bias=False): the bias stays zero
+        if (bias.ElementCount != layer.OutputSize)
+            throw new GradscopeException($"{path}: tensor '{index}.bias' has {bias.ElementCount} values but '{index}.weight' has {layer.OutputSize} rows.");
+        bias.CopyTo(layer.Bias.Value.Span);
+    }
+
+    // Indices of the rank-2 "N.weight" tensors, in order; they must chain [out, in] -> [., out].
+    private static List<int> DenseWeights(SafetensorsFile file, string path)
+    {
+        var indices = new List<int>();
+        foreach (var tensor in file.Tensors)
+        {
+            int dot = tensor.Name.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || !int.TryParse(tensor.Name.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not named like an nn.Sequential entry ('0.weight', '2.bias', ...).");
+            string field = tensor.Name[(dot + 1)..];
+            if (field == "weight")
+            {
+                if (tensor.Shape.Length != 2)
+                    throw new GradscopeException($"{path}: tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]; a Linear weight is [out, in].");
+                indices.Add(index);
+            }
+            else if (field != "bias")
+            {
+                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not a Linear weight or bias; only dense networks load here.");
+            }
+        }
+
+        if (indices.Count == 0)
+            throw new GradscopeException($"{path}: no '<index>.weight' tensor found; this is not a dense network.");
+        indices.Sort();
+        for (int i = 1; i < indices.Count; i++)
+        {
+            int outPrev = file[$"{indices[i - 1]}.weight"].Shape[0];
+            int inNext = file[$"{indices[i]}.weight"].Shape[1];
+            if (outPrev != inNext)
+                throw new GradscopeException($"{path}: layer '{indices[i - 1]}' outputs {outPrev} features but layer '{indices[i]}' takes {inNext}.");
+        }
+
+        return indices;
+    }
+
+    private static NetworkSpec InferSpec(SafetensorsFile file, List<int> weights, Activation? activation, string path)
+    {
+        activation ??= ActivationFromMetadata(file, path) ?? throw new GradscopeException(
+            $"{path} does not say which activation its network uses (a file written by PyTorch?); name it with --activation, e.g. --activation relu.");
+        var hidden = new List<int>();
+        for (int i = 0; i < weights.Count - 1; i++)
+            hidden.Add(file[$"{weights[i]}.weight"].Shape[0]);
+        var first = file[$"{weights[0]}.weight"];
+        var last = file[$"{weights[^1]}.weight"];
+        return new NetworkSpec(first.Shape[1], hidden, last.Shape[0], activation);
+    }
+
+    private static Activation? ActivationFromMetadata(SafetensorsFile file, string path)
+    {
+        if (!file.Metadata.TryGetValue(ArchitectureKey, out var json))
+            return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.TryGetProperty("activation", out var name) && name.ValueKind == JsonValueKind.String)
+                return Activation.Parse(name.GetString()!);
+        }
+        catch (JsonException ex)
+        {
+            throw new GradscopeException($"{path}: metadata '{ArchitectureKey}' is not valid JSON: {ex.Message}", ex);
+        }
+
+        throw new GradscopeException($"{path}: metadata '{ArchitectureKey}' has no \"activation\" string.");
+    }
+
+    private static string ArchitectureJson(NetworkSpec spec)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "dense");
+            writer.WriteNumber("input", spec.InputSize);
+            writer.WriteStartArray("hidden");
+            foreach (int size in spec.HiddenSizes)
+                writer.WriteNumberValue(size);
+            writer.WriteEndArray();
+            writer.WriteNumber("output", spec.OutputSize);
+            writer.WriteString("activation", spec.Activation.Name);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string StandardizationJson(Standardizer standardizer) =>
+        JsonSerializer.Serialize(new StandardizationRecord([.. standardizer.Means], [.. standardizer.Deviations]), StandardizationContext.Default.StandardizationRecord);
+
+    private static Standardizer? ReadStandardization(SafetensorsFile file, int features, string path)
+    {
+        if (!file.Metadata.TryGetValue(StandardizationKey, out var json))
+            return null;
+        StandardizationRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(json, StandardizationContext.Default.StandardizationRecord);
+        }
+        catch (JsonException ex)
+        {
+            throw new GradscopeException($"{path}: metadata '{StandardizationKey}' is not valid JSON: {ex.Message}", ex);
+        }
+
+        if (record?.Mean is null || record.Std is null || record.Mean.Length != features || record.Std.Length != features)
+            throw new GradscopeException($"{path}: metadata '{StandardizationKey}' must hold 'mean' and 'std' arrays of {features} numbers.");
+        return new Standardizer(record.Mean, record.Std);
+    }
+}
+
+/// <summary>A network read from a file, its architecture and the input standardization it was trained with (if any).</summary>
+public sealed record LoadedModel<T>(NetworkSpec Spec, Sequential<T> Network, Standardizer? Standardizer)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+internal sealed record StandardizationRecord(double[] Mean, double[] Std);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(StandardizationRecord))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class StandardizationContext : System.Text.Json.Serialization.JsonSerializerContext;

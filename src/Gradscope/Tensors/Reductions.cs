@@ -1,0 +1,161 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// Vectorized reductions for the monitor: sums accumulate in SIMD lanes of T for short blocks and
+/// are flushed to double between blocks, so float inputs keep about double's accuracy at float's
+/// speed. The order of operations is fixed, so results are deterministic.
+/// </summary>
+public static class Reductions
+{
+    private const int BlockVectors = 64;
+
+    /// <summary>Sum and sum of squares of <paramref name="values"/>, in double. NaN or infinity propagate.</summary>
+    public static (double Sum, double SumOfSquares) SumAndSquares<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0, squares = 0;
+        int i = 0;
+        if (Elementwise.UseSimd)
+        {
+            int width = Vector<T>.Count;
+            ref T start = ref MemoryMarshal.GetReference(values);
+            while (i <= values.Length - width)
+            {
+                Vector<T> s = default, q = default;
+                int blockEnd = Math.Min(values.Length - width, i + ((BlockVectors - 1) * width));
+                for (; i <= blockEnd; i += width)
+                {
+                    var v = Vector.LoadUnsafe(ref start, (nuint)i);
+                    s += v;
+                    q += v * v;
+                }
+
+                sum += double.CreateTruncating(Vector.Sum(s));
+                squares += double.CreateTruncating(Vector.Sum(q));
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double d = double.CreateTruncating(values[i]);
+            sum += d;
+            squares += d * d;
+        }
+
+        return (sum, squares);
+    }
+
+    /// <summary>Sum of squares in double (see <see cref="SumAndSquares{T}"/>).</summary>
+    public static double SumOfSquares<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T> => SumAndSquares(values).SumOfSquares;
+
+    /// <summary>Number of NaN and infinite elements.</summary>
+    public static (int NaN, int Infinity) CountNonFinite<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nan = 0, inf = 0;
+        foreach (var v in values)
+        {
+            if (T.IsNaN(v))
+                nan++;
+            else if (T.IsInfinity(v))
+                inf++;
+        }
+
+        return (nan, inf);
+    }
+
+    /// <summary>Squared L2 distance between two spans of equal length, in double.</summary>
+    public static double SquaredDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"Lengths differ: {a.Length} and {b.Length}.");
+        double total = 0;
+        int i = 0;
+        if (Elementwise.UseSimd)
+        {
+            int width = Vector<T>.Count;
+            ref T ra = ref MemoryMarshal.GetReference(a);
+            ref T rb = ref MemoryMarshal.GetReference(b);
+            while (i <= a.Length - width)
+            {
+                Vector<T> q = default;
+                int blockEnd = Math.Min(a.Length - width, i + ((BlockVectors - 1) * width));
+                for (; i <= blockEnd; i += width)
+                {
+                    var d = Vector.LoadUnsafe(ref ra, (nuint)i) - Vector.LoadUnsafe(ref rb, (nuint)i);
+                    q += d * d;
+                }
+
+                total += double.CreateTruncating(Vector.Sum(q));
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            double d = double.CreateTruncating(a[i]) - double.CreateTruncating(b[i]);
+            total += d * d;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Counts elements whose derivative <c>TOp.Derivative(x, y)</c> is below <paramref name="threshold"/>,
+    /// and marks in <paramref name="aliveColumns"/> (one flag per column of a row-major
+    /// <c>[rows, cols]</c> layout) the columns with at least one element at or above it.
+    /// </summary>
+    public static long CountBelow<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, int cols, T threshold, Span<T> aliveColumns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IDerivativeOperator
+    {
+        long count = 0;
+        int rows = cols == 0 ? 0 : x.Length / cols;
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T alive = ref MemoryMarshal.GetReference(aliveColumns);
+        var limit = new Vector<T>(threshold);
+        for (int r = 0; r < rows; r++)
+        {
+            int rowStart = r * cols;
+            int c = 0;
+            if (Elementwise.UseSimd)
+            {
+                int width = Vector<T>.Count;
+                for (; c <= cols - width; c += width)
+                {
+                    nuint at = (nuint)(rowStart + c);
+                    var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, at), Vector.LoadUnsafe(ref ys, at));
+                    var below = Vector.LessThan(d, limit);
+                    count -= SumLanes(below);
+                    var flags = Vector.ConditionalSelect(below, Vector<T>.Zero, Vector<T>.One);
+                    Vector.Max(Vector.LoadUnsafe(ref alive, (nuint)c), flags).StoreUnsafe(ref alive, (nuint)c);
+                }
+            }
+
+            for (; c < cols; c++)
+            {
+                if (TOp.Derivative(Unsafe.Add(ref xs, rowStart + c), Unsafe.Add(ref ys, rowStart + c)) < threshold)
+                    count++;
+                else
+                    Unsafe.Add(ref alive, c) = T.One;
+            }
+        }
+
+        return count;
+    }
+
+    // A comparison mask has all bits set (-1 as an integer) in true lanes.
+    private static long SumLanes<T>(Vector<T> mask)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Vector.Sum(mask.As<T, int>());
+        return Vector.Sum(mask.As<T, long>());
+    }
+}

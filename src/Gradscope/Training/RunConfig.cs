@@ -1,0 +1,103 @@
+using Gradscope.Activations;
+using Gradscope.Data;
+using Gradscope.Initialization;
+
+namespace Gradscope.Training;
+
+/// <summary>
+/// Everything that defines a training run, as plain values: data, architecture, initialization,
+/// optimizer and budget. Remedies rewrite it (<c>config with { Activation = "relu" }</c>), so they
+/// compose, and the same config with the same seed reproduces the same run.
+/// </summary>
+public sealed record RunConfig
+{
+    /// <summary>Data set name or CSV path (see <see cref="DatasetCatalog"/>).</summary>
+    public string Data { get; init; } = "spiral";
+
+    /// <summary>Generator and loader settings; its seed is replaced by <see cref="Seed"/>.</summary>
+    public DataOptions DataOptions { get; init; } = DataOptions.Default;
+
+    /// <summary>Fraction of rows held out for testing; 0 for none.</summary>
+    public double TestSplit { get; init; } = 0.2;
+
+    /// <summary>Standardize features with the training split's statistics.</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Hidden layer widths, first to last.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [32, 32, 32, 32];
+
+    /// <summary>Hidden activation name.</summary>
+    public string Activation { get; init; } = "relu";
+
+    /// <summary>Initializer spec, or <c>auto</c> for the activation's recommended one.</summary>
+    public string Init { get; init; } = "auto";
+
+    /// <summary>Optimizer name.</summary>
+    public string Optimizer { get; init; } = "sgd";
+
+    /// <summary>Learning rate; null for the optimizer's default.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Momentum; null for the default.</summary>
+    public double? Momentum { get; init; }
+
+    /// <summary>Weight decay; null for none (0.01 for AdamW).</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Learning-rate schedule spec.</summary>
+    public string Schedule { get; init; } = "constant";
+
+    /// <summary>Loss name.</summary>
+    public string Loss { get; init; } = "cross-entropy";
+
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Optional step budget.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Global-norm gradient clipping.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Elementwise gradient clipping.</summary>
+    public double? ClipValue { get; init; }
+
+    /// <summary>The one seed: data, weights, batch order.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Train in float64 instead of float32.</summary>
+    public bool UseDouble { get; init; }
+
+    /// <summary>The activation, parsed.</summary>
+    public Activation ParsedActivation => Activations.Activation.Parse(Activation);
+
+    /// <summary>
+    /// The initializer, parsed; <c>auto</c> picks He for the ReLU family, LeCun for SELU and Glorot
+    /// (uniform) otherwise, the pairings of He et al. (2015), Klambauer et al. (2017) and Glorot and
+    /// Bengio (2010).
+    /// </summary>
+    public Initializer ParsedInitializer
+    {
+        get
+        {
+            if (!Init.Equals("auto", StringComparison.OrdinalIgnoreCase))
+                return Initializer.Parse(Init);
+            var activation = ParsedActivation;
+            return Initializer.Parse(activation.IsReluFamily ? "he-normal" : activation.Name == "selu" ? "lecun-normal" : "glorot-uniform");
+        }
+    }
+
+    /// <summary>Hidden sizes as <c>10x32</c> when uniform, else <c>64,32</c>.</summary>
+    public string DescribeLayers()
+    {
+        if (Hidden.Count == 0)
+            return "none";
+        bool uniform = true;
+        foreach (int size in Hidden)
+            uniform &= size == Hidden[0];
+        return uniform ? $"{Hidden.Count}x{Hidden[0]}" : string.Join(",", Hidden);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Numerics;
+using Gradscope.Data;
+using Gradscope.Layers;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
+using Gradscope.Tensors;
+
+namespace Gradscope.Training;
+
+/// <summary>
+/// Mini-batch training: seeded shuffling, forward, loss, backward, optional clipping, optimizer
+/// step, observers; evaluation after each epoch. Buffers are sized once for the batch size, so a
+/// steady-state <see cref="Step"/> allocates nothing. Same seed, same machine: same weights, bit
+/// for bit.
+/// </summary>
+public sealed class Trainer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TrainerOptions _options;
+    private readonly ILearningRateSchedule? _schedule;
+    private readonly List<ITrainingObserver<T>> _observers = [];
+    private Matrix<T> _input;
+    private Matrix<T> _gradOutput;
+    private int[] _labels;
+    private int _step;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
+    public Trainer(Sequential<T> model, ILoss<T> loss, IOptimizer<T> optimizer, TrainerOptions options, ILearningRateSchedule? schedule = null)
+    {
+        options.Validate();
+        Model = model;
+        Loss = loss;
+        Optimizer = optimizer;
+        _options = options;
+        _schedule = schedule;
+        _input = new Matrix<T>(options.BatchSize, model.InputSize);
+        _gradOutput = new Matrix<T>(options.BatchSize, model.OutputSize);
+        _labels = new int[options.BatchSize];
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Sequential<T> Model { get; }
+
+    /// <summary>The loss minimized.</summary>
+    public ILoss<T> Loss { get; }
+
+    /// <summary>The optimizer.</summary>
+    public IOptimizer<T> Optimizer { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public int StepCount => _step;
+
+    /// <summary>Adds an observer called inside every step and after every epoch.</summary>
+    public void AddObserver(ITrainingObserver<T> observer) => _observers.Add(observer);
+
+    /// <summary>
+    /// Trains for the configured epochs (or steps). Stops early, with
+    /// <see cref="TrainingStatus.Diverged"/> and a message, when the loss becomes NaN or infinite.
+    /// </summary>
+    public TrainingResult Train(Dataset train, Dataset? test = null, CancellationToken cancellation = default)
+    {
+        CheckData(train, "training");
+        if (test is not null)
+            CheckData(test, "test");
+        var order = new int[train.Count];
+        var rng = new SeededRandom(_options.Seed);
+        var epochs = new List<EpochResult>();
+        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        {
+            if (_schedule is not null)
+                Optimizer.LearningRate = _schedule.At(epoch);
+            for (int i = 0; i < order.Length; i++)
+                order[i] = i;
+            rng.Shuffle(order.AsSpan());
+
+            int stepsThisEpoch = 0;
+            for (int start = 0; start < order.Length; start += _options.BatchSize)
+            {
+                if (cancellation.IsCancellationRequested)
+                    return new TrainingResult(epochs, _step, TrainingStatus.Cancelled, "Training was cancelled.");
+                if (_options.MaxSteps is { } max && _step >= max)
+                    return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Completed, null);
+                int size = Math.Min(_options.BatchSize, order.Length - start);
+                double loss = Step(train, order.AsSpan(start, size), epoch);
+                stepsThisEpoch++;
+                if (!double.IsFinite(loss))
+                    return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Diverged, DivergedMessage(loss, epoch));
+            }
+
+            EndEpoch(epochs, epoch, stepsThisEpoch, train, test);
+        }
+
+        return new TrainingResult(epochs, _step, TrainingStatus.Completed, null);
+    }
+
+    /// <summary>
+    /// One training step on the rows <paramref name="batch"/> of <paramref name="data"/>: returns
+    /// the batch's mean loss (before the update). Does not update when the loss is not finite.
+    /// </summary>
+    public double Step(Dataset data, ReadOnlySpan<int> batch, int epoch = 0)
+    {
+        LoadBatch(data, batch);
+        Model.ZeroGrad();
+        var output = Model.Forward(_input, training: true);
+        double loss = double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, batch.Length), _gradOutput));
+        var info = new StepInfo(_step, epoch, loss, batch.Length, Optimizer.LearningRate);
+        Model.Backward(_gradOutput);
+        foreach (var observer in _observers)
+            observer.OnGradients(Model, info);
+
+        // A non-finite loss stops training; observers have seen the step (to locate the NaN), the weights stay as they were.
+        if (!double.IsFinite(loss))
+            return loss;
+        if (_options.ClipNorm is { } norm)
+            GradientClipping.ClipByGlobalNorm(Model.Parameters, norm);
+        if (_options.ClipValue is { } value)
+            GradientClipping.ClipByValue(Model.Parameters, value);
+        Optimizer.Step(Model.Parameters);
+        foreach (var observer in _observers)
+            observer.OnStepEnd(Model, info);
+        _step++;
+        return loss;
+    }
+
+    /// <summary>Mean loss and accuracy of the model on <paramref name="data"/>, in batches, without training.</summary>
+    public Evaluation Evaluate(Dataset data)
+    {
+        CheckData(data, "evaluation");
+        double lossSum = 0;
+        long correct = 0;
+        int batch = _options.BatchSize;
+        var indices = new int[Math.Min(batch, data.Count)];
+        for (int start = 0; start < data.Count; start += batch)
+        {
+            int size = Math.Min(batch, data.Count - start);
+            for (int i = 0; i < size; i++)
+                indices[i] = start + i;
+            LoadBatch(data, indices.AsSpan(0, size));
+            var output = Model.Forward(_input, training: false);
+            lossSum += size * double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, size), _gradOutput));
+            for (int r = 0; r < size; r++)
+            {
+                if (SoftmaxCrossEntropy<T>.ArgMax(output.Row(r)) == _labels[r])
+                    correct++;
+            }
+        }
+
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count);
+    }
+
+    private void LoadBatch(Dataset data, ReadOnlySpan<int> batch)
+    {
+        if (batch.Length > _labels.Length)
+        {
+            _input = new Matrix<T>(batch.Length, Model.InputSize);
+            _gradOutput = new Matrix<T>(batch.Length, Model.OutputSize);
+            _labels = new int[batch.Length];
+        }
+
+        _input.Resize(batch.Length);
+        _gradOutput.Resize(batch.Length);
+        data.CopyRows(batch, _input.Span);
+        data.CopyLabels(batch, _labels.AsSpan(0, batch.Length));
+    }
+
+    private TrainingResult Finish(List<EpochResult> epochs, int epoch, int steps, Dataset train, Dataset? test, TrainingStatus status, string? message)
+    {
+        if (steps > 0 && status == TrainingStatus.Completed)
+            EndEpoch(epochs, epoch, steps, train, test);
+        return new TrainingResult(epochs, _step, status, message);
+    }
+
+    private void EndEpoch(List<EpochResult> epochs, int epoch, int steps, Dataset train, Dataset? test)
+    {
+        var trainEval = _options.EvaluateTrainSet ? Evaluate(train) : new Evaluation(double.NaN, double.NaN);
+        var testEval = test is null ? new Evaluation(double.NaN, double.NaN) : Evaluate(test);
+        var result = new EpochResult(epoch, steps, trainEval.Loss, trainEval.Accuracy, testEval.Loss, testEval.Accuracy, Optimizer.LearningRate);
+        epochs.Add(result);
+        foreach (var observer in _observers)
+            observer.OnEpochEnd(result);
+    }
+
+    private string DivergedMessage(double loss, int epoch) =>
+        $"Training stopped: the loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at step {_step} (epoch {epoch + 1}). " +
+        "Lower the learning rate, clip gradients (--clip-norm 1), or use a smaller initialization gain.";
+
+    private void CheckData(Dataset data, string role)
+    {
+        if (data.FeatureCount != Model.InputSize)
+            throw new GradscopeException($"The {role} data has {data.FeatureCount} features but the network expects {Model.InputSize}.");
+        if (data.ClassCount > Model.OutputSize)
+            throw new GradscopeException($"The {role} data has {data.ClassCount} classes but the network has only {Model.OutputSize} outputs.");
+        if (data.Count == 0)
+            throw new GradscopeException($"The {role} data has no rows.");
+    }
+}
+
+/// <summary>How training ended.</summary>
+public enum TrainingStatus
+{
+    /// <summary>The budget was used up.</summary>
+    Completed,
+
+    /// <summary>The loss became NaN or infinite; see the message.</summary>
+    Diverged,
+
+    /// <summary>The caller cancelled.</summary>
+    Cancelled,
+}
+
+/// <summary>Mean loss and accuracy over a data set.</summary>
+public readonly record struct Evaluation(double Loss, double Accuracy);
+
+/// <summary>The epochs run, the steps taken and how training ended.</summary>
+public sealed record TrainingResult(IReadOnlyList<EpochResult> Epochs, int Steps, TrainingStatus Status, string? Message)
+{
+    /// <summary>The last epoch's numbers, or null when no epoch finished.</summary>
+    public EpochResult? Final => Epochs.Count > 0 ? Epochs[^1] : null;
+}
