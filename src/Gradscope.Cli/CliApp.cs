@@ -22,7 +22,16 @@ internal static class CliApp
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {parsed.Errors[0].Message} (see 'gradscope {CommandPath(parsed)}--help')");
+            var messages = new List<string>();
+            foreach (var error in parsed.Errors)
+            {
+                if (!messages.Contains(error.Message))
+                    messages.Add(error.Message);
+            }
+
+            // Unknown tokens explain a missing command or option best, so they go first.
+            messages.Sort((a, b) => IsUnrecognized(b).CompareTo(IsUnrecognized(a)));
+            stderr.WriteLine($"error: {string.Join(" ", messages)} (see 'gradscope {CommandPath(parsed)}--help')");
             return Usage;
         }
 
@@ -63,6 +72,8 @@ internal static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         return root;
     }
+
+    private static bool IsUnrecognized(string message) => message.Contains("Unrecognized", StringComparison.Ordinal);
 
     private static string CommandPath(ParseResult parsed)
     {

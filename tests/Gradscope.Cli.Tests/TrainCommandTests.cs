@@ -1,0 +1,86 @@
+namespace Gradscope.Cli.Tests;
+
+public sealed class TrainCommandTests
+{
+    [Fact]
+    public void Train_Spiral_PrintsSummaryAndSavesModel()
+    {
+        string dir = CliRunner.TempDir();
+        string model = Path.Combine(dir, "m.safetensors");
+        var (exit, output, error) = CliRunner.Run("train", "--data", "spiral", "--layers", "2x16", "--activation", "tanh", "--epochs", "3", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Contains("| train |", output);
+        Assert.Contains("| test  |", output);
+        Assert.Contains("network 2-16-16-3 tanh", output);
+        Assert.Contains("init glorot-uniform", output);
+        Assert.True(File.Exists(model));
+        Assert.Equal(string.Empty, error);
+    }
+
+    [Fact]
+    public void Train_Json_PrintsOneObject()
+    {
+        var (exit, output, _) = CliRunner.Run("train", "--layers", "2x8", "--epochs", "2", "--json", "--dtype", "float64");
+        Assert.Equal(0, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("completed", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal(2, doc.RootElement.GetProperty("epochs").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(new[] { "train", "--epochs", "abc" }, "abc")]
+    [InlineData(new[] { "train", "--layers", "10x" }, "Invalid layers '10x'")]
+    [InlineData(new[] { "train", "--activation", "sigmoidd" }, "Unknown activation 'sigmoidd'")]
+    [InlineData(new[] { "train", "--dtype", "float16" }, "Unknown --dtype 'float16'")]
+    [InlineData(new[] { "train", "--bogus" }, "--bogus")]
+    [InlineData(new[] { "train", "--epochs", "0" }, "--epochs must be at least 1")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public void BadUsage_ExitsTwoWithOneLineMessage(string[] args, string message)
+    {
+        var (exit, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Theory]
+    [InlineData("missing.csv", "Cannot open missing.csv")]
+    [InlineData("nosuchset", "nosuchset")]
+    public void BadData_ExitsOne(string data, string message)
+    {
+        var (exit, _, error) = CliRunner.Run("train", "--data", data, "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void MalformedCsv_ExitsOneWithLineNumber()
+    {
+        string dir = CliRunner.TempDir();
+        string csv = Path.Combine(dir, "ragged.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,4\n");
+        var (exit, _, error) = CliRunner.Run("train", "--data", csv, "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("line 3", error);
+    }
+
+    [Fact]
+    public void Diverging_ExitsOneWithAdvice()
+    {
+        var (exit, _, error) = CliRunner.Run("train", "--layers", "3x16", "--lr", "1000000", "--init", "normal:10", "--epochs", "3");
+        Assert.Equal(1, exit);
+        Assert.Contains("the loss became", error);
+    }
+
+    [Fact]
+    public void Help_ShowsExample()
+    {
+        var (exit, output, _) = CliRunner.Run("train", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("gradscope train --data spiral --layers 4x32 --activation relu --init he-normal", output);
+        Assert.Contains("--layers", output);
+    }
+}
