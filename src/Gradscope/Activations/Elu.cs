@@ -13,14 +13,14 @@ public readonly struct Elu : IActivationFunction, IUnaryOperator
     public static double MaxDerivative => 1.0;
 
     public static T Value<T>(T x)
-        where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.ExpM1(x);
+        where T : unmanaged, IFloatingPointIeee754<T> => x <= T.Zero ? T.ExpM1(x) : x;
 
     public static T Invoke<T>(T x)
         where T : unmanaged, IFloatingPointIeee754<T> => Value(x);
 
     public static Vector<T> Invoke<T>(Vector<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, VectorMath.Exp(Vector.Min(x, Vector<T>.Zero)) - Vector<T>.One);
+        Vector.ConditionalSelect(Vector.LessThanOrEqual(x, Vector<T>.Zero), VectorMath.Exp(Vector.Min(x, Vector<T>.Zero)) - Vector<T>.One, x);
 
     public static T Derivative<T>(T x, T y)
         where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : y + T.One;

@@ -16,14 +16,14 @@ public readonly struct LeakyRelu : IActivationFunction, IUnaryOperator
     public static double MaxDerivative => 1.0;
 
     public static T Value<T>(T x)
-        where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * T.CreateTruncating(Slope);
+        where T : unmanaged, IFloatingPointIeee754<T> => x < T.Zero ? x * T.CreateTruncating(Slope) : x;
 
     public static T Invoke<T>(T x)
         where T : unmanaged, IFloatingPointIeee754<T> => Value(x);
 
     public static Vector<T> Invoke<T>(Vector<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, x * VectorMath.Splat<T>(Slope));
+        Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), x * VectorMath.Splat<T>(Slope), x);
 
     public static T Derivative<T>(T x, T y)
         where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.CreateTruncating(Slope);

@@ -23,7 +23,7 @@ public readonly struct Selu : IActivationFunction, IUnaryOperator
 
     public static T Value<T>(T x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(Scale) * (x > T.Zero ? x : T.CreateTruncating(Alpha) * T.ExpM1(x));
+        T.CreateTruncating(Scale) * (x <= T.Zero ? T.CreateTruncating(Alpha) * T.ExpM1(x) : x);
 
     public static T Invoke<T>(T x)
         where T : unmanaged, IFloatingPointIeee754<T> => Value(x);
@@ -32,7 +32,7 @@ public readonly struct Selu : IActivationFunction, IUnaryOperator
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var negative = VectorMath.Splat<T>(Alpha) * (VectorMath.Exp(Vector.Min(x, Vector<T>.Zero)) - Vector<T>.One);
-        return VectorMath.Splat<T>(Scale) * Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, negative);
+        return VectorMath.Splat<T>(Scale) * Vector.ConditionalSelect(Vector.LessThanOrEqual(x, Vector<T>.Zero), negative, x);
     }
 
     public static T Derivative<T>(T x, T y)

@@ -29,6 +29,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         var dense = new List<Dense<T>>();
         var activations = new List<ActivationLayer<T>?>();
         var names = new List<string>();
+        var inputs = new List<int>();
         var widths = new List<int>();
         string activationName = "identity";
         int maxWidth = 1;
@@ -40,6 +41,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             dense.Add(layer);
             activations.Add(activation);
             names.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            inputs.Add(layer.InputSize);
             widths.Add(layer.OutputSize);
             maxWidth = Math.Max(maxWidth, layer.OutputSize);
             if (activation is not null)
@@ -53,7 +55,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             _previousWeights[l] = new T[_dense[l].Weight.Value.Length];
         _alive = new T[maxWidth];
         _activationRange = Histograms.ActivationRange(activationName);
-        Trace = new Trace(names, widths, activationName, expectedSteps);
+        Trace = new Trace(names, inputs, widths, activationName, expectedSteps);
     }
 
     /// <summary>What has been recorded so far.</summary>

@@ -12,9 +12,10 @@ public sealed class Trace
     private int _capacity;
 
     /// <summary>Creates an empty trace for the named layers, with room for <paramref name="expectedSteps"/> steps.</summary>
-    public Trace(IReadOnlyList<string> layerNames, IReadOnlyList<int> layerWidths, string activation, int expectedSteps = 256)
+    public Trace(IReadOnlyList<string> layerNames, IReadOnlyList<int> layerInputs, IReadOnlyList<int> layerWidths, string activation, int expectedSteps = 256)
     {
         LayerNames = [.. layerNames];
+        LayerInputs = [.. layerInputs];
         LayerWidths = [.. layerWidths];
         Activation = activation;
         _capacity = Math.Max(1, expectedSteps);
@@ -27,7 +28,10 @@ public sealed class Trace
     /// <summary>Dense layers' tensor-name prefixes, input to output.</summary>
     public IReadOnlyList<string> LayerNames { get; }
 
-    /// <summary>Units per dense layer.</summary>
+    /// <summary>Inputs (fan-in) per dense layer.</summary>
+    public IReadOnlyList<int> LayerInputs { get; }
+
+    /// <summary>Units (fan-out) per dense layer.</summary>
     public IReadOnlyList<int> LayerWidths { get; }
 
     /// <summary>The hidden activation's name.</summary>

@@ -162,6 +162,25 @@ public sealed class ActivationTests
     }
 
     [Theory]
+    [InlineData("relu")]
+    [InlineData("leaky-relu")]
+    [InlineData("elu")]
+    [InlineData("selu")]
+    [InlineData("sigmoid")]
+    [InlineData("tanh")]
+    public void NaN_Propagates_ScalarAndSimd(string name)
+    {
+        var layer = Activation.Parse(name).CreateLayer<float>(9);
+        var input = new Matrix<float>(1, 9);
+        input.Span.Fill(1f);
+        input[0, 0] = float.NaN;
+        input[0, 8] = float.NaN;
+        var output = layer.Forward(input, training: true);
+        Assert.True(float.IsNaN(output[0, 0]), "SIMD lane");
+        Assert.True(float.IsNaN(output[0, 8]), "scalar tail");
+    }
+
+    [Theory]
     [InlineData("Swish", "silu")]
     [InlineData("LINEAR", "identity")]
     [InlineData("leaky_relu", "leaky-relu")]

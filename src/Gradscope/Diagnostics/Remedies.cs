@@ -1,0 +1,67 @@
+using Gradscope.Training;
+
+namespace Gradscope.Diagnostics;
+
+/// <summary>The remedies the rules recommend, each a rewrite of a <see cref="RunConfig"/>.</summary>
+public static class Remedies
+{
+    /// <summary>ReLU with He initialization.</summary>
+    public static Remedy ReluHe { get; } = new(
+        "relu-he",
+        "Switch to ReLU with He initialization",
+        "ReLU's derivative is exactly 1 for active units, so depth does not multiply small factors; He init keeps the signal's variance constant from layer to layer (He et al. 2015).",
+        c => c with { Activation = "relu", Init = "he-normal" });
+
+    /// <summary>GELU with He initialization.</summary>
+    public static Remedy GeluHe { get; } = new(
+        "gelu-he",
+        "Switch to GELU with He initialization",
+        "GELU does not squash positive inputs and has no flat region that kills whole units.",
+        c => c with { Activation = "gelu", Init = "he-normal" });
+
+    /// <summary>Leaky ReLU with He initialization.</summary>
+    public static Remedy LeakyReluHe { get; } = new(
+        "leaky-relu-he",
+        "Switch to leaky ReLU with He initialization",
+        "A leaky unit passes 1% of the gradient when inactive, so it can always recover: it cannot die.",
+        c => c with { Activation = "leaky-relu", Init = "he-normal" });
+
+    /// <summary>tanh with Glorot initialization, the classic fix for sigmoid.</summary>
+    public static Remedy TanhGlorot { get; } = new(
+        "tanh-glorot",
+        "Switch from sigmoid to tanh with Glorot initialization",
+        "tanh's derivative peaks at 1 instead of 0.25 and its output is zero-centred; Glorot init balances forward and backward variance (Glorot and Bengio 2010).",
+        c => c with { Activation = "tanh", Init = "glorot-uniform" });
+
+    /// <summary>The activation's recommended initialization, default gain, zero bias.</summary>
+    public static Remedy RecommendedInit { get; } = new(
+        "recommended-init",
+        "Use the activation's recommended initialization (He for ReLU family, Glorot otherwise) with zero biases",
+        "A weight scale matched to the activation keeps each layer's gain near 1, so signals neither shrink nor grow with depth.",
+        c => c with { Init = "auto" });
+
+    /// <summary>Gradient clipping and a lower learning rate.</summary>
+    public static Remedy ClipAndLowerLearningRate { get; } = new(
+        "clip-lower-lr",
+        "Clip gradients to global norm 1 and lower the learning rate 10x",
+        "Clipping bounds every update, and a smaller step keeps training out of the region where gradients blow up (Pascanu et al. 2013).",
+        c => c with { ClipNorm = 1.0, LearningRate = (c.LearningRate ?? PreparedRun<float>.DefaultLearningRate(c.Optimizer) ?? 0.001) / 10 });
+
+    /// <summary>Remedies that change the architecture (normalization, residual paths), recommended after activation and initialization fixes.</summary>
+    public static IReadOnlyList<Remedy> Architectural { get; } = [];
+
+    /// <summary>Every remedy, for lookup by id.</summary>
+    public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate];
+
+    /// <summary>The remedy with <paramref name="id"/>.</summary>
+    public static Remedy Get(string id)
+    {
+        foreach (var remedy in All)
+        {
+            if (remedy.Id == id)
+                return remedy;
+        }
+
+        throw new GradscopeException($"Unknown remedy '{id}'.");
+    }
+}

@@ -1,0 +1,8 @@
+namespace Gradscope.Diagnostics.Rules;
+
+/// <summary>One pure rule from a trace to findings. Rules never train or print.</summary>
+public interface IDiagnosisRule
+{
+    /// <summary>The findings this rule sees in <paramref name="context"/>; empty when healthy.</summary>
+    IEnumerable<Finding> Evaluate(DiagnosisContext context);
+}

@@ -1,0 +1,24 @@
+namespace Gradscope.Diagnostics.Rules;
+
+/// <summary>Where and when the first NaN or infinity appeared, and what usually causes it.</summary>
+public sealed class NonFiniteRule : IDiagnosisRule
+{
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Evaluate(DiagnosisContext context)
+    {
+        if (context.Trace.FirstNonFinite is not { } first)
+            yield break;
+        var evidence = new Dictionary<string, double>
+        {
+            ["step"] = first.Step,
+            ["layer"] = first.Layer,
+            ["loss_at_step"] = context.Trace.Loss(first.Step),
+        };
+        string cause = $"A NaN or infinity first appeared at step {first.Step} in the {first.Where} of dense layer {first.Layer + 1} (tensor prefix {context.Trace.LayerNames[first.Layer]}). " +
+            (first.Where == "activation"
+                ? "Values entering that layer were already finite, so its weights or bias held a non-finite value or overflowed: usually exploding updates from a too-large learning rate."
+                : "The forward pass was finite, so the backward pass overflowed: gradients exploded.");
+        yield return new Finding(FindingKind.NonFinite, Severity.Error, [first.Layer], evidence, new Dictionary<string, double>(), cause,
+            [Remedies.ClipAndLowerLearningRate, Remedies.RecommendedInit]);
+    }
+}

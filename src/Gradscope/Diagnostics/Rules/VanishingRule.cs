@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace Gradscope.Diagnostics.Rules;
+
+/// <summary>
+/// Fits log10 delta_rms against depth over the early window (as at initialization): the per-layer
+/// factor, the orders of magnitude lost from the last layer to the first, and the empirical depth
+/// scale. Each layer's factor is roughly the activation's typical derivative times the weight scale
+/// ||W||_F / sqrt(fan_in), which is how the cause is explained.
+/// </summary>
+public sealed class VanishingRule : IDiagnosisRule
+{
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Evaluate(DiagnosisContext context)
+    {
+        var trace = context.Trace;
+        if (trace.StepCount == 0 || trace.LayerCount < 3)
+            yield break;
+        var profile = GradientProfile.Fit(context.Early(LayerStat.DeltaRms));
+        double lost = profile.OrdersLastToFirst;
+        var t = context.Thresholds;
+        if (DiagnosisContext.Grade(lost, t.VanishingWarningOrders, t.VanishingErrorOrders) is not { } severity)
+            yield break;
+
+        double weightScale = WeightScale(context);
+        var evidence = new Dictionary<string, double>
+        {
+            ["orders_lost"] = lost,
+            ["per_layer_factor"] = profile.PerLayerFactor,
+            ["depth_scale"] = profile.DepthScale,
+            ["weight_scale"] = weightScale,
+            ["max_derivative"] = context.Activation.MaxDerivative,
+            ["layers"] = trace.LayerCount,
+        };
+        var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.VanishingWarningOrders, ["error_orders"] = t.VanishingErrorOrders };
+        yield return new Finding(FindingKind.Vanishing, severity, AllLayers(trace), evidence, thresholds, Cause(context, profile, weightScale), RemediesFor(context));
+    }
+
+    internal static double WeightScale(DiagnosisContext context)
+    {
+        var trace = context.Trace;
+        var norms = context.Early(LayerStat.WeightNorm);
+        double sum = 0;
+        int count = 0;
+        for (int l = 0; l < trace.LayerCount - 1; l++)
+        {
+            if (double.IsFinite(norms[l]))
+            {
+                sum += norms[l] / Math.Sqrt(trace.LayerInputs[l]);
+                count++;
+            }
+        }
+
+        return count > 0 ? sum / count : double.NaN;
+    }
+
+    private static string Cause(DiagnosisContext context, GradientProfile profile, double weightScale)
+    {
+        var a = context.Activation;
+        int depth = context.Trace.LayerCount;
+        string f = profile.PerLayerFactor.ToString("0.###", CultureInfo.InvariantCulture);
+        string measured = $"Measured: each layer scales the backward gradient by about {f} (derivative times weight scale {weightScale.ToString("0.###", CultureInfo.InvariantCulture)}), " +
+            $"so {profile.OrdersLastToFirst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude are lost from layer {depth} to layer 1 (depth scale {profile.DepthScale.ToString("0.#", CultureInfo.InvariantCulture)} layers).";
+        if (a.IsSquashing)
+        {
+            double bound = Math.Pow(a.MaxDerivative, depth - 1);
+            return $"{a.Name}'s derivative is at most {a.MaxDerivative.ToString("0.##", CultureInfo.InvariantCulture)}; {depth - 1} layers multiply up to " +
+                $"{a.MaxDerivative.ToString("0.##", CultureInfo.InvariantCulture)}^{depth - 1} ~ {bound.ToString("0e+0", CultureInfo.InvariantCulture)}, and with a weight scale below 1 ({context.Initializer} init) every layer shrinks the gradient further. " + measured;
+        }
+
+        return $"The weight scale of {context.Initializer} init is too small for {a.Name}, so each layer shrinks the gradient. " + measured;
+    }
+
+    private static IReadOnlyList<Remedy> RemediesFor(DiagnosisContext context)
+    {
+        var a = context.Activation;
+        var remedies = new List<Remedy>();
+        if (a.IsSquashing || !a.IsReluFamily)
+            remedies.Add(Remedies.ReluHe);
+        if (a.IsSquashing)
+            remedies.Add(Remedies.GeluHe);
+        if (a.Name == "sigmoid")
+            remedies.Add(Remedies.TanhGlorot);
+        if (a.IsReluFamily && context.Initializer is not ("he-normal" or "he-uniform"))
+            remedies.Add(Remedies.RecommendedInit);
+        remedies.AddRange(Remedies.Architectural);
+        return remedies;
+    }
+
+    internal static int[] AllLayers(Trace trace)
+    {
+        var layers = new int[trace.LayerCount];
+        for (int l = 0; l < layers.Length; l++)
+            layers[l] = l;
+        return layers;
+    }
+}
