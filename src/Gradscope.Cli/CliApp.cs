@@ -66,9 +66,12 @@ internal static class CliApp
         var root = new RootCommand(
             "Gradscope: see, measure, diagnose and fix vanishing and exploding gradients.\n\n" +
             "Examples:\n" +
+            "  gradscope demo\n" +
             "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
             "  gradscope inspect --model model.safetensors --data data.csv --json");
+        root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(DiagnoseCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         return root;
     }

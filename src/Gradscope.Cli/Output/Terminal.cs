@@ -32,9 +32,23 @@ internal sealed class Terminal
 
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
-    public void Line(string markup) => Console.MarkupLine(markup);
+    /// <summary>A line of Spectre markup; plain output gets the text without markup and without wrapping.</summary>
+    public void Line(string markup)
+    {
+        if (Plain)
+            Writer.WriteLine(Markup.Remove(markup));
+        else
+            Console.MarkupLine(markup);
+    }
 
-    public void Text(string text) => Console.WriteLine(text);
+    /// <summary>A line of plain text, never wrapped when plain.</summary>
+    public void Text(string text)
+    {
+        if (Plain)
+            Writer.WriteLine(text);
+        else
+            Console.WriteLine(text);
+    }
 
     /// <summary>A table with ASCII borders when plain, rounded ones on a terminal.</summary>
     public static Table NewTable(bool plain, params string[] columns)

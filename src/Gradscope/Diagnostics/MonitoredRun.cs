@@ -14,8 +14,12 @@ public static class MonitoredRun
     public static MonitoredRunResult Run(RunConfig config, MonitorOptions monitor, Dataset? data = null, DiagnosisThresholds? thresholds = null) =>
         config.UseDouble ? Run<double>(PreparedRun<double>.Create(config, data), monitor, thresholds) : Run<float>(PreparedRun<float>.Create(config, data), monitor, thresholds);
 
-    /// <summary>Trains <paramref name="run"/> under a monitor and diagnoses it. Extra observers run after the monitor.</summary>
-    public static MonitoredRunResult Run<T>(PreparedRun<T> run, MonitorOptions monitor, DiagnosisThresholds? thresholds = null, params ITrainingObserver<T>[] observers)
+    /// <summary>
+    /// Trains <paramref name="run"/> under a monitor and diagnoses it. Extra observers run after the
+    /// monitor. <paramref name="initializerLabel"/> names the initialization in findings when it is
+    /// not the configuration's (weights loaded from a file).
+    /// </summary>
+    public static MonitoredRunResult Run<T>(PreparedRun<T> run, MonitorOptions monitor, DiagnosisThresholds? thresholds = null, string? initializerLabel = null, params ITrainingObserver<T>[] observers)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var gradientMonitor = new GradientMonitor<T>(run.Network, monitor, ExpectedSteps(run));
@@ -23,7 +27,10 @@ public static class MonitoredRun
         foreach (var observer in observers)
             run.Trainer.AddObserver(observer);
         var result = run.Trainer.Train(run.Train, run.Test);
-        var report = Diagnosis.Run(DiagnosisContext.For(gradientMonitor.Trace, run.Config, thresholds));
+        var context = DiagnosisContext.For(gradientMonitor.Trace, run.Config, thresholds);
+        if (initializerLabel is not null)
+            context = context with { Initializer = initializerLabel };
+        var report = Diagnosis.Run(context);
         return new MonitoredRunResult(run.Config, result, gradientMonitor.Trace, report);
     }
 

@@ -81,7 +81,7 @@ public sealed class DiagnosisGoldenTests
     public void NanInjectedMidTraining_IsLocatedAtItsStepAndLayer()
     {
         var run = PreparedRun<float>.Create(Deep("relu", "he-normal", depth: 4, steps: 30));
-        var result = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, new NanInjector(afterStep: 10, layerIndex: 2));
+        var result = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, null, new NanInjector(afterStep: 10, layerIndex: 2));
         Assert.Equal(TrainingStatus.Diverged, result.Training.Status);
         var first = result.Trace.FirstNonFinite;
         Assert.NotNull(first);

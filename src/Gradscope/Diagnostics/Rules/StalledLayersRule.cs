@@ -22,9 +22,14 @@ public sealed class StalledLayersRule : IDiagnosisRule
             yield break;
         var layers = new List<int>();
         double worst = 0;
+        int frozen = 0;
         for (int l = 0; l < trace.LayerCount - 1; l++)
         {
-            double orders = ratios[l] > 0 ? Math.Log10(reference / ratios[l]) : 300;
+            // A ratio of exactly 0 means the update was below the weights' floating-point resolution
+            // (about 6e-8 relative in float32): the layer did not change at all. Count it as 16 orders.
+            if (ratios[l] == 0)
+                frozen++;
+            double orders = Math.Log10(reference / Math.Max(ratios[l], reference * 1e-16));
             worst = Math.Max(worst, orders);
             if (orders >= t.StalledWarningOrders)
                 layers.Add(l);
@@ -39,10 +44,12 @@ public sealed class StalledLayersRule : IDiagnosisRule
             ["last_layer_update_ratio"] = reference,
             ["max_orders_below_last"] = worst,
             ["stalled_layers"] = layers.Count,
+            ["frozen_layers"] = frozen,
         };
         var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.StalledWarningOrders, ["error_orders"] = t.StalledErrorOrders };
         string cause = $"{layers.Count} early layer(s) update {worst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude more slowly than the last layer " +
-            $"(update ratio {ratios[0].ToString("0.0e+0", CultureInfo.InvariantCulture)} vs {reference.ToString("0.0e+0", CultureInfo.InvariantCulture)}): the gradient reaching them is too small, so they keep their random initial features.";
+            $"(update ratio {ratios[0].ToString("0.0e+0", CultureInfo.InvariantCulture)} vs {reference.ToString("0.0e+0", CultureInfo.InvariantCulture)}): the gradient reaching them is too small, so they keep their random initial features." +
+            (frozen > 0 ? $" {frozen} layer(s) did not change at all: their updates fell below the weights' floating-point resolution." : string.Empty);
         IReadOnlyList<Remedy> remedies = context.Activation.IsSquashing
             ? [Remedies.ReluHe, .. Remedies.Architectural, Remedies.GeluHe]
             : [Remedies.RecommendedInit, .. Remedies.Architectural];

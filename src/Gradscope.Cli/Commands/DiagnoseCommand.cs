@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Numerics;
+using Gradscope.Activations;
+using Gradscope.Data;
+using Gradscope.Diagnostics;
+using Gradscope.Serialization;
+using Gradscope.Training;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary>
+/// <c>gradscope diagnose</c>: trains a given network (for example one trained elsewhere) for N steps
+/// under the monitor, prints the findings, and with <c>--try-fixes</c> proves the remedies. Exit
+/// code 1 when a finding of severity error is present, so scripts and CI can gate on it.
+/// </summary>
+internal static class DiagnoseCommand
+{
+    private sealed record Request(
+        string Model, string Data, string? Label, Activation? Activation, int Steps, int BatchSize, string Optimizer,
+        double? LearningRate, int Seed, bool TryFixes, int MaxFixes, bool Json);
+
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model file (safetensors).", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: a CSV file or a built-in set name.", Required = true };
+        var label = CommonOptions.Label();
+        var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata.");
+        var steps = new Option<int>("--steps") { Description = "Training steps to watch.", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per step.", DefaultValueFactory = _ => 64 };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer for the watched steps.", DefaultValueFactory = _ => "sgd" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default 0.1 for SGD)." };
+        var tryFixes = new Option<bool>("--try-fixes") { Description = "Re-run the same configuration with each recommended remedy (same data, seed and budget) and print a before/after table." };
+        var maxFixes = new Option<int>("--max-fixes") { Description = "Remedies to try at most.", DefaultValueFactory = _ => 4 };
+        var dtype = CommonOptions.Dtype();
+        var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
+        var command = new Command("diagnose",
+            "Diagnose a network's gradient flow by training it for a few steps under the monitor. Exit code 0 when healthy, 1 when a finding of severity error is present.\n\n" +
+            "Examples:\n" +
+            "  gradscope diagnose --model model.safetensors --data data.csv\n" +
+            "  gradscope diagnose --model torch.safetensors --data data.csv --activation sigmoid --steps 300 --try-fixes --json")
+        {
+            model, data, label, activation, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
+        };
+        command.SetAction(parsed =>
+        {
+            var request = new Request(
+                parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label),
+                parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
+                Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(optimizer)!,
+                parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json));
+            return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string option) =>
+        value >= 1 ? value : throw new UsageException($"{option} must be at least 1; got {value}.");
+
+    private static int Run<T>(CliContext context, Request request)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!File.Exists(request.Model))
+            throw new GradscopeException($"Model file '{request.Model}' does not exist.");
+        var loaded = ModelFile.Load<T>(request.Model, request.Activation);
+        var dataset = CommonOptions.LoadData(request.Data, new DataOptions { Label = request.Label, Seed = request.Seed });
+        if (loaded.Standardizer is { } standardizer)
+        {
+            if (standardizer.FeatureCount != dataset.FeatureCount)
+                throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {standardizer.FeatureCount} inputs.");
+            dataset = standardizer.Apply(dataset);
+        }
+
+        var config = new RunConfig
+        {
+            Data = dataset.Name,
+            TestSplit = 0,
+            Standardize = false,
+            Hidden = loaded.Spec.HiddenSizes,
+            Activation = loaded.Spec.Activation.Name,
+            Optimizer = request.Optimizer,
+            LearningRate = request.LearningRate,
+            Epochs = int.MaxValue / 2,
+            MaxSteps = request.Steps,
+            BatchSize = request.BatchSize,
+            Seed = request.Seed,
+            UseDouble = typeof(T) == typeof(double),
+        };
+        var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
+        var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, "the model file's");
+        IReadOnlyList<FixOutcome> fixes = [];
+        if (request.TryFixes)
+            fixes = [FixTrials.Outcome("as given", null, baseline), .. FixTrials.Run(baseline, dataset, request.MaxFixes)];
+
+        if (request.Json)
+            DiagnoseReport.Json(context.Out, baseline, fixes, request.TryFixes);
+        else
+            DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes);
+        return baseline.Report.Healthy ? CliApp.Success : CliApp.Failure;
+    }
+}

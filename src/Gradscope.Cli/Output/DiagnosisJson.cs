@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Gradscope.Diagnostics;
+
+namespace Gradscope.Cli.Output;
+
+/// <summary>The JSON forms of findings, per-layer statistics and fix outcomes.</summary>
+internal static class DiagnosisJson
+{
+    public static void WriteFindings(Utf8JsonWriter w, DiagnosisReport report)
+    {
+        w.WriteBoolean("healthy", report.Healthy);
+        w.WriteStartArray("findings");
+        foreach (var f in report.Findings)
+            WriteFinding(w, f);
+        w.WriteEndArray();
+    }
+
+    public static void WriteFinding(Utf8JsonWriter w, Finding f)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", f.Kind.ToString());
+        w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+        w.WriteStartArray("layers");
+        foreach (int l in f.Layers)
+            w.WriteNumberValue(l);
+        w.WriteEndArray();
+        w.WriteStartObject("evidence");
+        foreach (var (name, value) in f.Evidence)
+            JsonNumbers.Write(w, name, value);
+        w.WriteStartObject("thresholds");
+        foreach (var (name, value) in f.Thresholds)
+            JsonNumbers.Write(w, name, value);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteString("cause", f.Cause);
+        w.WriteStartArray("remedies");
+        foreach (var r in f.Remedies)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", r.Id);
+            w.WriteString("title", r.Title);
+            w.WriteString("why", r.Why);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static void WriteOutcome(Utf8JsonWriter w, FixOutcome o)
+    {
+        w.WriteStartObject();
+        w.WriteString("label", o.Label);
+        if (o.Remedy is not null)
+            w.WriteString("remedy", o.Remedy.Id);
+        else
+            w.WriteNull("remedy");
+        JsonNumbers.Write(w, "first_to_last_ratio", o.FirstToLastRatio);
+        JsonNumbers.Write(w, "orders_lost", o.OrdersLost);
+        JsonNumbers.Write(w, "loss", o.Loss);
+        JsonNumbers.Write(w, "accuracy", o.Accuracy);
+        w.WriteStartArray("findings_left");
+        foreach (var f in o.FindingsLeft)
+            w.WriteStringValue(f.Kind.ToString());
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

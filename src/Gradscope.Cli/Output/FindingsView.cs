@@ -1,0 +1,50 @@
+using Gradscope.Diagnostics;
+using Spectre.Console;
+
+namespace Gradscope.Cli.Output;
+
+/// <summary>Findings as a user reads them: kind and severity, the cause, the evidence and the remedies.</summary>
+internal static class FindingsView
+{
+    public static void Write(Terminal terminal, DiagnosisReport report)
+    {
+        if (report.Findings.Count == 0)
+        {
+            terminal.Line("[green]No findings: gradients flow through every layer.[/]");
+            return;
+        }
+
+        foreach (var finding in report.Findings)
+        {
+            string colour = finding.Severity switch { Severity.Error => "red", Severity.Warning => "yellow", _ => "grey" };
+            terminal.Line($"[{colour} bold]{finding.Kind}[/] [{colour}]({finding.Severity.ToString().ToLowerInvariant()})[/] in layer(s) {Markup.Escape(LayerList(finding.Layers))}");
+            terminal.Line($"  cause: {Markup.Escape(finding.Cause)}");
+            terminal.Line($"  evidence: {Markup.Escape(Evidence(finding))}");
+            for (int i = 0; i < finding.Remedies.Count; i++)
+                terminal.Line($"  fix {i + 1}: {Markup.Escape(finding.Remedies[i].Title)} [grey]({Markup.Escape(finding.Remedies[i].Id)})[/]");
+        }
+    }
+
+    public static string LayerList(IReadOnlyList<int> layers)
+    {
+        if (layers.Count > 6)
+            return $"{layers[0] + 1}-{layers[^1] + 1} ({layers.Count} layers)";
+        var names = new string[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+            names[i] = (layers[i] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(", ", names);
+    }
+
+    private static string Evidence(Finding finding)
+    {
+        var parts = new List<string>();
+        foreach (var (name, value) in finding.Evidence)
+            parts.Add($"{name} = {Compact(value)}");
+        foreach (var (name, value) in finding.Thresholds)
+            parts.Add($"threshold {name} = {Compact(value)}");
+        return string.Join(", ", parts);
+    }
+
+    private static string Compact(double v) =>
+        double.IsInfinity(v) ? "inf" : Math.Abs(v) is >= 1e-3 and < 1e4 or 0 ? v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : Format.Sci(v);
+}

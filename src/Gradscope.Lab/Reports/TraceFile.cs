@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using Gradscope.Diagnostics;
+
+namespace Gradscope.Lab.Reports;
+
+/// <summary>
+/// Writes a <see cref="Trace"/> as JSON Lines, one self-describing object per line, so any tool
+/// (pandas.read_json(lines=True), jq, DuckDB) can load it:
+/// <list type="bullet">
+/// <item><c>{"type":"header","format":"gradscope-trace","version":1,"activation":...,"layers":[names],"inputs":[fan-in],"widths":[fan-out],"stats":[names]}</c></item>
+/// <item><c>{"type":"step","step":s,"loss":L,"grad_norm":[per layer],...}</c>: every statistic as an array over layers, input to output</item>
+/// <item><c>{"type":"histogram","step":s,"layer":l,"kind":"gradient"|"activation","edges":[...],"counts":[...]}</c></item>
+/// <item><c>{"type":"epoch",...}</c> and, when one appeared, <c>{"type":"non_finite","step":s,"layer":l,"where":...}</c></item>
+/// </list>
+/// NaN and infinity are written as null (JSON has neither).
+/// </summary>
+public static class TraceFile
+{
+    /// <summary>Writes <paramref name="trace"/> to <paramref name="path"/> (replaced atomically).</summary>
+    public static void Write(Trace trace, string path)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+                Write(trace, writer);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes <paramref name="trace"/> as JSON Lines to <paramref name="output"/>.</summary>
+    public static void Write(Trace trace, TextWriter output)
+    {
+        WriteLine(output, w => Header(w, trace));
+        for (int s = 0; s < trace.StepCount; s++)
+            WriteLine(output, w => Step(w, trace, s));
+        foreach (var h in trace.Histograms)
+            WriteLine(output, w => Histogram(w, trace, h));
+        foreach (var e in trace.Epochs)
+            WriteLine(output, w => Epoch(w, e));
+        if (trace.FirstNonFinite is { } nf)
+        {
+            WriteLine(output, w =>
+            {
+                w.WriteString("type", "non_finite");
+                w.WriteNumber("step", nf.Step);
+                w.WriteNumber("layer", nf.Layer);
+                w.WriteString("layer_name", trace.LayerNames[nf.Layer]);
+                w.WriteString("where", nf.Where);
+            });
+        }
+    }
+
+    private static void WriteLine(TextWriter output, Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void Header(Utf8JsonWriter w, Trace trace)
+    {
+        w.WriteString("type", "header");
+        w.WriteString("format", "gradscope-trace");
+        w.WriteNumber("version", 1);
+        w.WriteString("activation", trace.Activation);
+        WriteStrings(w, "layers", trace.LayerNames);
+        WriteInts(w, "inputs", trace.LayerInputs);
+        WriteInts(w, "widths", trace.LayerWidths);
+        w.WriteStartArray("stats");
+        for (int i = 0; i < LayerStatNames.Count; i++)
+            w.WriteStringValue(LayerStatNames.Of((LayerStat)i));
+        w.WriteEndArray();
+        w.WriteNumber("steps", trace.StepCount);
+    }
+
+    private static void Step(Utf8JsonWriter w, Trace trace, int s)
+    {
+        w.WriteString("type", "step");
+        w.WriteNumber("step", s);
+        Number(w, "loss", trace.Loss(s));
+        for (int i = 0; i < LayerStatNames.Count; i++)
+        {
+            w.WriteStartArray(LayerStatNames.Of((LayerStat)i));
+            foreach (double v in trace.AtStep((LayerStat)i, s))
+                NumberValue(w, v);
+            w.WriteEndArray();
+        }
+    }
+
+    private static void Histogram(Utf8JsonWriter w, Trace trace, HistogramRecord h)
+    {
+        w.WriteString("type", "histogram");
+        w.WriteNumber("step", h.Step);
+        w.WriteNumber("layer", h.Layer);
+        w.WriteString("kind", h.Kind == HistogramKind.Gradient ? "gradient" : "activation");
+        if (h.Kind == HistogramKind.Gradient)
+        {
+            w.WriteNumber("min_decade", Histograms.MinDecade);
+            w.WriteString("bins", "decades [10^k, 10^(k+1)) from min_decade, then exact zeros, then NaN/infinity");
+        }
+        else
+        {
+            var (low, high) = Histograms.ActivationRange(trace.Activation);
+            w.WriteNumber("low", low);
+            w.WriteNumber("high", high);
+            w.WriteString("bins", "underflow, equal bins over [low, high], overflow");
+        }
+
+        w.WriteStartArray("counts");
+        foreach (int c in h.Counts)
+            w.WriteNumberValue(c);
+        w.WriteEndArray();
+    }
+
+    private static void Epoch(Utf8JsonWriter w, Training.EpochResult e)
+    {
+        w.WriteString("type", "epoch");
+        w.WriteNumber("epoch", e.Epoch + 1);
+        w.WriteNumber("steps", e.Steps);
+        Number(w, "train_loss", e.TrainLoss);
+        Number(w, "train_accuracy", e.TrainAccuracy);
+        Number(w, "test_loss", e.TestLoss);
+        Number(w, "test_accuracy", e.TestAccuracy);
+        Number(w, "learning_rate", e.LearningRate);
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double v)
+    {
+        w.WritePropertyName(name);
+        NumberValue(w, v);
+    }
+
+    private static void NumberValue(Utf8JsonWriter w, double v)
+    {
+        if (double.IsFinite(v))
+            w.WriteNumberValue(v);
+        else
+            w.WriteNullValue();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+            w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    private static void WriteInts(Utf8JsonWriter w, string name, IReadOnlyList<int> values)
+    {
+        w.WriteStartArray(name);
+        foreach (int v in values)
+            w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+}
