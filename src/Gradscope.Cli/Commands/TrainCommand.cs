@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics;
+using Gradscope.Cli.Output;
 using Gradscope.Data;
+using Gradscope.Diagnostics;
+using Gradscope.Lab.Reports;
 using Gradscope.Serialization;
 using Gradscope.Training;
 
@@ -25,12 +28,27 @@ internal static class TrainCommand
         return command;
     }
 
+    private sealed record Outputs(string? Save, bool Json, MonitorPreset Monitor, string? Trace);
+
     private static int Run(CliContext context, TrainOptions o, ParseResult parsed)
     {
         var config = ToConfig(o, parsed);
-        string? save = parsed.GetValue(o.Save);
-        bool json = parsed.GetValue(o.Json);
-        return config.UseDouble ? Run<double>(context, config, save, json) : Run<float>(context, config, save, json);
+        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), ParseMonitor(parsed.GetValue(o.Monitor)!), parsed.GetValue(o.Trace));
+        if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
+            throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
+        return config.UseDouble ? Run<double>(context, config, outputs) : Run<float>(context, config, outputs);
+    }
+
+    private static MonitorPreset ParseMonitor(string name)
+    {
+        try
+        {
+            return MonitorOptions.ParsePreset(name);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 
     internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
@@ -87,27 +105,45 @@ internal static class TrainCommand
         }
     }
 
-    private static int Run<T>(CliContext context, RunConfig config, string? save, bool json)
+    private static int Run<T>(CliContext context, RunConfig config, Outputs outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Usage problems in the specs surface before any data is loaded.
         _ = config.ParsedInitializer;
         var terminal = context.CreateTerminal();
         var run = PreparedRun<T>.Create(config);
-        if (!json)
+        GradientMonitor<T>? monitor = null;
+        if (outputs.Monitor != MonitorPreset.Off)
+        {
+            monitor = new GradientMonitor<T>(run.Network, MonitorOptions.For(outputs.Monitor), MonitoredRun.ExpectedSteps(run));
+            run.Trainer.AddObserver(monitor);
+        }
+
+        if (!outputs.Json)
             TrainReport.Header(terminal, run);
 
         var clock = Stopwatch.StartNew();
-        var result = json ? run.Trainer.Train(run.Train, run.Test) : TrainProgress.Run(terminal, run);
+        var result = outputs.Json ? run.Trainer.Train(run.Train, run.Test) : TrainProgress.Run(terminal, run);
         clock.Stop();
 
-        if (save is not null && result.Status != TrainingStatus.Diverged)
-            ModelFile.Save(save, run.Spec, run.Network, run.Standardizer);
+        if (outputs.Save is not null && result.Status != TrainingStatus.Diverged)
+            ModelFile.Save(outputs.Save, run.Spec, run.Network, run.Standardizer);
+        if (monitor is not null && outputs.Trace is not null)
+            TraceFile.Write(monitor.Trace, outputs.Trace);
+        var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
 
-        if (json)
-            TrainReport.Json(context.Out, run, result, clock.Elapsed);
+        if (outputs.Json)
+        {
+            TrainReport.Json(context.Out, run, result, clock.Elapsed, report);
+        }
         else
-            TrainReport.Summary(terminal, run, result, clock.Elapsed, save);
+        {
+            TrainReport.Summary(terminal, run, result, clock.Elapsed, outputs.Save);
+            if (report is not null)
+                FindingsView.Write(terminal, report);
+            if (outputs.Trace is not null)
+                terminal.Text($"wrote trace to {outputs.Trace}");
+        }
 
         if (result.Status == TrainingStatus.Diverged)
         {

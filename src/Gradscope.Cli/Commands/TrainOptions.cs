@@ -89,10 +89,18 @@ internal sealed class TrainOptions
 
     public Option<bool> Json { get; } = CommonOptions.Json();
 
+    public Option<string> Monitor { get; } = new("--monitor")
+    {
+        Description = "Gradient monitor: cheap (every statistic of every layer at every step), standard (+ histograms every 50 steps), full (+ histograms every step) or off.",
+        DefaultValueFactory = _ => "cheap",
+    };
+
+    public Option<string?> Trace { get; } = new("--trace") { Description = "Write the monitor's trace to this file (JSON Lines: a header line, one line per step, histograms, epochs)." };
+
     public IEnumerable<Option> All =>
     [
         Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
-        Dtype, Save, Json,
+        Dtype, Save, Json, Monitor, Trace,
     ];
 }

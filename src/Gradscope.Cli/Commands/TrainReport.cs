@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
 using Gradscope.Cli.Output;
+using Gradscope.Diagnostics;
 using Gradscope.Training;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ internal static class TrainReport
             terminal.Text($"saved model to {save}");
     }
 
-    public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed)
+    public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, DiagnosisReport? report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var stream = new MemoryStream();
@@ -63,6 +64,8 @@ internal static class TrainReport
             }
 
             w.WriteEndArray();
+            if (report is not null)
+                DiagnosisJson.WriteFindings(w, report);
             w.WriteEndObject();
         }
 

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Gradscope.Diagnostics;
+using Gradscope.Lab.Reports;
+using Gradscope.Training;
+
+namespace Gradscope.Lab.Tests;
+
+public sealed class TraceFileTests
+{
+    private static MonitoredRunResult SmallRun(MonitorPreset preset) => MonitoredRun.Run(
+        new RunConfig { Data = "spiral", Hidden = [8, 8, 8], Activation = "tanh", Epochs = 2, Seed = 1 },
+        MonitorOptions.For(preset));
+
+    [Fact]
+    public void JsonLines_HasHeaderStepsHistogramsAndEpochs()
+    {
+        var run = SmallRun(MonitorPreset.Standard);
+        var writer = new StringWriter();
+        TraceFile.Write(run.Trace, writer);
+        var lines = writer.ToString().TrimEnd().Split('\n');
+        using var header = JsonDocument.Parse(lines[0]);
+        Assert.Equal("gradscope-trace", header.RootElement.GetProperty("format").GetString());
+        Assert.Equal(4, header.RootElement.GetProperty("layers").GetArrayLength());
+        Assert.Equal(run.Trace.StepCount, lines.Count(l => l.Contains("\"type\":\"step\"")));
+        Assert.Equal(2, lines.Count(l => l.Contains("\"type\":\"epoch\"")));
+
+        // Standard histograms every 50 steps: steps 0 (of 24) -> 4 layers x 2 kinds.
+        Assert.Equal(8, lines.Count(l => l.Contains("\"type\":\"histogram\"")));
+        using var step = JsonDocument.Parse(lines[1]);
+        var delta = step.RootElement.GetProperty("delta_rms");
+        Assert.Equal(4, delta.GetArrayLength());
+        Assert.Equal(run.Trace[LayerStat.DeltaRms, 0, 2], delta[2].GetDouble());
+    }
+
+    [Fact]
+    public void Write_ToFile_ReplacesAtomically()
+    {
+        var run = SmallRun(MonitorPreset.Cheap);
+        string dir = Directory.CreateTempSubdirectory("gradscope-trace-").FullName;
+        string path = Path.Combine(dir, "t.jsonl");
+        File.WriteAllText(path, "old");
+        TraceFile.Write(run.Trace, path);
+        Assert.StartsWith("{\"type\":\"header\"", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void Plots_ArePngFiles()
+    {
+        var run = SmallRun(MonitorPreset.Cheap);
+        string dir = Directory.CreateTempSubdirectory("gradscope-png-").FullName;
+        var paths = GradientPlots.Write(run.Trace, dir, "tanh", "tanh");
+        Assert.Equal(2, paths.Count);
+        foreach (string path in paths)
+        {
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(bytes.Length > 5000, $"{path}: {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+    }
+
+    [Fact]
+    public void Heatmap_Data_IsLog10GradRms()
+    {
+        var run = SmallRun(MonitorPreset.Cheap);
+        var data = GradientPlots.Log10GradRms(run.Trace);
+        Assert.Equal(4, data.GetLength(0));
+        Assert.Equal(Math.Log10(run.Trace[LayerStat.GradRms, 3, 1]), data[1, 3], 12);
+    }
+}
