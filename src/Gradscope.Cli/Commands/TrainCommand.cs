@@ -69,6 +69,10 @@ internal static class TrainCommand
             Standardize = !parsed.GetValue(o.NoStandardize),
             Hidden = ParseLayers(parsed.GetValue(o.Layers)!),
             Activation = CommonOptions.ParseActivation(parsed.GetValue(o.Activation)!).Name,
+            Norm = ParseNorm(parsed.GetValue(o.Norm)!),
+            Residual = parsed.GetValue(o.Residual),
+            Dropout = parsed.GetValue(o.Dropout),
+            ModelSpec = ReadModelSpec(parsed.GetValue(o.ModelSpec)),
             Init = parsed.GetValue(o.Init)!,
             Optimizer = parsed.GetValue(o.Optimizer)!,
             LearningRate = parsed.GetValue(o.LearningRate),
@@ -90,7 +94,34 @@ internal static class TrainCommand
             throw new UsageException($"--batch-size must be at least 1; got {config.BatchSize}.");
         if (config.TestSplit is < 0 or >= 1)
             throw new UsageException($"--test-split must be in [0, 1); got {config.TestSplit}.");
+        if (config.Dropout is < 0 or >= 1 || double.IsNaN(config.Dropout))
+            throw new UsageException($"--dropout must be in [0, 1); got {config.Dropout}.");
         return config;
+    }
+
+    private static string ParseNorm(string text)
+    {
+        try
+        {
+            NetworkSpec.ParseNorm(text);
+            return text;
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException("--norm: " + ex.Message);
+        }
+    }
+
+    // The spec is checked here so that its errors name the file; the config keeps the text.
+    private static string? ReadModelSpec(string? path)
+    {
+        if (path is null)
+            return null;
+        if (!File.Exists(path))
+            throw new GradscopeException($"Model spec file '{path}' does not exist.");
+        string json = File.ReadAllText(path);
+        ModelSpecJson.Parse(json, path);
+        return json;
     }
 
     private static IReadOnlyList<int> ParseLayers(string text)

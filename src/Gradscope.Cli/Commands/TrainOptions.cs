@@ -33,6 +33,21 @@ internal sealed class TrainOptions
         DefaultValueFactory = _ => "relu",
     };
 
+    public Option<string> Norm { get; } = new("--norm")
+    {
+        Description = "Normalization after each hidden dense layer, before its activation: none, batch or layer.",
+        DefaultValueFactory = _ => "none",
+    };
+
+    public Option<bool> Residual { get; } = new("--residual") { Description = "Skip connections: hidden layers in pre-activation residual blocks of 2 dense layers (a projection where the width changes)." };
+
+    public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout probability after each hidden activation, in [0, 1).", DefaultValueFactory = _ => 0 };
+
+    public Option<string?> ModelSpec { get; } = new("--model-spec")
+    {
+        Description = "JSON file listing the hidden layers (dense, batchnorm, layernorm, activation, dropout, residual); replaces --layers, --activation, --norm, --residual and --dropout.",
+    };
+
     public Option<string> Init { get; } = new("--init")
     {
         Description = "Weight initializer: auto (He for ReLU family, LeCun for SELU, Glorot otherwise), standard, normal:STD, uniform:STD, glorot-normal, glorot-uniform, he-normal, he-uniform, lecun-normal, lecun-uniform, orthogonal; ':gain=G' and ':bias=B' may follow.",
@@ -99,7 +114,7 @@ internal sealed class TrainOptions
 
     public IEnumerable<Option> All =>
     [
-        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Init, Optimizer, LearningRate, Momentum,
+        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
         Dtype, Save, Json, Monitor, Trace,
     ];

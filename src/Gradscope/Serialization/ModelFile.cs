@@ -9,12 +9,24 @@ using Gradscope.Training;
 namespace Gradscope.Serialization;
 
 /// <summary>
-/// A dense network in a safetensors file, with tensor names as PyTorch's <c>nn.Sequential</c> state
-/// dict writes them (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, ...: activations take an index
+/// A network in a safetensors file, with tensor names as PyTorch's <c>nn.Sequential</c> state dict
+/// writes them (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, ...: activations take an index
 /// too) and the architecture in <c>__metadata__</c>. A file PyTorch wrote from
 /// <c>nn.Sequential(Linear, Act, ..., Linear)</c> loads when the caller names the activation.
 /// </summary>
-public static class ModelFile
+/// <remarks>
+/// Tensors per layer, under the layer's module path (see <see cref="LayerTree"/>): a dense layer
+/// <c>weight [out, in]</c> and <c>bias [out]</c>; a batch norm <c>weight [n]</c>, <c>bias [n]</c>,
+/// <c>running_mean [n]</c>, <c>running_var [n]</c> and <c>num_batches_tracked []</c> (I64); a layer
+/// norm <c>weight [n]</c> and <c>bias [n]</c>; a residual block its body under <c>body.</c> and its
+/// projection under <c>proj.</c> (<c>3.body.0.weight</c>, <c>3.proj.weight</c>); any other layer its
+/// parameters by name, one-row ones as vectors. The architecture metadata of a plain dense network
+/// is <c>{"type":"dense","input":2,"hidden":[32,32],"output":3,"activation":"relu"}</c> as it always
+/// was; flag layouts add <c>"norm"</c> (<c>batch</c>, <c>layer</c>), <c>"residual"</c>
+/// (<c>pre-activation</c>, <c>post-activation</c>) and <c>"dropout"</c> when set; a layer list is
+/// written as its JSON model spec with <c>"type":"spec"</c> (see <see cref="ModelSpecJson"/>).
+/// </remarks>
+public static partial class ModelFile
 {
     /// <summary>Metadata key holding the architecture as JSON.</summary>
     public const string ArchitectureKey = "gradscope.architecture";
@@ -26,15 +38,7 @@ public static class ModelFile
     public static void Save<T>(string path, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var tensors = new List<SafetensorsTensor>();
-        for (int i = 0; i < network.Layers.Count; i++)
-        {
-            if (network.Layers[i] is not Dense<T> dense)
-                continue;
-            tensors.Add(SafetensorsTensor.FromValues<T>($"{i}.weight", [dense.OutputSize, dense.InputSize], dense.Weight.Value.Span));
-            tensors.Add(SafetensorsTensor.FromValues<T>($"{i}.bias", [dense.OutputSize], dense.Bias.Value.Span));
-        }
-
+        var tensors = StateDict(network);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
@@ -46,14 +50,22 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Reads a network. <paramref name="activation"/> overrides the file's metadata and is required
-    /// when the file has none (a file PyTorch wrote).
+    /// Reads a network. <paramref name="activation"/> overrides the activation of the file's metadata
+    /// and is required when the file has none (a file PyTorch wrote, which then must be a plain dense
+    /// network); a file whose metadata lists its layers takes no override.
     /// </summary>
-    /// <exception cref="GradscopeException">The file is malformed or does not describe a dense network.</exception>
+    /// <exception cref="GradscopeException">The file is malformed or its tensors do not fit its architecture.</exception>
     public static LoadedModel<T> Load<T>(string path, Activation? activation = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var file = SafetensorsFile.Read(path);
+        if (DescribedSpec(file, activation, path) is { } described)
+        {
+            var built = described.BuildUninitialized<T>();
+            LoadStateDict(built, file, path);
+            return new LoadedModel<T>(described, built, ReadStandardization(file, described.InputSize, path));
+        }
+
         var weights = DenseWeights(file, path);
         var spec = InferSpec(file, weights, activation, path);
         var network = spec.BuildUninitialized<T>();
@@ -146,6 +158,8 @@ public static class ModelFile
 
     private static string ArchitectureJson(NetworkSpec spec)
     {
+        if (spec.Layers is not null)
+            return ModelSpecJson.Write(spec.InputSize, spec.Layers, spec.OutputSize, ModelSpecJson.SpecType);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
@@ -158,6 +172,12 @@ public static class ModelFile
             writer.WriteEndArray();
             writer.WriteNumber("output", spec.OutputSize);
             writer.WriteString("activation", spec.Activation.Name);
+            if (spec.Norm != NormKind.None)
+                writer.WriteString("norm", spec.Norm == NormKind.Batch ? "batch" : "layer");
+            if (spec.Residual != ResidualStyle.None)
+                writer.WriteString("residual", spec.Residual == ResidualStyle.PreActivation ? PreActivation : PostActivation);
+            if (spec.Dropout > 0)
+                writer.WriteNumber("dropout", spec.Dropout);
             writer.WriteEndObject();
         }
 

@@ -28,8 +28,8 @@ internal static class SafetensorsDType
         _ => 0,
     };
 
-    /// <summary>True for the dtypes the writer produces.</summary>
-    public static bool IsWritable(string dtype) => dtype is F32 or F64;
+    /// <summary>True for the dtypes the writer produces (I64 for integer buffers such as a batch norm's <c>num_batches_tracked</c>).</summary>
+    public static bool IsWritable(string dtype) => dtype is F32 or F64 or I64;
 
     /// <summary>
     /// Decodes <paramref name="destination"/>.Length elements from <paramref name="source"/>, which
@@ -69,7 +69,7 @@ internal static class SafetensorsDType
     }
 
     /// <summary>
-    /// Encodes <paramref name="source"/> as F32 (rounding to nearest) or F64 into
+    /// Encodes <paramref name="source"/> as F32 (rounding to nearest), F64 or I64 (whole numbers, checked by the writer) into
     /// <paramref name="destination"/>, which has room for exactly that many elements.
     /// </summary>
     public static void Encode(string dtype, ReadOnlySpan<double> source, Span<byte> destination)
@@ -83,6 +83,10 @@ internal static class SafetensorsDType
             case F64:
                 for (int i = 0; i < source.Length; i++)
                     BinaryPrimitives.WriteDoubleLittleEndian(destination.Slice(8 * i, 8), source[i]);
+                break;
+            case I64:
+                for (int i = 0; i < source.Length; i++)
+                    BinaryPrimitives.WriteInt64LittleEndian(destination.Slice(8 * i, 8), (long)source[i]);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a writable dtype");

@@ -94,7 +94,7 @@ public sealed class SafetensorsFile
     /// it was and no temporary file remains.
     /// </summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
-    /// <param name="tensors">Tensors in the order their data is written, each F32 or F64 (its <see cref="SafetensorsTensor.DType"/>).</param>
+    /// <param name="tensors">Tensors in the order their data is written, each F32, F64 or I64 (its <see cref="SafetensorsTensor.DType"/>; I64 values must be whole numbers).</param>
     /// <param name="metadata">Written as <c>__metadata__</c>, in its enumeration order; null or empty writes none.</param>
     /// <exception cref="GradscopeException">A tensor or metadata entry is invalid, or the file cannot be written.</exception>
     public static void Write(string path, IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -109,7 +109,7 @@ public sealed class SafetensorsFile
     /// checked before the first byte is written; the stream itself gives no atomicity.
     /// </summary>
     /// <param name="destination">Receives the file's bytes.</param>
-    /// <param name="tensors">Tensors in the order their data is written, each F32 or F64.</param>
+    /// <param name="tensors">Tensors in the order their data is written, each F32, F64 or I64.</param>
     /// <param name="metadata">Written as <c>__metadata__</c>; null or empty writes none.</param>
     /// <param name="destinationName">Names the destination in error messages.</param>
     /// <exception cref="GradscopeException">A tensor or metadata entry is invalid.</exception>

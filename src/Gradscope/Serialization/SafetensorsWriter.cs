@@ -124,7 +124,9 @@ internal static class SafetensorsWriter
             if (!names.Add(tensor.Name))
                 throw new GradscopeException($"cannot write '{destination}': tensor '{tensor.Name}' appears twice; names must be unique");
             if (!SafetensorsDType.IsWritable(tensor.DType))
-                throw new GradscopeException($"cannot write '{destination}': tensor '{tensor.Name}' is {tensor.DType}; Gradscope writes F32 and F64 only");
+                throw new GradscopeException($"cannot write '{destination}': tensor '{tensor.Name}' is {tensor.DType}; Gradscope writes F32, F64 and I64 only");
+            if (tensor.DType == SafetensorsDType.I64)
+                CheckWholeNumbers(tensor, destination);
 
             // Shape and Values are live arrays, so a caller may have changed one since construction.
             long count = SafetensorsTensor.ElementCountOf(tensor.Shape);
@@ -144,6 +146,18 @@ internal static class SafetensorsWriter
                 throw new GradscopeException($"cannot write '{destination}': metadata '{pair.Key}' has a null value; metadata values are strings");
             CheckUnicode(pair.Key, "metadata key", destination);
             CheckUnicode(pair.Value, $"metadata value of '{pair.Key}'", destination);
+        }
+    }
+
+    private static void CheckWholeNumbers(SafetensorsTensor tensor, string destination)
+    {
+        // 2^63 itself does not fit a long; every double below it that is whole does.
+        const double Limit = 9223372036854775808.0;
+        for (int i = 0; i < tensor.Values.Length; i++)
+        {
+            double v = tensor.Values[i];
+            if (v != Math.Floor(v) || v < -Limit || v >= Limit)
+                throw new GradscopeException($"cannot write '{destination}': tensor '{tensor.Name}' is I64 but holds {v} at index {i}, which is not a 64-bit whole number");
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class PreparedRun<T>
             test = test is null ? null : standardizer.Apply(test);
         }
 
-        var spec = new NetworkSpec(train.FeatureCount, config.Hidden, Math.Max(data.ClassCount, 2), config.ParsedActivation);
+        var spec = config.CreateSpec(train.FeatureCount, Math.Max(data.ClassCount, 2));
         var rng = new SeededRandom(config.Seed);
         var network = spec.Build<T>(config.ParsedInitializer, rng);
         return Create(config, train, test, standardizer, spec, network);

@@ -29,6 +29,22 @@ public sealed record RunConfig
     /// <summary>Hidden activation name.</summary>
     public string Activation { get; init; } = "relu";
 
+    /// <summary>Normalization after each hidden dense layer: <c>none</c>, <c>batch</c> or <c>layer</c>.</summary>
+    public string Norm { get; init; } = "none";
+
+    /// <summary>Pre-activation residual blocks of two hidden dense layers (see <see cref="NetworkSpec"/>).</summary>
+    public bool Residual { get; init; }
+
+    /// <summary>Dropout probability after each hidden activation; 0 for none.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>
+    /// A JSON model spec (the text, see <see cref="ModelSpecJson"/>); when set it defines the hidden
+    /// layers instead of <see cref="Hidden"/>, <see cref="Activation"/>, <see cref="Norm"/>,
+    /// <see cref="Residual"/> and <see cref="Dropout"/>.
+    /// </summary>
+    public string? ModelSpec { get; init; }
+
     /// <summary>Initializer spec, or <c>auto</c> for the activation's recommended one.</summary>
     public string Init { get; init; } = "auto";
 
@@ -85,9 +101,27 @@ public sealed record RunConfig
         {
             if (!Init.Equals("auto", StringComparison.OrdinalIgnoreCase))
                 return Initializer.Parse(Init);
-            var activation = ParsedActivation;
+            var activation = ModelSpec is null ? ParsedActivation
+                : ModelSpecJson.Parse(ModelSpec).FirstActivation ?? Activations.Activation.Parse("identity");
             return Initializer.Parse(activation.IsReluFamily ? "he-normal" : activation.Name == "selu" ? "lecun-normal" : "glorot-uniform");
         }
+    }
+
+    /// <summary>The normalization, parsed.</summary>
+    public NormKind ParsedNorm => NetworkSpec.ParseNorm(Norm);
+
+    /// <summary>The architecture for data of <paramref name="inputSize"/> features and <paramref name="outputSize"/> classes.</summary>
+    /// <exception cref="GradscopeException">A setting is invalid or the model spec does not fit the data.</exception>
+    public NetworkSpec CreateSpec(int inputSize, int outputSize)
+    {
+        if (ModelSpec is not null)
+            return NetworkSpec.FromJson(ModelSpec, inputSize, outputSize);
+        return new NetworkSpec(inputSize, Hidden, outputSize, ParsedActivation)
+        {
+            Norm = ParsedNorm,
+            Residual = Residual ? ResidualStyle.PreActivation : ResidualStyle.None,
+            Dropout = Dropout,
+        };
     }
 
     /// <summary>Hidden sizes as <c>10x32</c> when uniform, else <c>64,32</c>.</summary>

@@ -63,7 +63,8 @@ public sealed class SafetensorsWriterTests : IDisposable
 
     public static TheoryData<SafetensorsTensor[], Dictionary<string, string>?, string> InvalidInputs => new()
     {
-        { [new SafetensorsTensor("w", "F16", [1], [1])], null, "tensor 'w' is F16; Gradscope writes F32 and F64 only" },
+        { [new SafetensorsTensor("w", "F16", [1], [1])], null, "tensor 'w' is F16; Gradscope writes F32, F64 and I64 only" },
+        { [new SafetensorsTensor("n", "I64", [2], [3, 1.5])], null, "tensor 'n' is I64 but holds 1.5 at index 1, which is not a 64-bit whole number" },
         { [new SafetensorsTensor("w", "F32", [1], [1]), new SafetensorsTensor("w", "F64", [1], [2])], null, "tensor 'w' appears twice; names must be unique" },
         { [new SafetensorsTensor("__metadata__", "F32", [1], [1])], null, "\"__metadata__\" is reserved for the metadata and cannot name a tensor" },
         { [], new Dictionary<string, string> { ["k"] = null! }, "metadata 'k' has a null value; metadata values are strings" },

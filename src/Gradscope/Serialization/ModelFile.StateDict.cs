@@ -1,0 +1,116 @@
+using System.Numerics;
+using Gradscope.Layers;
+
+namespace Gradscope.Serialization;
+
+/// <summary>A network's tensors as PyTorch's state dict names them, out to a file and back.</summary>
+public static partial class ModelFile
+{
+    /// <summary>Every tensor of <paramref name="network"/> under its state-dict name, in state-dict order.</summary>
+    public static IReadOnlyList<SafetensorsTensor> StateDict<T>(Sequential<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var tensors = new List<SafetensorsTensor>();
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            foreach (var entry in Entries(leaf))
+            {
+                tensors.Add(entry.Count is { } count
+                    ? new SafetensorsTensor(entry.Name, SafetensorsDType.I64, [], [count])
+                    : SafetensorsTensor.FromValues<T>(entry.Name, entry.Shape, entry.Values.Span));
+            }
+        }
+
+        return tensors;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="network"/> from <paramref name="file"/> by state-dict name; every tensor
+    /// the network has must be there with its shape, and the file may hold no other.
+    /// </summary>
+    private static void LoadStateDict<T>(Sequential<T> network, SafetensorsFile file, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            foreach (var entry in Entries(leaf))
+            {
+                var tensor = Expect(file, entry.Name, entry.Shape, path);
+                used.Add(entry.Name);
+                if (entry.Count is null)
+                    tensor.CopyTo(entry.Values.Span);
+                else
+                    SetBatchesTracked(leaf.Layer, tensor, path);
+            }
+        }
+
+        foreach (var tensor in file.Tensors)
+        {
+            if (!used.Contains(tensor.Name))
+                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not part of the architecture in the file's metadata.");
+        }
+    }
+
+    private static SafetensorsTensor Expect(SafetensorsFile file, string name, int[] shape, string path)
+    {
+        if (!file.TryGet(name, out var tensor))
+            throw new GradscopeException($"{path}: tensor '{name}' is missing; the architecture in the file's metadata needs it with shape {SafetensorsTensor.FormatShape(shape)}.");
+        if (!tensor.Shape.AsSpan().SequenceEqual(shape))
+        {
+            throw new GradscopeException(
+                $"{path}: tensor '{name}' has shape {SafetensorsTensor.FormatShape(tensor.Shape)} but the architecture in the file's metadata needs {SafetensorsTensor.FormatShape(shape)}.");
+        }
+
+        return tensor;
+    }
+
+    private static void SetBatchesTracked<T>(ILayer<T> layer, SafetensorsTensor tensor, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double count = tensor.Values[0];
+        if (count < 0 || count != Math.Floor(count))
+            throw new GradscopeException($"{path}: tensor '{tensor.Name}' holds {count}; a batch count is a whole number of at least 0.");
+        ((BatchNorm<T>)layer).BatchesTracked = (long)count;
+    }
+
+    /// <summary>What one leaf contributes: named float tensors, or (for a batch count) an integer.</summary>
+    private static List<Entry<T>> Entries<T>(NamedLayer<T> leaf)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string prefix = leaf.Path.Length == 0 ? string.Empty : leaf.Path + ".";
+        var entries = new List<Entry<T>>();
+        switch (leaf.Layer)
+        {
+            case Dense<T> dense:
+                entries.Add(new(prefix + "weight", [dense.OutputSize, dense.InputSize], dense.Weight.Value));
+                entries.Add(new(prefix + "bias", [dense.OutputSize], dense.Bias.Value));
+                break;
+            case BatchNorm<T> norm:
+                entries.Add(new(prefix + "weight", [norm.Size], norm.Weight.Value));
+                entries.Add(new(prefix + "bias", [norm.Size], norm.Bias.Value));
+                entries.Add(new(prefix + "running_mean", [norm.Size], norm.RunningMean));
+                entries.Add(new(prefix + "running_var", [norm.Size], norm.RunningVariance));
+                entries.Add(new(prefix + "num_batches_tracked", [], null, norm.BatchesTracked));
+                break;
+            default:
+                // LayerNorm and layers this file does not know: parameters by name, one-row ones as vectors.
+                foreach (var p in leaf.Layer.Parameters)
+                {
+                    int[] shape = p.Value.Rows == 1 ? [p.Value.Cols] : [p.Value.Rows, p.Value.Cols];
+                    entries.Add(new(prefix + p.Name, shape, p.Value));
+                }
+
+                break;
+        }
+
+        return entries;
+    }
+
+    private readonly record struct Entry<T>(string Name, int[] Shape, Tensors.Matrix<T>? Matrix, long? Count = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Tensors.Matrix<T> Values => Matrix ?? throw new InvalidOperationException($"'{Name}' is a count, not a tensor.");
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Gradscope.Activations;
+
+namespace Gradscope.Training;
+
+/// <summary>
+/// The JSON model spec: a network's hidden layers for what the command-line flags cannot say.
+/// <code>
+/// {
+///   "input": 2,                                  optional; must match the data's features
+///   "layers": [
+///     {"type": "dense", "units": 32},            a Linear layer of 32 outputs
+///     {"type": "batchnorm"},                     BatchNorm1d over the current width
+///     {"type": "layernorm"},                     LayerNorm over the current width
+///     {"type": "activation", "name": "relu"},    any activation name --activation takes
+///     {"type": "dropout", "p": 0.1},             p in [0, 1)
+///     {"type": "residual", "layers": [...]}      x + F(x), F = the inner layers; a projection
+///   ],                                           Linear joins the skip path when F changes the width
+///   "output": 3                                  optional; must match the data's classes
+/// }
+/// </code>
+/// The output dense layer (the logits) is added after <c>layers</c>, as with the flags. Comments and
+/// trailing commas are allowed; unknown keys and types are errors. Model files store the spec this
+/// way too, with <c>"type": "spec"</c> added at the top.
+/// </summary>
+public static class ModelSpecJson
+{
+    /// <summary>The top-level <c>"type"</c> a model file's architecture metadata carries for a spec.</summary>
+    public const string SpecType = "spec";
+
+    private const int MaxSize = 1_000_000;
+    private const string Types = "dense, batchnorm, layernorm, activation, dropout or residual";
+
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Parses and checks a model spec; <paramref name="source"/> names it in messages (a file name).</summary>
+    /// <exception cref="GradscopeException">The text is not valid JSON or not a valid spec; the message says where and what.</exception>
+    public static ModelSpecDocument Parse(string json, string source = "model spec")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new GradscopeException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+
+        using (doc)
+            return ParseRoot(doc.RootElement, source);
+    }
+
+    /// <summary>Writes a spec in the format <see cref="Parse"/> reads; <paramref name="type"/>, when given, is written first as <c>"type"</c>.</summary>
+    public static string Write(int? input, IReadOnlyList<LayerSpec> layers, int? output, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            if (type is not null)
+                writer.WriteString("type", type);
+            if (input is { } i)
+                writer.WriteNumber("input", i);
+            WriteLayers(writer, layers);
+            if (output is { } o)
+                writer.WriteNumber("output", o);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static ModelSpecDocument ParseRoot(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw Error(source, "", $"a model spec is a JSON object like {{\"layers\": [...]}}; found {Describe(root)}");
+        CheckKeys(root, source, "", "the model spec", "type", "input", "layers", "output");
+        if (root.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == SpecType))
+            throw Error(source, "", $"\"type\" must be \"{SpecType}\" when present; found {type.GetRawText()}");
+        int? input = root.TryGetProperty("input", out var i) ? Size(i, source, "", "input") : null;
+        int? output = root.TryGetProperty("output", out var o) ? Size(o, source, "", "output") : null;
+        if (!root.TryGetProperty("layers", out var layers))
+            throw Error(source, "", "the model spec has no \"layers\" array");
+        return new ModelSpecDocument(input, ParseLayers(layers, source, "layers", allowEmpty: true), output);
+    }
+
+    private static List<LayerSpec> ParseLayers(JsonElement array, string source, string path, bool allowEmpty)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+            throw Error(source, path, $"must be an array of layers; found {Describe(array)}");
+        if (!allowEmpty && array.GetArrayLength() == 0)
+            throw Error(source, path, "a residual block needs at least one layer");
+        var result = new List<LayerSpec>();
+        int index = 0;
+        foreach (var element in array.EnumerateArray())
+            result.Add(ParseLayer(element, source, $"{path}[{index++}]"));
+        return result;
+    }
+
+    private static LayerSpec ParseLayer(JsonElement layer, string source, string path)
+    {
+        if (layer.ValueKind != JsonValueKind.Object)
+            throw Error(source, path, $"a layer is an object like {{\"type\": \"dense\", \"units\": 32}}; found {Describe(layer)}");
+        if (!layer.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            throw Error(source, path, $"a layer needs a \"type\" string: {Types}");
+        string type = typeElement.GetString()!;
+        switch (type.ToLowerInvariant())
+        {
+            case "dense":
+                CheckKeys(layer, source, path, "a dense layer", "type", "units");
+                if (!layer.TryGetProperty("units", out var units))
+                    throw Error(source, path, "a dense layer needs \"units\"");
+                return new DenseSpec(Size(units, source, path, "units"));
+            case "batchnorm":
+                CheckKeys(layer, source, path, "a batchnorm layer", "type");
+                return new NormSpec(NormKind.Batch);
+            case "layernorm":
+                CheckKeys(layer, source, path, "a layernorm layer", "type");
+                return new NormSpec(NormKind.Layer);
+            case "activation":
+                CheckKeys(layer, source, path, "an activation layer", "type", "name");
+                return new ActivationSpec(ParseActivation(layer, source, path));
+            case "dropout":
+                CheckKeys(layer, source, path, "a dropout layer", "type", "p");
+                return new DropoutSpec(ParseProbability(layer, source, path));
+            case "residual":
+                CheckKeys(layer, source, path, "a residual block", "type", "layers");
+                if (!layer.TryGetProperty("layers", out var inner))
+                    throw Error(source, path, "a residual block needs a \"layers\" array (its body)");
+                return new ResidualSpec(ParseLayers(inner, source, path + ".layers", allowEmpty: false));
+            default:
+                throw Error(source, path, $"unknown layer type '{type}'; expected {Types}");
+        }
+    }
+
+    private static Activation ParseActivation(JsonElement layer, string source, string path)
+    {
+        if (!layer.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            throw Error(source, path, "an activation layer needs a \"name\" string, e.g. \"relu\"");
+        if (Activation.TryParse(name.GetString(), out var activation))
+            return activation;
+        throw Error(source, path, $"unknown activation '{name.GetString()}'; valid activations: {string.Join(", ", Activation.Names)}");
+    }
+
+    private static double ParseProbability(JsonElement layer, string source, string path)
+    {
+        if (!layer.TryGetProperty("p", out var p))
+            throw Error(source, path, "a dropout layer needs \"p\", the drop probability in [0, 1)");
+        if (p.ValueKind == JsonValueKind.Number && p.TryGetDouble(out double value) && value is >= 0 and < 1)
+            return value;
+        throw Error(source, path, $"\"p\" must be a number in [0, 1); got {p.GetRawText()}");
+    }
+
+    private static int Size(JsonElement element, string source, string path, string key)
+    {
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value) && value is >= 1 and <= MaxSize)
+            return value;
+        throw Error(source, path, $"\"{key}\" must be a whole number from 1 to {MaxSize}; got {element.GetRawText()}");
+    }
+
+    private static void CheckKeys(JsonElement element, string source, string path, string what, params string[] allowed)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Array.IndexOf(allowed, property.Name) < 0)
+                throw Error(source, path, $"unknown key \"{property.Name}\" for {what}; expected {string.Join(", ", Quote(allowed))}");
+            if (!seen.Add(property.Name))
+                throw Error(source, path, $"key \"{property.Name}\" appears twice");
+        }
+    }
+
+    private static IEnumerable<string> Quote(string[] names)
+    {
+        foreach (string name in names)
+            yield return "\"" + name + "\"";
+    }
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static GradscopeException Error(string source, string path, string message) =>
+        new(path.Length == 0 ? $"{source}: {message}." : $"{source}: {path}: {message}.");
+
+    private static void WriteLayers(Utf8JsonWriter writer, IReadOnlyList<LayerSpec> layers)
+    {
+        writer.WriteStartArray("layers");
+        foreach (var layer in layers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", layer.Type);
+            switch (layer)
+            {
+                case DenseSpec dense:
+                    writer.WriteNumber("units", dense.Units);
+                    break;
+                case ActivationSpec activation:
+                    writer.WriteString("name", activation.Activation.Name);
+                    break;
+                case DropoutSpec dropout:
+                    writer.WriteNumber("p", dropout.Probability);
+                    break;
+                case ResidualSpec residual:
+                    WriteLayers(writer, residual.Layers);
+                    break;
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>A parsed model spec: the optional input and output sizes and the hidden layers.</summary>
+public sealed record ModelSpecDocument(int? Input, IReadOnlyList<LayerSpec> Layers, int? Output)
+{
+    /// <summary>The first activation of the layout, depth-first, or null when it has none.</summary>
+    public Activation? FirstActivation => NetworkSpec.FirstActivation(Layers);
+}
