@@ -33,19 +33,16 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         var widths = new List<int>();
         string activationName = "identity";
         int maxWidth = 1;
-        for (int i = 0; i < network.Layers.Count; i++)
+        foreach (var watched in MonitoredLayers.Find(network))
         {
-            if (network.Layers[i] is not Dense<T> layer)
-                continue;
-            var activation = i + 1 < network.Layers.Count ? network.Layers[i + 1] as ActivationLayer<T> : null;
-            dense.Add(layer);
-            activations.Add(activation);
-            names.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            inputs.Add(layer.InputSize);
-            widths.Add(layer.OutputSize);
-            maxWidth = Math.Max(maxWidth, layer.OutputSize);
-            if (activation is not null)
-                activationName = activation.Activation.Name;
+            dense.Add(watched.Dense);
+            activations.Add(watched.Activation);
+            names.Add(watched.Name);
+            inputs.Add(watched.Dense.InputSize);
+            widths.Add(watched.Dense.OutputSize);
+            maxWidth = Math.Max(maxWidth, watched.Dense.OutputSize);
+            if (watched.Activation is not null)
+                activationName = watched.Activation.Activation.Name;
         }
 
         _dense = [.. dense];

@@ -15,14 +15,8 @@ public static class LayerProbe
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new List<LayerStatistics>();
-        var layers = network.Layers;
-        for (int i = 0; i < layers.Count; i++)
-        {
-            if (layers[i] is not Dense<T> dense)
-                continue;
-            var activation = i + 1 < layers.Count ? layers[i + 1] as ActivationLayer<T> : null;
-            result.Add(Measure(i.ToString(System.Globalization.CultureInfo.InvariantCulture), dense, activation));
-        }
+        foreach (var layer in MonitoredLayers.Find(network))
+            result.Add(Measure(layer.Name, layer.Dense, layer.Activation));
 
         return result;
     }

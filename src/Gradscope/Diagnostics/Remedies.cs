@@ -47,11 +47,25 @@ public static class Remedies
         "Clipping bounds every update, and a smaller step keeps training out of the region where gradients blow up (Pascanu et al. 2013).",
         c => c with { ClipNorm = 1.0, LearningRate = (c.LearningRate ?? PreparedRun<float>.DefaultLearningRate(c.Optimizer) ?? 0.001) / 10 });
 
+    /// <summary>Batch normalization after every hidden dense layer.</summary>
+    public static Remedy BatchNorm { get; } = new(
+        "batch-norm",
+        "Add batch normalization after every hidden dense layer",
+        "Normalizing each layer's pre-activations to zero mean and unit variance keeps units out of the flat regions and the gradient's scale steady (Ioffe and Szegedy 2015).",
+        c => c with { Norm = "batch" });
+
+    /// <summary>Residual (skip) connections.</summary>
+    public static Remedy Residual { get; } = new(
+        "residual",
+        "Add residual connections (blocks of 2 dense layers with an identity skip path)",
+        "The identity path carries the gradient past every block unchanged, so depth no longer multiplies it away (He et al. 2016).",
+        c => c with { Residual = true });
+
     /// <summary>Remedies that change the architecture (normalization, residual paths), recommended after activation and initialization fixes.</summary>
-    public static IReadOnlyList<Remedy> Architectural { get; } = [];
+    public static IReadOnlyList<Remedy> Architectural { get; } = [BatchNorm, Residual];
 
     /// <summary>Every remedy, for lookup by id.</summary>
-    public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate];
+    public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate, BatchNorm, Residual];
 
     /// <summary>The remedy with <paramref name="id"/>.</summary>
     public static Remedy Get(string id)

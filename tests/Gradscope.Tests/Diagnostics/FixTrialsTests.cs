@@ -32,3 +32,50 @@ public sealed class FixTrialsTests
         Assert.Equal(config.Seed, relu.Config.Seed);
     }
 }
+
+public sealed class ArchitecturalRemedyTests
+{
+    [Fact]
+    public void FiftyLayerSigmoid_RecommendsAndProvesResidualAndBatchNorm()
+    {
+        var config = new RunConfig
+        {
+            Data = "spiral",
+            Hidden = Enumerable.Repeat(16, 50).ToArray(),
+            Activation = "sigmoid",
+            Init = "standard",
+            Optimizer = "adam",
+            LearningRate = 0.003,
+            Epochs = 100,
+            MaxSteps = 60,
+            Seed = 1,
+            UseDouble = true, // at depth 50 sigmoid's gradient (~1e-40) underflows float32
+        };
+        var baseline = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
+        var vanishing = baseline.Report.Find(FindingKind.Vanishing);
+        Assert.NotNull(vanishing);
+        Assert.Contains(vanishing.Remedies, r => r.Id == "batch-norm");
+        Assert.Contains(vanishing.Remedies, r => r.Id == "residual");
+
+        var before = FixTrials.Outcome("as given", null, baseline);
+        var outcomes = FixTrials.Run(baseline, data: null, maxRemedies: 6);
+        foreach (string id in new[] { "batch-norm", "residual" })
+        {
+            var fix = outcomes.Single(o => o.Remedy?.Id == id);
+            Assert.True(before.OrdersLost - fix.OrdersLost >= 3, $"{id}: orders lost {before.OrdersLost:F1} -> {fix.OrdersLost:F1}");
+            Assert.True(fix.Loss < before.Loss, $"{id}: loss {before.Loss:F3} -> {fix.Loss:F3}");
+        }
+    }
+
+    [Fact]
+    public void Monitor_SeesDenseLayersInsideResidualBlocks_AndActivationsPastNorms()
+    {
+        var config = new RunConfig { Data = "spiral", Hidden = [16, 16, 16, 16, 16], Activation = "tanh", Residual = true, Norm = "batch", Epochs = 1, Seed = 1 };
+        var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
+        Assert.Equal(6, run.Trace.LayerCount);
+        Assert.Contains(run.Trace.LayerNames, n => n.Contains(".body.", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Trace.LayerNames, n => n.Contains("proj", StringComparison.Ordinal));
+        Assert.True(run.Trace[LayerStat.ActStd, 0, 0] > 0);
+        Assert.True(run.Trace[LayerStat.Saturated, 0, 1] >= 0);
+    }
+}
