@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace Gradscope.Tensors;
 
 /// <summary>
-/// Vectorized reductions for the monitor: sums accumulate in SIMD lanes of T for short blocks and
-/// are flushed to double between blocks, so float inputs keep about double's accuracy at float's
-/// speed. The order of operations is fixed, so results are deterministic.
+/// Vectorized reductions for the monitor: sums accumulate in SIMD lanes of T for short blocks (64
+/// vectors) and are flushed to double between blocks, so the rounding error of float inputs stays
+/// at float's level (about 1e-6 relative) however long the array, instead of growing with its
+/// length. The order of operations is fixed, so results are deterministic.
 /// </summary>
 public static class Reductions
 {

@@ -1,0 +1,102 @@
+using System.Numerics;
+using Gradscope.Activations;
+using Gradscope.Tensors;
+
+namespace Gradscope.Tests.Tensors;
+
+public sealed class ReductionsTests
+{
+    [Fact]
+    public void SumAndSquares_SimdMatchesScalar_ForEveryTailLength()
+    {
+        int limit = (3 * Vector<float>.Count) + 1;
+        for (int n = 0; n <= limit; n++)
+        {
+            var values = Random(n, seed: n);
+            var (sum, squares) = WithSimd(true, () => Reductions.SumAndSquares<float>(values));
+            double expectedSum = values.Sum(v => (double)v);
+            double expectedSquares = values.Sum(v => (double)v * v);
+            Assert.True(Math.Abs(expectedSum - sum) <= 1e-5 * Math.Max(1, expectedSquares), $"sum, length {n}");
+            Assert.True(Math.Abs(expectedSquares - squares) <= 1e-6 * Math.Max(1, expectedSquares), $"squares, length {n}");
+            Assert.Equal(expectedSquares, WithSimd(false, () => Reductions.SumOfSquares<float>(values)), 10);
+        }
+    }
+
+    [Fact]
+    public void SumAndSquares_OfALargeFloatArray_KeepsFloatLevelAccuracy()
+    {
+        // A plain float accumulator would stall near 2^24 ulps; block flushing keeps ~1e-6 relative.
+        var values = new float[1_000_003];
+        Array.Fill(values, 0.1f);
+        double expected = 1_000_003 * (double)0.1f * 0.1f;
+        double actual = Reductions.SumOfSquares<float>(values);
+        Assert.True(Math.Abs(actual - expected) < 1e-6 * expected, $"{actual} vs {expected}");
+    }
+
+    [Fact]
+    public void SquaredDistance_MatchesScalar_ForEveryTailLength()
+    {
+        int limit = (3 * Vector<double>.Count) + 1;
+        for (int n = 0; n <= limit; n++)
+        {
+            var a = Random(n, 1).Select(v => (double)v).ToArray();
+            var b = Random(n, 2).Select(v => (double)v).ToArray();
+            double expected = a.Zip(b, (x, y) => (x - y) * (x - y)).Sum();
+            Assert.Equal(expected, WithSimd(true, () => Reductions.SquaredDistance<double>(a, b)), 12);
+            Assert.Equal(expected, WithSimd(false, () => Reductions.SquaredDistance<double>(a, b)), 12);
+        }
+    }
+
+    [Fact]
+    public void CountNonFinite_CountsNaNAndInfinitySeparately()
+    {
+        float[] values = [1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, float.NaN];
+        Assert.Equal((2, 2), Reductions.CountNonFinite<float>(values));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CountBelow_CountsSaturatedPairsAndMarksLiveUnits(bool simd)
+    {
+        // 3 rows x 11 units of ReLU pre-activations: unit u is alive when any row has x > 0.
+        int cols = 11;
+        var x = new float[3 * cols];
+        for (int r = 0; r < 3; r++)
+        {
+            for (int c = 0; c < cols; c++)
+                x[(r * cols) + c] = c % 3 == 0 ? -1f : (r == 1 ? 2f : -0.5f);
+        }
+
+        var y = x.Select(v => Math.Max(v, 0f)).ToArray();
+        var alive = new float[cols];
+        long count = WithSimd(simd, () => Reductions.CountBelow<float, Relu>(x, y, cols, 0.01f, alive));
+        int deadUnits = Enumerable.Range(0, cols).Count(c => c % 3 == 0);
+        Assert.Equal((3 * deadUnits) + (2 * (cols - deadUnits)), count);
+        for (int c = 0; c < cols; c++)
+            Assert.Equal(c % 3 == 0 ? 0f : 1f, alive[c]);
+    }
+
+    private static float[] Random(int n, int seed)
+    {
+        var rng = new SeededRandom(seed);
+        var values = new float[n];
+        for (int i = 0; i < n; i++)
+            values[i] = (float)rng.NextGaussian();
+        return values;
+    }
+
+    private static TResult WithSimd<TResult>(bool simd, Func<TResult> body)
+    {
+        bool saved = Elementwise.UseSimd;
+        Elementwise.UseSimd = simd && Vector.IsHardwareAccelerated;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            Elementwise.UseSimd = saved;
+        }
+    }
+}
