@@ -3,10 +3,10 @@ using System.Numerics;
 namespace Gradscope.Tensors;
 
 /// <summary>
-/// The three matrix products a dense layer needs. Each validates shapes once, arranges operands
-/// so the kernel sees <c>C (+)= A B</c> with row-major B, and calls <see cref="GemmKernel"/>.
-/// Transposed operands go through scratch buffers that are reused, so steady-state calls allocate
-/// nothing. <see cref="ReferenceGemm"/> is the oracle these are tested against.
+/// The three matrix products a dense layer needs. Each validates shapes once and calls the packed
+/// <see cref="GemmKernel"/>, which transposes while packing, so no call copies a whole operand and
+/// steady-state calls allocate nothing. <see cref="ReferenceGemm"/> is the oracle these are tested
+/// against.
 /// </summary>
 public static class Gemm
 {
@@ -15,9 +15,7 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes("A B^T", a.Rows, a.Cols, b.Cols, b.Rows, c);
-        Span<T> bt = Scratch<T>.Get(0, b.Length);
-        Transpose(b.Span, b.Rows, b.Cols, bt);
-        GemmKernel.Multiply<T>(a.Span, a.Cols, bt, b.Rows, c.Span, c.Cols, a.Rows, b.Rows, a.Cols, accumulate);
+        GemmKernel.Multiply(a, false, b, true, c, a.Cols, accumulate);
     }
 
     /// <summary><c>C[m, n] (+)= A[m, k] B[k, n]</c>: the input gradient <c>dY W</c>.</summary>
@@ -25,7 +23,7 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes("A B", a.Rows, a.Cols, b.Rows, b.Cols, c);
-        GemmKernel.Multiply<T>(a.Span, a.Cols, b.Span, b.Cols, c.Span, c.Cols, a.Rows, b.Cols, a.Cols, accumulate);
+        GemmKernel.Multiply(a, false, b, false, c, a.Cols, accumulate);
     }
 
     /// <summary><c>C[m, n] (+)= A[k, m]^T B[k, n]</c>: the weight gradient <c>dY^T X</c>.</summary>
@@ -33,9 +31,7 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes("A^T B", a.Cols, a.Rows, b.Rows, b.Cols, c);
-        Span<T> at = Scratch<T>.Get(1, a.Length);
-        Transpose(a.Span, a.Rows, a.Cols, at);
-        GemmKernel.Multiply<T>(at, a.Rows, b.Span, b.Cols, c.Span, c.Cols, a.Cols, b.Cols, a.Rows, accumulate);
+        GemmKernel.Multiply(a, true, b, false, c, a.Rows, accumulate);
     }
 
     /// <summary>Writes the <paramref name="cols"/> x <paramref name="rows"/> transpose of a row-major matrix.</summary>
@@ -65,23 +61,6 @@ public static class Gemm
         {
             throw new ArgumentException(
                 $"GEMM {product}: inner sizes {k} and {kB}, output [{c.Rows}, {c.Cols}] but expected [{m}, {n}].");
-        }
-    }
-
-    // Per-thread scratch so concurrent trainings on different threads never share a buffer.
-    private static class Scratch<T>
-        where T : unmanaged
-    {
-        [ThreadStatic]
-        private static T[]?[]? _buffers;
-
-        public static Span<T> Get(int slot, int length)
-        {
-            _buffers ??= new T[]?[2];
-            ref T[]? buffer = ref _buffers[slot];
-            if (buffer is null || buffer.Length < length)
-                buffer = new T[length];
-            return buffer.AsSpan(0, length);
         }
     }
 }

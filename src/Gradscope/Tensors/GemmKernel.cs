@@ -1,134 +1,118 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gradscope.Tensors;
 
+/// <summary>Which micro-kernel the packed GEMM runs.</summary>
+internal enum GemmPath
+{
+    /// <summary>One lane at a time; the path when <see cref="Elementwise.UseSimd"/> is false.</summary>
+    Scalar,
+
+    /// <summary><see cref="Vector{T}"/> of the machine's width, multiply then add.</summary>
+    Portable,
+
+    /// <summary>AVX2 with FMA.</summary>
+    Vector256,
+
+    /// <summary>AVX-512 with FMA.</summary>
+    Vector512,
+}
+
 /// <summary>
-/// The register-blocked kernel behind <see cref="Gemm"/>: <c>C[m, n] (+)= A[m, k] B[k, n]</c>, all
-/// row-major with explicit leading dimensions. Four rows of C by two SIMD vectors of columns are
-/// held in eight accumulators while k is swept, so each loaded B vector feeds four FMAs; leftover
-/// columns and rows take narrower loops. Accumulation order is fixed, so results are deterministic.
-/// A later packed GotoBLAS-style kernel replaces this file without touching callers.
+/// The packed, cache-blocked GEMM behind <see cref="Gemm"/> (BLIS/GotoBLAS loop nest):
+/// <c>C[m, n] (+)= op(A)[m, k] op(B)[k, n]</c>. Five loops around the micro-kernel: columns of C in
+/// blocks of <see cref="Nc"/> (B block in L3), depth in blocks of <see cref="Kc"/> (B packed once
+/// per block), rows in blocks of Mc (A block in L2), then micro-panels. Large products are split
+/// over the cores by <see cref="GemmWorkers"/>; each thread owns disjoint columns (or rows) of C,
+/// so results do not depend on the thread count.
 /// </summary>
 internal static class GemmKernel
 {
-    private const int RowBlock = 4;
+    /// <summary>Depth of a cache block: a B micro-panel of Kc x 2 vectors stays within half of L1.</summary>
+    public const int Kc = 256;
 
-    public static void Multiply<T>(
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int n, int k, bool accumulate)
+    /// <summary>Columns of a B block (Kc x Nc, 2 MiB of floats) sized for a share of L3.</summary>
+    public const int Nc = 2048;
+
+    /// <summary>Products of at least this many multiply-adds run on all cores; below, waking a thread costs more than it saves.</summary>
+    public const long ParallelThreshold = 1L << 21;
+
+    /// <summary>The fastest path this machine supports, chosen once at start.</summary>
+    public static GemmPath DefaultPath { get; } = Detect();
+
+    [ThreadStatic]
+    private static GemmPath? _pathOverride;
+
+    /// <summary>
+    /// The path used when SIMD is on. Setting it affects only products started on the calling
+    /// thread (tests run every path on one machine without disturbing tests running in parallel);
+    /// null restores <see cref="DefaultPath"/>.
+    /// </summary>
+    public static GemmPath? PathOverride
+    {
+        get => _pathOverride;
+        set => _pathOverride = value;
+    }
+
+    /// <summary>The path used when SIMD is on: the override, else <see cref="DefaultPath"/>.</summary>
+    public static GemmPath Path => _pathOverride ?? DefaultPath;
+
+    /// <summary>The path the next product runs: <see cref="Path"/>, or scalar when SIMD is off.</summary>
+    public static GemmPath ActivePath => Elementwise.UseSimd ? Path : GemmPath.Scalar;
+
+    /// <summary>
+    /// C (+)= op(A) op(B) with shapes already validated: C is [m, n], op(A) is [m, k], op(B) is
+    /// [k, n]; <paramref name="transposeA"/> means A is stored [k, m], <paramref name="transposeB"/>
+    /// that B is stored [n, k].
+    /// </summary>
+    public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!accumulate)
-        {
-            for (int i = 0; i < m; i++)
-                c.Slice(i * ldc, n).Clear();
-        }
-
-        if (m == 0 || n == 0 || k == 0)
+        if (c.Rows == 0 || c.Cols == 0)
             return;
-
-        int j = 0;
-        if (Elementwise.UseSimd)
+        if (k == 0)
         {
-            int width = Vector<T>.Count;
-            for (; j <= n - (2 * width); j += 2 * width)
-                TwoVectorColumns(a, lda, b, ldb, c, ldc, m, k, j);
-            for (; j <= n - width; j += width)
-                OneVectorColumns(a, lda, b, ldb, c, ldc, m, k, j);
+            if (!accumulate)
+                c.Clear();
+            return;
         }
 
-        for (; j < n; j++)
-            ScalarColumn(a, lda, b, ldb, c, ldc, m, k, j);
-    }
-
-    // Kernel: Unsafe refs avoid bounds checks in the innermost loop; callers validated all
-    // extents against the spans' lengths in Gemm.
-    private static void TwoVectorColumns<T>(
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int j)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int width = Vector<T>.Count;
-        ref T a0 = ref MemoryMarshal.GetReference(a);
-        ref T b0 = ref MemoryMarshal.GetReference(b);
-        ref T c0 = ref MemoryMarshal.GetReference(c);
-        int i = 0;
-        for (; i <= m - RowBlock; i += RowBlock)
+        var job = GemmJob<T>.ForCurrentThread();
+        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath);
+        try
         {
-            Vector<T> c00 = default, c01 = default, c10 = default, c11 = default;
-            Vector<T> c20 = default, c21 = default, c30 = default, c31 = default;
-            ref T ar = ref Unsafe.Add(ref a0, i * lda);
-            for (int p = 0; p < k; p++)
-            {
-                nuint offset = (nuint)((p * ldb) + j);
-                var bv0 = Vector.LoadUnsafe(ref b0, offset);
-                var bv1 = Vector.LoadUnsafe(ref b0, offset + (nuint)width);
-                var x0 = new Vector<T>(Unsafe.Add(ref ar, p));
-                var x1 = new Vector<T>(Unsafe.Add(ref ar, lda + p));
-                var x2 = new Vector<T>(Unsafe.Add(ref ar, (2 * lda) + p));
-                var x3 = new Vector<T>(Unsafe.Add(ref ar, (3 * lda) + p));
-                c00 += x0 * bv0;
-                c01 += x0 * bv1;
-                c10 += x1 * bv0;
-                c11 += x1 * bv1;
-                c20 += x2 * bv0;
-                c21 += x2 * bv1;
-                c30 += x3 * bv0;
-                c31 += x3 * bv1;
-            }
-
-            AddTo(ref c0, (i * ldc) + j, c00, c01, width);
-            AddTo(ref c0, ((i + 1) * ldc) + j, c10, c11, width);
-            AddTo(ref c0, ((i + 2) * ldc) + j, c20, c21, width);
-            AddTo(ref c0, ((i + 3) * ldc) + j, c30, c31, width);
+            if ((long)c.Rows * c.Cols * k >= ParallelThreshold && GemmWorkers.TryRun(job))
+                return;
+            job.RunPart(0, 1);
         }
-
-        for (; i < m; i++)
+        finally
         {
-            OneRowVector(ref a0, lda, ref b0, ldb, ref c0, ldc, k, i, j);
-            OneRowVector(ref a0, lda, ref b0, ldb, ref c0, ldc, k, i, j + width);
+            job.Reset();
         }
     }
 
-    private static void OneVectorColumns<T>(
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int j)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T a0 = ref MemoryMarshal.GetReference(a);
-        ref T b0 = ref MemoryMarshal.GetReference(b);
-        ref T c0 = ref MemoryMarshal.GetReference(c);
-        for (int i = 0; i < m; i++)
-            OneRowVector(ref a0, lda, ref b0, ldb, ref c0, ldc, k, i, j);
-    }
+    /// <summary>Rows of an A block: about 128 KiB of packed A, a safe share of any L2.</summary>
+    public static int McFor<T>()
+        where T : unmanaged => 128 * 1024 / (Kc * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()) / GemmMicroKernel.Mr * GemmMicroKernel.Mr;
 
-    private static void OneRowVector<T>(ref T a0, int lda, ref T b0, int ldb, ref T c0, int ldc, int k, int i, int j)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Vector<T> acc = default;
-        ref T ar = ref Unsafe.Add(ref a0, i * lda);
-        for (int p = 0; p < k; p++)
-            acc += new Vector<T>(Unsafe.Add(ref ar, p)) * Vector.LoadUnsafe(ref b0, (nuint)((p * ldb) + j));
-        nuint at = (nuint)((i * ldc) + j);
-        (Vector.LoadUnsafe(ref c0, at) + acc).StoreUnsafe(ref c0, at);
-    }
-
-    private static void AddTo<T>(ref T c0, int at, Vector<T> lo, Vector<T> hi, int width)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        (Vector.LoadUnsafe(ref c0, (nuint)at) + lo).StoreUnsafe(ref c0, (nuint)at);
-        (Vector.LoadUnsafe(ref c0, (nuint)(at + width)) + hi).StoreUnsafe(ref c0, (nuint)(at + width));
-    }
-
-    private static void ScalarColumn<T>(
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int j)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < m; i++)
+    /// <summary>Columns per micro-tile on <paramref name="path"/>: two vectors.</summary>
+    public static int NrFor<T>(GemmPath path)
+        where T : unmanaged, IFloatingPointIeee754<T> => path switch
         {
-            T acc = T.Zero;
-            for (int p = 0; p < k; p++)
-                acc += a[(i * lda) + p] * b[(p * ldb) + j];
-            c[(i * ldc) + j] += acc;
-        }
+            GemmPath.Vector512 => 2 * Vector512<T>.Count,
+            GemmPath.Vector256 => 2 * Vector256<T>.Count,
+            GemmPath.Portable => 2 * Vector<T>.Count,
+            _ => 2,
+        };
+
+    private static GemmPath Detect()
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            return GemmPath.Vector512;
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+            return GemmPath.Vector256;
+        return Vector.IsHardwareAccelerated ? GemmPath.Portable : GemmPath.Scalar;
     }
 }

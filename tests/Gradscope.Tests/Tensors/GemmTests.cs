@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Gradscope.Tensors;
 
 namespace Gradscope.Tests.Tensors;
@@ -7,6 +8,11 @@ public sealed class GemmTests
 {
     private static readonly int[] Sizes = [1, 7, 63, 65, 129];
 
+    // Sizes straddle the micro-tile (6 x 2 vectors), Kc = 256, Mc, Nc = 2048 and the parallel
+    // threshold (split by rows, then by columns). Vector512 is emulated in software on machines
+    // without AVX-512, so shapes run on every path stay moderate.
+    private static readonly (int M, int N, int K)[] LargeShapes = [(131, 77, 300), (65, 300, 129), (7, 2100, 5), (13, 33, 700)];
+
     public static TheoryData<int, int, int> Shapes()
     {
         var data = new TheoryData<int, int, int>();
@@ -14,7 +20,7 @@ public sealed class GemmTests
         {
             foreach (int n in Sizes)
             {
-                foreach (int k in new[] { 1, 33, 65 })
+                foreach (int k in new[] { 1, 65 })
                     data.Add(m, n, k);
             }
         }
@@ -22,20 +28,39 @@ public sealed class GemmTests
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void AllProducts_MatchReference_Float(int m, int n, int k)
+    public static TheoryData<int, int, int> LargeShapeData()
     {
-        CheckAll<float>(m, n, k, simd: true, 1e-4);
-        CheckAll<float>(m, n, k, simd: false, 1e-4);
+        var data = new TheoryData<int, int, int>();
+        foreach (var (m, n, k) in LargeShapes)
+            data.Add(m, n, k);
+        return data;
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void AllProducts_MatchReference_Double(int m, int n, int k)
+    public void EveryPath_MatchesReference_Float(int m, int n, int k) => CheckAll<float>(m, n, k, 1e-5);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryPath_MatchesReference_Double(int m, int n, int k) => CheckAll<double>(m, n, k, 1e-13);
+
+    [Theory]
+    [MemberData(nameof(LargeShapeData))]
+    public void EveryPath_MatchesReference_LargeShapes(int m, int n, int k)
     {
-        CheckAll<double>(m, n, k, simd: true, 1e-12);
-        CheckAll<double>(m, n, k, simd: false, 1e-12);
+        CheckAll<float>(m, n, k, 1e-5);
+        CheckAll<double>(m, n, k, 1e-13);
+    }
+
+    // The naive oracle is the cost here, so one product, one type.
+    [Fact]
+    public void DefaultPath_MatchesReference_300x257x511()
+    {
+        var a = Random<float>(300, 511, 1);
+        var b = Random<float>(511, 257, 2);
+        var initial = Random<float>(300, 257, 5);
+        var paths = new[] { GemmKernel.DefaultPath };
+        Check(ReferenceGemm.Multiply(a, false, b, false), initial, 1e-5 * 511, paths, (c, acc) => Gemm.Multiply(a, b, c, acc));
     }
 
     [Fact]
@@ -44,8 +69,47 @@ public sealed class GemmTests
         int limit = (3 * Vector<float>.Count) + 1;
         for (int n = 0; n <= limit; n++)
         {
-            for (int m = 0; m <= 6; m++)
-                CheckAll<float>(m, n, 5, simd: true, 1e-5);
+            for (int m = 0; m <= 7; m++)
+                CheckAll<float>(m, n, 5, 1e-5, GemmKernel.DefaultPath);
+        }
+    }
+
+    [Fact]
+    public void ZeroDepth_ClearsOrKeepsOutput()
+    {
+        var c = new Matrix<float>(2, 3);
+        c.Span.Fill(5f);
+        Gemm.Multiply(new Matrix<float>(2, 0), new Matrix<float>(0, 3), c, accumulate: true);
+        Assert.Equal(5f, c[1, 2]);
+        Gemm.Multiply(new Matrix<float>(2, 0), new Matrix<float>(0, 3), c);
+        Assert.Equal(0f, c[1, 2]);
+    }
+
+    [Fact]
+    public void DefaultPath_MatchesHardware()
+    {
+        var expected = Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? GemmPath.Vector512
+            : Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? GemmPath.Vector256
+            : Vector.IsHardwareAccelerated ? GemmPath.Portable : GemmPath.Scalar;
+        Assert.Equal(expected, GemmKernel.DefaultPath);
+    }
+
+    [Fact]
+    public void PathOverride_IsPerThread()
+    {
+        GemmKernel.PathOverride = GemmPath.Scalar;
+        try
+        {
+            GemmPath other = GemmPath.Scalar;
+            var thread = new Thread(() => other = GemmKernel.Path);
+            thread.Start();
+            thread.Join();
+            Assert.Equal(GemmPath.Scalar, GemmKernel.Path);
+            Assert.Equal(GemmKernel.DefaultPath, other);
+        }
+        finally
+        {
+            GemmKernel.PathOverride = null;
         }
     }
 
@@ -68,31 +132,43 @@ public sealed class GemmTests
         Assert.Contains("inner sizes 3 and 4", ex.Message);
     }
 
-    private static void CheckAll<T>(int m, int n, int k, bool simd, double tolerance)
+    // Every product on every path (or only the given ones), against one oracle result per product:
+    // once overwriting a C full of other values, once accumulating into it.
+    private static void CheckAll<T>(int m, int n, int k, double tolerance, params GemmPath[] paths)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool saved = Elementwise.UseSimd;
-        Elementwise.UseSimd = simd && Vector.IsHardwareAccelerated;
-        try
+        if (paths.Length == 0)
+            paths = Enum.GetValues<GemmPath>();
+        var a = Random<T>(m, k, 1);
+        var b = Random<T>(k, n, 2);
+        var bt = Random<T>(n, k, 3);
+        var at = Random<T>(k, m, 4);
+        var initial = Random<T>(m, n, 5);
+        double scaled = tolerance * Math.Max(1, k);
+        Check(ReferenceGemm.Multiply(a, false, b, false), initial, scaled, paths, (c, acc) => Gemm.Multiply(a, b, c, acc));
+        Check(ReferenceGemm.Multiply(a, false, bt, true), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeB(a, bt, c, acc));
+        Check(ReferenceGemm.Multiply(at, true, b, false), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeA(at, b, c, acc));
+    }
+
+    private static void Check<T>(Matrix<T> expected, Matrix<T> initial, double tolerance, GemmPath[] paths, Action<Matrix<T>, bool> product)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var path in paths)
         {
-            var a = Random<T>(m, k, 1);
-            var b = Random<T>(k, n, 2);
-            var bt = Random<T>(n, k, 3);
-            var at = Random<T>(k, m, 4);
-
-            var c = new Matrix<T>(m, n);
-            Gemm.Multiply(a, b, c);
-            AssertClose(ReferenceGemm.Multiply(a, false, b, false), c, tolerance);
-
-            Gemm.MultiplyTransposeB(a, bt, c);
-            AssertClose(ReferenceGemm.Multiply(a, false, bt, true), c, tolerance);
-
-            Gemm.MultiplyTransposeA(at, b, c);
-            AssertClose(ReferenceGemm.Multiply(at, true, b, false), c, tolerance);
-        }
-        finally
-        {
-            Elementwise.UseSimd = saved;
+            GemmKernel.PathOverride = path;
+            try
+            {
+                var c = initial.Clone();
+                product(c, false);
+                AssertClose(expected, c, tolerance, offset: null, path);
+                c = initial.Clone();
+                product(c, true);
+                AssertClose(expected, c, tolerance, offset: initial, path);
+            }
+            finally
+            {
+                GemmKernel.PathOverride = null;
+            }
         }
     }
 
@@ -106,16 +182,17 @@ public sealed class GemmTests
         return m;
     }
 
-    private static void AssertClose<T>(Matrix<T> expected, Matrix<T> actual, double tolerance)
+    private static void AssertClose<T>(Matrix<T> expected, Matrix<T> actual, double tolerance, Matrix<T>? offset, GemmPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Rows, actual.Rows);
         Assert.Equal(expected.Cols, actual.Cols);
         for (int i = 0; i < expected.Length; i++)
         {
-            double e = double.CreateTruncating(expected.Span[i]);
+            double e = double.CreateTruncating(expected.Span[i]) + (offset is null ? 0 : double.CreateTruncating(offset.Span[i]));
             double v = double.CreateTruncating(actual.Span[i]);
-            Assert.True(Math.Abs(e - v) <= tolerance * Math.Max(1.0, Math.Abs(e)), $"element {i}: expected {e}, got {v}");
+            if (!(Math.Abs(e - v) <= tolerance * Math.Max(1.0, Math.Abs(e))))
+                Assert.Fail($"{path} [{expected.Rows}x{expected.Cols}] element {i}: expected {e}, got {v}");
         }
     }
 }

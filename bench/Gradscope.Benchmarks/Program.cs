@@ -1,0 +1,32 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Gradscope.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Gradscope.Benchmarks -- --filter '*'</c>; add
+/// <c>--job short</c> (BenchmarkDotNet's ShortRun) or <c>--quick</c> (one launch, few iterations)
+/// for a fast look (in process: no separate build, one launch, 3 warm-up and 7 measured iterations).
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        bool quick = Array.IndexOf(args, "--quick") >= 0;
+        var config = DefaultConfig.Instance
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(new GflopsColumn());
+        if (quick)
+        {
+            args = Array.FindAll(args, a => a != "--quick");
+            config = config.AddJob(Job.Default
+                .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(7)
+                .WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+}

@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Numerics;
+using System.Text.Json;
+using Gradscope.Data;
+using Gradscope.Diagnostics;
+using Gradscope.Initialization;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
+using Gradscope.Training;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary>
+/// <c>gradscope bench</c>: how fast is this network on this machine? Times the training step
+/// (forward, softmax cross-entropy, backward, SGD update) on one batch of random data.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Option<int>("--input") { Description = "Features in.", DefaultValueFactory = _ => 784 };
+        var layers = new Option<string>("--layers") { Description = "Hidden layers: '10x32' or '512,512'.", DefaultValueFactory = _ => "512,512" };
+        var classes = new Option<int>("--classes") { Description = "Outputs (classes).", DefaultValueFactory = _ => 10 };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation.", DefaultValueFactory = _ => "relu" };
+        var batch = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => 128 };
+        var monitor = new Option<string>("--monitor") { Description = "Gradient monitor: off, cheap or standard.", DefaultValueFactory = _ => "off" };
+        var steps = new Option<int>("--steps") { Description = "Timed steps.", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (JIT, buffers).", DefaultValueFactory = _ => 10 };
+        var dtype = CommonOptions.Dtype();
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var command = new Command("bench",
+            "Time the training step of a network on random data: median, min and max milliseconds per step, samples per second and bytes allocated per step.\n\n" +
+            "Examples:\n" +
+            "  gradscope bench --input 784 --layers 512,512 --classes 10 --activation relu --batch-size 128\n" +
+            "  gradscope bench --input 2 --layers 20x64 --classes 2 --activation sigmoid --monitor cheap --json")
+        {
+            input, layers, classes, activation, batch, monitor, steps, warmup, dtype, json, seed,
+        };
+        command.SetAction(parsed =>
+        {
+            var request = new Request(
+                Positive(parsed.GetValue(input), "--input"),
+                ParseLayers(parsed.GetValue(layers)!),
+                Positive(parsed.GetValue(classes), "--classes"),
+                CommonOptions.ParseActivation(parsed.GetValue(activation)!),
+                Positive(parsed.GetValue(batch), "--batch-size"),
+                ParseMonitor(parsed.GetValue(monitor)!),
+                Positive(parsed.GetValue(steps), "--steps"),
+                Math.Max(0, parsed.GetValue(warmup)),
+                parsed.GetValue(json),
+                parsed.GetValue(seed));
+            bool isDouble = CommonOptions.IsDouble(parsed.GetValue(dtype)!);
+            var result = isDouble ? Measure<double>(request) : Measure<float>(request);
+            Report(context.Out, request, result, isDouble ? "float64" : "float32");
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private sealed record Request(
+        int Input, IReadOnlyList<int> Hidden, int Classes, Activations.Activation Activation, int BatchSize, MonitorPreset Monitor, int Steps, int Warmup, bool Json, int Seed)
+    {
+        public NetworkSpec Spec => new(Input, Hidden, Classes, Activation);
+    }
+
+    private sealed record Result(double Median, double Min, double Max, double SamplesPerSecond, double AllocatedPerStep);
+
+    private static Result Measure<T>(Request request)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var init = Initializer.Parse(request.Activation.IsReluFamily ? "he-normal" : "glorot-uniform");
+        var model = request.Spec.Build<T>(init, new SeededRandom(request.Seed));
+        var data = RandomData(request);
+        var trainer = new Trainer<T>(
+            model,
+            Loss.Parse<T>("cross-entropy"),
+            Optimizer.Create<T>("sgd", new OptimizerOptions { LearningRate = 0.01 }),
+            new TrainerOptions { BatchSize = request.BatchSize, Seed = request.Seed });
+        if (request.Monitor != MonitorPreset.Off)
+            trainer.AddObserver(new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Warmup + request.Steps + 1));
+        var batch = new int[request.BatchSize];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = i;
+
+        for (int i = 0; i < request.Warmup; i++)
+            trainer.Step(data, batch);
+        var milliseconds = new double[request.Steps];
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < request.Steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            trainer.Step(data, batch);
+            milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Array.Sort(milliseconds);
+        int n = milliseconds.Length;
+        double median = n % 2 == 1 ? milliseconds[n / 2] : (milliseconds[(n / 2) - 1] + milliseconds[n / 2]) / 2;
+        return new Result(median, milliseconds[0], milliseconds[^1], request.BatchSize / (median / 1000), (double)allocated / request.Steps);
+    }
+
+    // One batch of standard-normal features and uniform labels, from the seed.
+    private static Dataset RandomData(Request request)
+    {
+        var rng = new SeededRandom(request.Seed + 1);
+        var features = new double[request.BatchSize * request.Input];
+        for (int i = 0; i < features.Length; i++)
+            features[i] = rng.NextGaussian();
+        var labels = new int[request.BatchSize];
+        for (int i = 0; i < labels.Length; i++)
+            labels[i] = Math.Min(request.Classes - 1, (int)(rng.NextDouble() * request.Classes));
+        return new Dataset("random", features, labels, request.Input, request.Classes);
+    }
+
+    private static void Report(TextWriter output, Request request, Result result, string dtype)
+    {
+        if (!request.Json)
+        {
+            output.WriteLine($"network      {request.Spec.Describe()}, batch {request.BatchSize}, {dtype}, monitor {request.Monitor.ToString().ToLowerInvariant()}");
+            output.WriteLine($"steps        {request.Steps} timed after {request.Warmup} warm-up");
+            output.WriteLine(FormattableString.Invariant($"ms per step  median {result.Median:F3}, min {result.Min:F3}, max {result.Max:F3}"));
+            output.WriteLine(FormattableString.Invariant($"samples/s    {result.SamplesPerSecond:F0}"));
+            output.WriteLine(FormattableString.Invariant($"allocated    {result.AllocatedPerStep:F0} bytes per step"));
+            return;
+        }
+
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("network", request.Spec.Describe());
+            w.WriteNumber("batch_size", request.BatchSize);
+            w.WriteString("dtype", dtype);
+            w.WriteString("monitor", request.Monitor.ToString().ToLowerInvariant());
+            w.WriteNumber("steps", request.Steps);
+            w.WriteNumber("warmup", request.Warmup);
+            w.WriteNumber("ms_per_step_median", result.Median);
+            w.WriteNumber("ms_per_step_min", result.Min);
+            w.WriteNumber("ms_per_step_max", result.Max);
+            w.WriteNumber("samples_per_s", result.SamplesPerSecond);
+            w.WriteNumber("allocated_bytes_per_step", result.AllocatedPerStep);
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static int Positive(int value, string option) =>
+        value >= 1 ? value : throw new UsageException($"{option} must be at least 1; got {value}.");
+
+    private static IReadOnlyList<int> ParseLayers(string text)
+    {
+        try
+        {
+            return NetworkSpec.ParseLayers(text);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static MonitorPreset ParseMonitor(string name)
+    {
+        var preset = MonitorOptions.ParsePreset(name);
+        if (preset == MonitorPreset.Full)
+            throw new UsageException("--monitor must be off, cheap or standard; got 'full'.");
+        return preset;
+    }
+}

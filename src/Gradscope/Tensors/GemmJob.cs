@@ -1,0 +1,103 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// One product's operands, reused per thread so a call allocates nothing, and the blocked loop
+/// nest over one part of C. Parts split the larger of C's two dimensions at multiples of the
+/// micro-tile, so no part ever shares a tile.
+/// </summary>
+internal sealed class GemmJob<T> : IGemmJob
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ThreadStatic]
+    private static GemmJob<T>? _current;
+
+    private Matrix<T>? _a;
+    private Matrix<T>? _b;
+    private Matrix<T>? _c;
+    private bool _transposeA;
+    private bool _transposeB;
+    private bool _accumulate;
+    private int _k;
+    private GemmPath _path;
+
+    public static GemmJob<T> ForCurrentThread() => _current ??= new GemmJob<T>();
+
+    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path)
+    {
+        (_a, _transposeA, _b, _transposeB, _c) = (a, transposeA, b, transposeB, c);
+        (_k, _accumulate, _path) = (k, accumulate, path);
+    }
+
+    /// <summary>Drops the references so a finished job keeps no matrix alive.</summary>
+    public void Reset() => (_a, _b, _c) = (null, null, null);
+
+    public void RunPart(int part, int parts)
+    {
+        int m = _c!.Rows, n = _c.Cols;
+        int m0 = 0, m1 = m, n0 = 0, n1 = n;
+        if (parts > 1)
+        {
+            bool byColumns = n >= m;
+            int quantum = byColumns ? GemmKernel.NrFor<T>(_path) : GemmMicroKernel.Mr;
+            int extent = byColumns ? n : m;
+            int chunk = (((extent + parts - 1) / parts) + quantum - 1) / quantum * quantum;
+            int start = Math.Min(extent, part * chunk), end = Math.Min(extent, start + chunk);
+            if (start >= end)
+                return;
+            (m0, m1, n0, n1) = byColumns ? (0, m, start, end) : (start, end, 0, n);
+        }
+
+        switch (_path)
+        {
+            case GemmPath.Vector512:
+                Run<Vector512<T>, GemmSimd512<T>>(m0, m1, n0, n1);
+                break;
+            case GemmPath.Vector256:
+                Run<Vector256<T>, GemmSimd256<T>>(m0, m1, n0, n1);
+                break;
+            case GemmPath.Portable:
+                Run<Vector<T>, GemmSimdPortable<T>>(m0, m1, n0, n1);
+                break;
+            default:
+                Run<T, GemmScalar<T>>(m0, m1, n0, n1);
+                break;
+        }
+    }
+
+    private void Run<TVec, TSimd>(int m0, int m1, int n0, int n1)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Width;
+        int mcMax = GemmKernel.McFor<T>();
+        int kcMax = Math.Min(GemmKernel.Kc, _k);
+        int ncMax = Math.Min(GemmKernel.Nc, n1 - n0);
+        var buffers = GemmBuffers<T>.ForCurrentThread();
+        Span<T> packedA = buffers.A(Math.Min(mcMax, RoundUp(m1 - m0, GemmMicroKernel.Mr)) * kcMax);
+        Span<T> packedB = buffers.B(RoundUp(ncMax, nr) * kcMax);
+        ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
+        Span<T> c = _c!.Span;
+        int lda = _a.Cols, ldb = _b.Cols, ldc = _c.Cols;
+        for (int jc = n0; jc < n1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n1 - jc);
+            for (int pc = 0; pc < _k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, _k - pc);
+                GemmPacking.PackB(b, ldb, _transposeB, pc, kc, jc, nc, nr, packedB);
+                bool overwrite = !_accumulate && pc == 0;
+                for (int ic = m0; ic < m1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m1 - ic);
+                    GemmPacking.PackA(a, lda, _transposeA, ic, mc, pc, kc, packedA);
+                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite);
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

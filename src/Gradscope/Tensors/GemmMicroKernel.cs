@@ -1,0 +1,136 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// The register-blocked heart of the packed GEMM (BLIS's micro-kernel and macro-kernel): a
+/// <see cref="Mr"/> x (2 vectors) tile of C is held in twelve accumulators while the packed panels
+/// of A and B are streamed, so each loaded B vector feeds six FMAs and twelve accumulators plus two
+/// B vectors and one broadcast fit the sixteen AVX2 registers.
+/// </summary>
+internal static class GemmMicroKernel
+{
+    /// <summary>Rows of C per micro-tile.</summary>
+    public const int Mr = 6;
+
+    /// <summary>The widest micro-tile (AVX-512 floats): two vectors of 16.</summary>
+    public const int MaxNr = 32;
+
+    /// <summary>
+    /// C[mc, nc] (+)= packedA[mc, kc] packedB[kc, nc] for one cache block. B micro-panels stay in L1
+    /// across the inner loop over A micro-panels (which sit in L2). Edge tiles are computed into a
+    /// stack tile and merged, so the micro-kernel itself never branches on sizes.
+    /// </summary>
+    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, Span<T> packedA, Span<T> packedB, Span<T> c, int ldc, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Width;
+        Span<T> tile = stackalloc T[Mr * MaxNr];
+        ref T a0 = ref MemoryMarshal.GetReference(packedA);
+        ref T b0 = ref MemoryMarshal.GetReference(packedB);
+        ref T c0 = ref MemoryMarshal.GetReference(c);
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            ref T bp = ref Unsafe.Add(ref b0, jr * kc);
+            for (int ir = 0; ir < mc; ir += Mr)
+            {
+                int rows = Math.Min(Mr, mc - ir);
+                ref T ap = ref Unsafe.Add(ref a0, ir * kc);
+                if (rows == Mr && cols == nr)
+                {
+                    Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite);
+                    continue;
+                }
+
+                Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true);
+                Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite);
+            }
+        }
+    }
+
+    // Kernel (long by design: the twelve accumulators must be locals for the JIT to keep them in
+    // registers). Unsafe refs: the panels hold kc * Mr and kc * nr elements and the caller checked
+    // that C has Mr rows of nr columns at this origin.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<T, TVec, TSimd>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        nuint w = (nuint)TSimd.Width;
+        TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero;
+        TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c30 = TSimd.Zero, c31 = TSimd.Zero;
+        TVec c40 = TSimd.Zero, c41 = TSimd.Zero, c50 = TSimd.Zero, c51 = TSimd.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TVec b0 = TSimd.Load(ref b, 0);
+            TVec b1 = TSimd.Load(ref b, w);
+            TVec x = TSimd.Broadcast(a);
+            c00 = TSimd.MultiplyAdd(x, b0, c00);
+            c01 = TSimd.MultiplyAdd(x, b1, c01);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 1));
+            c10 = TSimd.MultiplyAdd(x, b0, c10);
+            c11 = TSimd.MultiplyAdd(x, b1, c11);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 2));
+            c20 = TSimd.MultiplyAdd(x, b0, c20);
+            c21 = TSimd.MultiplyAdd(x, b1, c21);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 3));
+            c30 = TSimd.MultiplyAdd(x, b0, c30);
+            c31 = TSimd.MultiplyAdd(x, b1, c31);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 4));
+            c40 = TSimd.MultiplyAdd(x, b0, c40);
+            c41 = TSimd.MultiplyAdd(x, b1, c41);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 5));
+            c50 = TSimd.MultiplyAdd(x, b0, c50);
+            c51 = TSimd.MultiplyAdd(x, b1, c51);
+            a = ref Unsafe.Add(ref a, Mr);
+            b = ref Unsafe.Add(ref b, 2 * w);
+        }
+
+        WriteRow<T, TVec, TSimd>(ref c, w, c00, c01, overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, c10, c11, overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, c20, c21, overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, c30, c31, overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, c40, c41, overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, c50, c51, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteRow<T, TVec, TSimd>(ref T c, nuint w, TVec lo, TVec hi, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        if (!overwrite)
+        {
+            lo = TSimd.Add(TSimd.Load(ref c, 0), lo);
+            hi = TSimd.Add(TSimd.Load(ref c, w), hi);
+        }
+
+        TSimd.Store(lo, ref c, 0);
+        TSimd.Store(hi, ref c, w);
+    }
+
+    private static void Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> source = tile.Slice(r * nr, cols);
+            Span<T> target = c.Slice(r * ldc, cols);
+            if (overwrite)
+            {
+                source.CopyTo(target);
+                continue;
+            }
+
+            for (int j = 0; j < cols; j++)
+                target[j] += source[j];
+        }
+    }
+}

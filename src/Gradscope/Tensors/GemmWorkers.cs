@@ -1,0 +1,95 @@
+namespace Gradscope.Tensors;
+
+/// <summary>A product split into parts that may run concurrently.</summary>
+internal interface IGemmJob
+{
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    void RunPart(int part, int parts);
+}
+
+/// <summary>
+/// One persistent worker thread per extra core for large products. The caller runs part 0 and
+/// waits for the workers, so a parallel product allocates nothing (no tasks, no closures) and
+/// costs one wake-up per worker. One product at a time: a caller that finds the workers busy
+/// runs serially instead of queueing.
+/// </summary>
+internal static class GemmWorkers
+{
+    private static readonly int WorkerCount = Math.Clamp(Environment.ProcessorCount - 1, 0, 15);
+    private static readonly ManualResetEventSlim Done = new(false);
+    private static readonly object StartLock = new();
+    private static ManualResetEventSlim[]? _start;
+    private static IGemmJob? _job;
+    private static Exception? _failure;
+    private static int _busy;
+    private static int _pending;
+
+    /// <summary>Runs <paramref name="job"/> over all cores; false (nothing run) when there is one core or the workers are busy.</summary>
+    public static bool TryRun(IGemmJob job)
+    {
+        if (WorkerCount == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            return false;
+        try
+        {
+            var start = _start ?? StartWorkers();
+            int parts = WorkerCount + 1;
+            _job = job;
+            _failure = null;
+            _pending = WorkerCount;
+            Done.Reset();
+            foreach (var signal in start)
+                signal.Set();
+            job.RunPart(0, parts);
+            Done.Wait();
+            if (_failure is { } failure)
+                throw new InvalidOperationException("A GEMM worker failed.", failure);
+            return true;
+        }
+        finally
+        {
+            _job = null;
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private static ManualResetEventSlim[] StartWorkers()
+    {
+        lock (StartLock)
+        {
+            if (_start is not null)
+                return _start;
+            var start = new ManualResetEventSlim[WorkerCount];
+            for (int i = 0; i < WorkerCount; i++)
+            {
+                start[i] = new ManualResetEventSlim(false);
+                int part = i + 1;
+                var signal = start[i];
+                var thread = new Thread(() => Work(signal, part)) { IsBackground = true, Name = $"Gradscope GEMM {part}" };
+                thread.Start();
+            }
+
+            _start = start;
+            return start;
+        }
+    }
+
+    private static void Work(ManualResetEventSlim start, int part)
+    {
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            try
+            {
+                _job!.RunPart(part, WorkerCount + 1);
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+            }
+
+            if (Interlocked.Decrement(ref _pending) == 0)
+                Done.Set();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Gradscope.Activations;
+using Gradscope.Data;
+using Gradscope.Diagnostics;
+using Gradscope.Initialization;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
+using Gradscope.Training;
+
+namespace Gradscope.Tests.Training;
+
+/// <summary>A steady-state training step allocates nothing, with and without the cheap monitor.</summary>
+public sealed class StepAllocationTests
+{
+    private const int Steps = 50;
+
+    public static TheoryData<string, int, bool> Configurations() => new()
+    {
+        { "sigmoid", 16, false },
+        { "sigmoid", 16, true },
+        { "relu", 16, false },
+        { "relu", 16, true },
+        { "tanh", 256, true }, // 64 x 256 x 256 products run on the GEMM workers
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void TrainerStep_AllocatesNothingInSteadyState(string activation, int width, bool monitored)
+    {
+        var spec = new NetworkSpec(20, [width, width, width], 3, Activation.Parse(activation));
+        var model = spec.Build<float>(Initializer.Parse("he-normal"), new SeededRandom(1));
+        var data = SyntheticData.Blobs(256, 3, 20, 0.5, seed: 2);
+        var trainer = new Trainer<float>(
+            model,
+            Loss.Parse<float>("cross-entropy"),
+            Optimizer.Create<float>("sgd", new OptimizerOptions { LearningRate = 0.1 }),
+            new TrainerOptions { BatchSize = 64 });
+        if (monitored)
+            trainer.AddObserver(new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: Steps + 16));
+        int[] batch = new int[64];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = i * 3;
+
+        for (int i = 0; i < 5; i++)
+            trainer.Step(data, batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        double loss = 0;
+        for (int i = 0; i < Steps; i++)
+            loss = trainer.Step(data, batch);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(double.IsFinite(loss), $"loss {loss}");
+        Assert.Equal(0, allocated);
+    }
+}
