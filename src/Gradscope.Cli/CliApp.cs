@@ -61,6 +61,7 @@ internal static class CliApp
             "  gradscope inspect --model model.safetensors --data data.csv --json");
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(ExperimentCommand.Create(context));
         return root;
     }
 
