@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Gradscope.Cli.Output;
+using Gradscope.Recurrent.Experiments;
+using Spectre.Console;
+
+namespace Gradscope.Cli.Commands;
+
+/// <summary>Runs <c>experiment rnn-vs-lstm</c> and prints its table (or JSON) and its expected outcomes.</summary>
+internal static class RnnVsLstmRunner
+{
+    public static int Run(CliContext context, ExperimentCommand.Settings settings)
+    {
+        var options = new RnnVsLstmOptions { Quick = settings.Quick, Seed = settings.Seed };
+        var terminal = context.CreateTerminal();
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<RnnVsLstmRow> rows;
+        if (settings.Json)
+        {
+            rows = RnnVsLstm.Run(options);
+        }
+        else
+        {
+            var lengths = RnnVsLstm.Lengths(settings.Quick);
+            terminal.Line($"[bold]Gradscope experiment {RnnVsLstm.Name}[/]  adding problem, T = {string.Join(", ", lengths)}; rnn (tanh), lstm, gru; " +
+                $"{options.HiddenSize} units, Adam lr {options.LearningRate}, clip {options.ClipNorm}, seed {settings.Seed}");
+            rows = RnnVsLstm.Run(options, new LineProgress(terminal));
+        }
+
+        var expectations = RnnVsLstm.Expectations(rows);
+        if (settings.Json)
+            WriteJson(context.Out, settings, rows, expectations, clock.Elapsed);
+        else
+            WriteTable(terminal, rows, expectations, clock.Elapsed);
+        return CliApp.Success;
+    }
+
+    private static void WriteTable(Terminal terminal, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
+    {
+        var table = Terminal.NewTable(terminal.Plain, "T", "cell", "accuracy", "chance", "final loss", "memory horizon", "|dL/dh_0|/|dL/dh_T|", "decay/step");
+        foreach (var r in rows)
+        {
+            table.AddRow(r.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Cell, Format.Percent(r.Accuracy), Format.Percent(r.ChanceAccuracy),
+                Format.Fixed(r.FinalLoss), r.HorizonReached ? $"{r.MemoryHorizon}" : $">= {r.MemoryHorizon}", Format.Sci(r.GradientRatio), Format.Fixed(r.DecayPerStep, 3));
+        }
+
+        terminal.Write(table);
+        foreach (var e in expectations)
+            terminal.Text($"{(e.Met ? "met    " : "NOT MET")}  {e.Description}");
+        terminal.Text($"memory horizon: steps back until ||dL/dh_t|| < 1e-3 ||dL/dh_T||, over the last tenth of training; {elapsed.TotalSeconds:F1} s");
+    }
+
+    private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("experiment", RnnVsLstm.Name);
+            w.WriteBoolean("quick", settings.Quick);
+            w.WriteNumber("seed", settings.Seed);
+            w.WriteNumber("seconds", elapsed.TotalSeconds);
+            w.WriteStartArray("rows");
+            foreach (var r in rows)
+                WriteRow(w, r);
+            w.WriteEndArray();
+            w.WriteStartArray("expectations");
+            foreach (var e in expectations)
+            {
+                w.WriteStartObject();
+                w.WriteString("description", e.Description);
+                w.WriteBoolean("met", e.Met);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteRow(Utf8JsonWriter w, RnnVsLstmRow r)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("length", r.Length);
+        w.WriteString("cell", r.Cell);
+        JsonNumbers.Write(w, "accuracy", r.Accuracy);
+        JsonNumbers.Write(w, "chance_accuracy", r.ChanceAccuracy);
+        JsonNumbers.Write(w, "final_loss", r.FinalLoss);
+        w.WriteNumber("memory_horizon", r.MemoryHorizon);
+        w.WriteBoolean("horizon_reached", r.HorizonReached);
+        JsonNumbers.Write(w, "gradient_ratio", r.GradientRatio);
+        JsonNumbers.Write(w, "decay_per_step", r.DecayPerStep);
+        JsonNumbers.Write(w, "lambda1", r.Lambda1);
+        JsonNumbers.Write(w, "seconds", r.Seconds);
+        w.WriteStartArray("grad_norm_from_end");
+        foreach (double v in r.Analysis.Profile)
+        {
+            if (double.IsFinite(v))
+                w.WriteNumberValue(v);
+            else
+                w.WriteNullValue();
+        }
+
+        w.WriteEndArray();
+        if (r.Analysis.Finding is { } f)
+        {
+            w.WriteStartObject("finding");
+            w.WriteString("kind", f.Kind);
+            w.WriteString("severity", f.Severity);
+            w.WriteString("cause", f.Cause);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("finding");
+        }
+
+        w.WriteEndObject();
+    }
+
+    // Runs finish on worker threads; a lock keeps their lines whole.
+    private sealed class LineProgress(Terminal terminal) : IProgress<RnnVsLstmRow>
+    {
+        private readonly Lock _lock = new();
+
+        public void Report(RnnVsLstmRow value)
+        {
+            lock (_lock)
+                terminal.Text($"  T={value.Length,-4} {value.Cell,-5} accuracy {Format.Percent(value.Accuracy),6}  ({value.Seconds:F1} s)");
+        }
+    }
+}
