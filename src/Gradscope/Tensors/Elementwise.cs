@@ -34,11 +34,19 @@ public interface IDerivativeOperator
 /// </summary>
 public static class Elementwise
 {
+    [ThreadStatic]
+    private static bool? _useSimdOverride;
+
     /// <summary>
-    /// True when the SIMD path runs (hardware acceleration present and not switched off). Tests set
-    /// it to false to compare against the scalar path.
+    /// True when the SIMD path runs (hardware acceleration present and not switched off). Setting
+    /// it affects only the calling thread, so tests that compare against the scalar path do not
+    /// disturb tests running in parallel; GEMM resolves its path on the calling thread too.
     /// </summary>
-    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
+    public static bool UseSimd
+    {
+        get => _useSimdOverride ?? Vector.IsHardwareAccelerated;
+        set => _useSimdOverride = value;
+    }
 
     /// <summary><c>y[i] = TOp(x[i])</c>. <paramref name="y"/> may alias <paramref name="x"/>.</summary>
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y)

@@ -68,6 +68,10 @@ internal static class GemmWorkers
                 thread.Start();
             }
 
+            // ManualResetEventSlim creates its internal lock object on the first Wait that blocks.
+            // A 1 ms wait on the unset event takes that path now, so no training step pays the
+            // allocation later (the steady-state step allocates nothing).
+            Done.Wait(1);
             _start = start;
             return start;
         }
