@@ -42,7 +42,7 @@ internal static class BenchCommand
         {
             var request = new Request(
                 Positive(parsed.GetValue(input), "--input"),
-                ParseLayers(parsed.GetValue(layers)!),
+                CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(parsed.GetValue(layers)!)),
                 Positive(parsed.GetValue(classes), "--classes"),
                 CommonOptions.ParseActivation(parsed.GetValue(activation)!),
                 Positive(parsed.GetValue(batch), "--batch-size"),
@@ -151,21 +151,9 @@ internal static class BenchCommand
     private static int Positive(int value, string option) =>
         value >= 1 ? value : throw new UsageException($"{option} must be at least 1; got {value}.");
 
-    private static IReadOnlyList<int> ParseLayers(string text)
-    {
-        try
-        {
-            return NetworkSpec.ParseLayers(text);
-        }
-        catch (GradscopeException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
-    }
-
     private static MonitorPreset ParseMonitor(string name)
     {
-        var preset = MonitorOptions.ParsePreset(name);
+        var preset = CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(name));
         if (preset == MonitorPreset.Full)
             throw new UsageException("--monitor must be off, cheap or standard; got 'full'.");
         return preset;

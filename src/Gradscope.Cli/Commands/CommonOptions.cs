@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Data;
+using Gradscope.Serialization;
 
 namespace Gradscope.Cli.Commands;
 
@@ -42,6 +44,40 @@ internal static class CommonOptions
         if (Activation.TryParse(name, out var activation))
             return activation;
         throw new UsageException($"Unknown activation '{name}'. Valid activations: {string.Join(", ", Activation.Names)}.");
+    }
+
+    /// <summary>
+    /// Loads a model file and a data set for it, applying the input standardization saved with the
+    /// model; the feature counts must agree.
+    /// </summary>
+    public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, string data, string? label, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!File.Exists(modelPath))
+            throw new GradscopeException($"Model file '{modelPath}' does not exist.");
+        var loaded = ModelFile.Load<T>(modelPath, activation);
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed });
+        if (loaded.Standardizer is { } standardizer)
+        {
+            if (standardizer.FeatureCount != dataset.FeatureCount)
+                throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {standardizer.FeatureCount} inputs.");
+            dataset = standardizer.Apply(dataset);
+        }
+
+        return (loaded, dataset);
+    }
+
+    /// <summary>Runs <paramref name="parse"/>, turning its <see cref="GradscopeException"/> into bad usage (exit code 2).</summary>
+    public static TResult AsUsage<TResult>(Func<TResult> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 
     /// <summary>Loads a named or CSV data set, with a clear message when the path does not exist.</summary>

@@ -30,7 +30,7 @@ internal static class DemoCommand
         };
         command.SetAction(parsed =>
         {
-            var hidden = ParseLayers(parsed.GetValue(layers)!);
+            var hidden = CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(parsed.GetValue(layers)!));
             int e = parsed.GetValue(epochs);
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
@@ -78,17 +78,5 @@ internal static class DemoCommand
     {
         foreach (var r in results)
             yield return DiagnosisContext.For(r.Trace, r.Config).Early(LayerStat.DeltaRms);
-    }
-
-    private static IReadOnlyList<int> ParseLayers(string text)
-    {
-        try
-        {
-            return NetworkSpec.ParseLayers(text);
-        }
-        catch (GradscopeException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
     }
 }

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Numerics;
 using Gradscope.Activations;
-using Gradscope.Data;
 using Gradscope.Diagnostics;
-using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
@@ -60,16 +58,7 @@ internal static class DiagnoseCommand
     private static int Run<T>(CliContext context, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!File.Exists(request.Model))
-            throw new GradscopeException($"Model file '{request.Model}' does not exist.");
-        var loaded = ModelFile.Load<T>(request.Model, request.Activation);
-        var dataset = CommonOptions.LoadData(request.Data, new DataOptions { Label = request.Label, Seed = request.Seed });
-        if (loaded.Standardizer is { } standardizer)
-        {
-            if (standardizer.FeatureCount != dataset.FeatureCount)
-                throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {standardizer.FeatureCount} inputs.");
-            dataset = standardizer.Apply(dataset);
-        }
+        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Data, request.Label, request.Seed);
 
         var config = new RunConfig
         {

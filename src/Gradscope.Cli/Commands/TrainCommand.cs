@@ -33,22 +33,10 @@ internal static class TrainCommand
     private static int Run(CliContext context, TrainOptions o, ParseResult parsed)
     {
         var config = ToConfig(o, parsed);
-        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), ParseMonitor(parsed.GetValue(o.Monitor)!), parsed.GetValue(o.Trace));
+        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
         return config.UseDouble ? Run<double>(context, config, outputs) : Run<float>(context, config, outputs);
-    }
-
-    private static MonitorPreset ParseMonitor(string name)
-    {
-        try
-        {
-            return MonitorOptions.ParsePreset(name);
-        }
-        catch (GradscopeException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
     }
 
     internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
@@ -67,7 +55,7 @@ internal static class TrainCommand
             },
             TestSplit = parsed.GetValue(o.TestSplit),
             Standardize = !parsed.GetValue(o.NoStandardize),
-            Hidden = ParseLayers(parsed.GetValue(o.Layers)!),
+            Hidden = CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(parsed.GetValue(o.Layers)!)),
             Activation = CommonOptions.ParseActivation(parsed.GetValue(o.Activation)!).Name,
             Norm = ParseNorm(parsed.GetValue(o.Norm)!),
             Residual = parsed.GetValue(o.Residual),
@@ -124,17 +112,6 @@ internal static class TrainCommand
         return json;
     }
 
-    private static IReadOnlyList<int> ParseLayers(string text)
-    {
-        try
-        {
-            return NetworkSpec.ParseLayers(text);
-        }
-        catch (GradscopeException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
-    }
 
     private static int Run<T>(CliContext context, RunConfig config, Outputs outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
