@@ -75,6 +75,7 @@ internal static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ExperimentCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(TheoryCommand.Create(context));
         return root;
     }
 

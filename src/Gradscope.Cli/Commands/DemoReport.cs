@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;
 
@@ -20,6 +21,8 @@ internal static class DemoReport
 
         terminal.Text(string.Empty);
         terminal.Write(new Rule($"[bold]{Markup.Escape(label)}[/]").LeftJustified());
+        if (Preflight.For(result.Config) is { } preflight)
+            terminal.Text(preflight.Text);
         var table = Terminal.NewTable(terminal.Plain, "layer", "delta_rms (start)", "grad_norm (start)", "update_ratio", "saturated (end)", "dead (end)");
         for (int l = 0; l < delta.Length; l++)
             table.AddRow($"{l + 1}", Format.Sci(delta[l]), Format.Sci(grad[l]), Format.Sci(update[l]), Format.Percent(saturated[l]), Format.Percent(dead[l]));

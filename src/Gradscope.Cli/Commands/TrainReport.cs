@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;
 
@@ -17,6 +18,8 @@ internal static class TrainReport
         terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {run.Train.Count} train / {run.Test?.Count ?? 0} test rows, {run.Train.FeatureCount} features, {run.Spec.OutputSize} classes");
         terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.ParsedInitializer.Name)}, " +
             $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.BatchSize}, {c.Epochs} epochs, {(c.UseDouble ? "float64" : "float32")}, seed {c.Seed}");
+        if (Preflight.For(c) is { } preflight)
+            terminal.Text(preflight.Text);
     }
 
     public static void Summary<T>(Terminal terminal, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, string? save)

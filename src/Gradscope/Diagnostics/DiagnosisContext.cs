@@ -1,4 +1,5 @@
 using Gradscope.Activations;
+using Gradscope.Theory;
 using Gradscope.Training;
 
 namespace Gradscope.Diagnostics;
@@ -6,9 +7,12 @@ namespace Gradscope.Diagnostics;
 /// <summary>What the rules look at: the trace, the network's activation and initializer, and the thresholds.</summary>
 public sealed record DiagnosisContext(Trace Trace, Activation Activation, string Initializer, DiagnosisThresholds Thresholds)
 {
-    /// <summary>Creates a context from a run configuration.</summary>
+    /// <summary>The mean-field prediction for the configuration, when it is a plain dense network; rules cite it as evidence.</summary>
+    public Preflight? Preflight { get; init; }
+
+    /// <summary>Creates a context from a run configuration, with its <see cref="Preflight"/> when the theory applies.</summary>
     public static DiagnosisContext For(Trace trace, RunConfig config, DiagnosisThresholds? thresholds = null) =>
-        new(trace, config.ParsedActivation, config.ParsedInitializer.Name, thresholds ?? DiagnosisThresholds.Default);
+        new(trace, config.ParsedActivation, config.ParsedInitializer.Name, thresholds ?? DiagnosisThresholds.Default) { Preflight = Preflight.For(config) };
 
     /// <summary>Steps [0, n) of the early window: at least 1 and at most 50 steps.</summary>
     public int EarlyEnd => Math.Clamp((int)Math.Ceiling(Trace.StepCount * Thresholds.EarlyWindowFraction), 1, 50);

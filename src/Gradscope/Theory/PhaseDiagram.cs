@@ -58,9 +58,9 @@ public sealed record PhaseDiagram(
     /// <summary>The cell at bias index <paramref name="bias"/> and weight index <paramref name="weight"/>.</summary>
     public PhaseDiagramCell At(int bias, int weight) => Cells[(bias * WeightVariances.Length) + weight];
 
-    /// <summary>Computes the diagram.</summary>
+    /// <summary>Computes the diagram; <paramref name="rowDone"/> is called (from worker threads) as each sigma_b^2 row finishes.</summary>
     /// <exception cref="GradscopeException">The grid is empty or its ranges are invalid; the message names the bound.</exception>
-    public static PhaseDiagram Compute(Activation activation, PhaseDiagramOptions? options = null)
+    public static PhaseDiagram Compute(Activation activation, PhaseDiagramOptions? options = null, Action<CriticalPoint>? rowDone = null)
     {
         ArgumentNullException.ThrowIfNull(activation);
         options ??= new PhaseDiagramOptions();
@@ -79,6 +79,7 @@ public sealed record PhaseDiagram(
             }
 
             line[b] = new CriticalPoint(biases[b], MeanField.CriticalWeightVariance(activation, biases[b]));
+            rowDone?.Invoke(line[b]);
         });
         return new PhaseDiagram(activation.Name, weights, biases, cells, line);
     }

@@ -38,6 +38,20 @@ public sealed class DiagnosisGoldenTests
     }
 
     [Fact]
+    public void DeepSigmoidNet_EvidenceCitesMeanFieldPrediction()
+    {
+        var finding = Run(Deep("sigmoid", "standard")).Report.Find(FindingKind.Vanishing);
+
+        // Standard init gives sigma_w^2 = 1/3; sigmoid' <= 1/4, so chi_1 = E[phi'^2] / 3 is about 0.02.
+        Assert.NotNull(finding);
+        double chi1 = finding.Evidence["predicted_chi1"];
+        Assert.True(chi1 < 1, $"predicted chi1 {chi1}");
+        Assert.InRange(chi1, 0.015, 0.025);
+        Assert.Equal(-10 * Math.Log10(chi1), finding.Evidence["predicted_orders_lost"], 9);
+        Assert.Contains("mean-field theory predicted chi_1 = 0.02", finding.Cause);
+    }
+
+    [Fact]
     public void DeepReluHeNet_HasNoVanishing()
     {
         var result = Run(Deep("relu", "he-normal"));

@@ -32,8 +32,28 @@ public sealed class VanishingRule : IDiagnosisRule
             ["max_derivative"] = context.Activation.MaxDerivative,
             ["layers"] = trace.LayerCount,
         };
+        AddPrediction(context, evidence);
         var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.VanishingWarningOrders, ["error_orders"] = t.VanishingErrorOrders };
         yield return new Finding(FindingKind.Vanishing, severity, AllLayers(trace), evidence, thresholds, Cause(context, profile, weightScale), RemediesFor(context));
+    }
+
+    /// <summary>Adds the mean-field prediction (when the context has one) to the evidence.</summary>
+    internal static void AddPrediction(DiagnosisContext context, Dictionary<string, double> evidence)
+    {
+        if (context.Preflight is not { } p)
+            return;
+        evidence["predicted_chi1"] = p.Chi1;
+        evidence["predicted_orders_lost"] = p.PredictedOrdersLost;
+    }
+
+    /// <summary>A sentence citing the prediction, or empty when there is none.</summary>
+    internal static string PredictionSentence(DiagnosisContext context)
+    {
+        if (context.Preflight is not { } p)
+            return string.Empty;
+        string orders = Math.Abs(p.PredictedOrdersLost).ToString("0.#", CultureInfo.InvariantCulture);
+        return $" Before training, mean-field theory predicted chi_1 = {p.Chi1.ToString("0.###", CultureInfo.InvariantCulture)} per layer (sigma_w^2 = {p.WeightVariance.ToString("0.###", CultureInfo.InvariantCulture)}), " +
+            $"{p.Phase.ToString().ToLowerInvariant()} phase: {orders} orders of magnitude {(p.PredictedOrdersLost >= 0 ? "lost" : "gained")} over {p.Depth} layers.";
     }
 
     internal static double WeightScale(DiagnosisContext context)
@@ -60,7 +80,8 @@ public sealed class VanishingRule : IDiagnosisRule
         int depth = context.Trace.LayerCount;
         string f = profile.PerLayerFactor.ToString("0.###", CultureInfo.InvariantCulture);
         string measured = $"Measured: each layer scales the backward gradient by about {f} (derivative times weight scale {weightScale.ToString("0.###", CultureInfo.InvariantCulture)}), " +
-            $"so {profile.OrdersLastToFirst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude are lost from layer {depth} to layer 1 (depth scale {profile.DepthScale.ToString("0.#", CultureInfo.InvariantCulture)} layers).";
+            $"so {profile.OrdersLastToFirst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude are lost from layer {depth} to layer 1 (depth scale {profile.DepthScale.ToString("0.#", CultureInfo.InvariantCulture)} layers)." +
+            PredictionSentence(context);
         if (a.IsSquashing)
         {
             double bound = Math.Pow(a.MaxDerivative, depth - 1);
