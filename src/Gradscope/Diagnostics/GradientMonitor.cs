@@ -17,10 +17,12 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     private readonly Dense<T>[] _dense;
     private readonly ActivationLayer<T>?[] _activations;
     private readonly T[][] _previousWeights;
+    private readonly double[] _previousNorms;
     private readonly T[] _alive;
     private readonly MonitorOptions _options;
     private readonly (double Low, double High) _activationRange;
     private int _currentStep = -1;
+    private int _lastScalarStep = int.MinValue;
 
     /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
     public GradientMonitor(Sequential<T> network, MonitorOptions options, int expectedSteps = 256)
@@ -48,6 +50,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         _dense = [.. dense];
         _activations = [.. activations];
         _previousWeights = new T[_dense.Length][];
+        _previousNorms = new double[_dense.Length];
+        Array.Fill(_previousNorms, double.NaN);
         for (int l = 0; l < _dense.Length; l++)
             _previousWeights[l] = new T[_dense[l].Weight.Value.Length];
         _alive = new T[maxWidth];
@@ -66,9 +70,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             return;
         int s = Trace.BeginStep(step.Loss);
         _currentStep = s;
+        bool finite = double.IsFinite(step.Loss);
         for (int l = 0; l < _dense.Length; l++)
-            MeasureLayer(s, l);
-        if (Trace.FirstNonFinite is null)
+            finite &= MeasureLayer(s, l);
+        if (!finite && Trace.FirstNonFinite is null)
             LocateNonFinite(s, step.Loss);
         if (_options.HistogramsDue(step.Step))
             RecordHistograms(s);
@@ -83,18 +88,26 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             return;
         for (int l = 0; l < _dense.Length; l++)
         {
-            ReadOnlySpan<T> weights = _dense[l].Weight.Value.Span;
-            double before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
-            double change = Math.Sqrt(Reductions.SquaredDistance<T>(weights, _previousWeights[l]));
-            Trace.Set(LayerStat.WeightNorm, _currentStep, l, Math.Sqrt(Reductions.SumOfSquares(weights)));
-            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? change / before : double.NaN);
+            // The weights before this step are the ones measured after the last step, unless a
+            // step was skipped (scalar schedule) or this is the first: then measure them.
+            double before = _previousNorms[l];
+            if (double.IsNaN(before) || step.Step - _lastScalarStep != 1)
+                before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
+            var (squares, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
+            double after = Math.Sqrt(squares);
+            Trace.Set(LayerStat.WeightNorm, _currentStep, l, after);
+            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / before : double.NaN);
+            _previousNorms[l] = after;
         }
+
+        _lastScalarStep = step.Step;
     }
 
     /// <inheritdoc/>
     public void OnEpochEnd(EpochResult epoch) => Trace.Epochs.Add(epoch);
 
-    private void MeasureLayer(int s, int l)
+    // Returns false when the layer's gradient or output holds a NaN or infinity.
+    private bool MeasureLayer(int s, int l)
     {
         var dense = _dense[l];
         var activation = _activations[l];
@@ -120,9 +133,11 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         Trace.Set(LayerStat.Dead, s, l, dead);
 
         double nonFinite = 0;
-        if (!double.IsFinite(gradSquares) || !double.IsFinite(squares))
+        bool finite = double.IsFinite(gradSquares) && double.IsFinite(squares);
+        if (!finite)
             nonFinite = CountNonFinite(dense.Weight.Grad.Span) + CountNonFinite(output.Span);
         Trace.Set(LayerStat.NonFinite, s, l, nonFinite);
+        return finite;
     }
 
     private (double Saturated, double Dead) MeasureSaturation(ActivationLayer<T> activation, int elements)

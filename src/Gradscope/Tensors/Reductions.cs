@@ -107,6 +107,51 @@ public static class Reductions
     }
 
     /// <summary>
+    /// In one pass: the sum of squares of <paramref name="a"/> and the squared L2 distance between
+    /// <paramref name="a"/> and <paramref name="b"/>, in double (the monitor's weight norm and update
+    /// size after a step).
+    /// </summary>
+    public static (double SquaresA, double SquaredDistance) SquaresAndDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"Lengths differ: {a.Length} and {b.Length}.");
+        double squares = 0, distance = 0;
+        int i = 0;
+        if (Elementwise.UseSimd)
+        {
+            int width = Vector<T>.Count;
+            ref T ra = ref MemoryMarshal.GetReference(a);
+            ref T rb = ref MemoryMarshal.GetReference(b);
+            while (i <= a.Length - width)
+            {
+                Vector<T> q = default, d2 = default;
+                int blockEnd = Math.Min(a.Length - width, i + ((BlockVectors - 1) * width));
+                for (; i <= blockEnd; i += width)
+                {
+                    var va = Vector.LoadUnsafe(ref ra, (nuint)i);
+                    var d = va - Vector.LoadUnsafe(ref rb, (nuint)i);
+                    q += va * va;
+                    d2 += d * d;
+                }
+
+                squares += double.CreateTruncating(Vector.Sum(q));
+                distance += double.CreateTruncating(Vector.Sum(d2));
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            double va = double.CreateTruncating(a[i]);
+            double d = va - double.CreateTruncating(b[i]);
+            squares += va * va;
+            distance += d * d;
+        }
+
+        return (squares, distance);
+    }
+
+    /// <summary>
     /// Counts elements whose derivative <c>TOp.Derivative(x, y)</c> is below <paramref name="threshold"/>,
     /// and marks in <paramref name="aliveColumns"/> (one flag per column of a row-major
     /// <c>[rows, cols]</c> layout) the columns with at least one element at or above it.
