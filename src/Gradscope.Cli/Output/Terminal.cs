@@ -20,7 +20,7 @@ internal sealed class Terminal
             Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
         });
         if (plain)
-            Console.Profile.Width = 120;
+            Console.Profile.Width = 160;
         Writer = writer;
     }
 
