@@ -27,7 +27,13 @@ public class TrainingStepBenchmarks
     [Params("off", "cheap", "standard")]
     public string Monitor { get; set; } = "off";
 
-    public static IEnumerable<string> Names() => StepConfiguration.All.Select(c => c.Name);
+    /// <summary>All configurations, or those named in GRADSCOPE_BENCH_CONFIGS (comma-separated) for a focused run.</summary>
+    public static IEnumerable<string> Names()
+    {
+        string? only = Environment.GetEnvironmentVariable("GRADSCOPE_BENCH_CONFIGS");
+        var names = StepConfiguration.All.Select(c => c.Name);
+        return string.IsNullOrWhiteSpace(only) ? names : names.Where(n => only.Split(',').Contains(n));
+    }
 
     [GlobalSetup]
     public void Setup()

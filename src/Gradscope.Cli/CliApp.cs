@@ -15,6 +15,8 @@ internal static class CliApp
     public const int Failure = 1;
     public const int Usage = 2;
 
+    private const string RootName = "gradscope";
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain)
     {
         var context = new CliContext(stdout, stderr, plain);
@@ -61,14 +63,20 @@ internal static class CliApp
         }
     }
 
-    private static RootCommand BuildRoot(CliContext context)
+    // A plain command named "gradscope" rather than RootCommand, whose name is the entry
+    // assembly's (Gradscope.Cli), so help shows the name users type; help and version are added
+    // as RootCommand would add them.
+    private static Command BuildRoot(CliContext context)
     {
-        var root = new RootCommand(
+        var root = new Command(
+            RootName,
             "Gradscope: see, measure, diagnose and fix vanishing and exploding gradients.\n\n" +
             "Examples:\n" +
             "  gradscope demo\n" +
             "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
             "  gradscope inspect --model model.safetensors --data data.csv --json");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(DiagnoseCommand.Create(context));
@@ -84,7 +92,7 @@ internal static class CliApp
     private static string CommandPath(ParseResult parsed)
     {
         string name = parsed.CommandResult.Command.Name;
-        return parsed.CommandResult.Command is RootCommand ? string.Empty : name + " ";
+        return name == RootName ? string.Empty : name + " ";
     }
 }
 
