@@ -17,6 +17,7 @@ internal static class ExperimentCommand
     private static readonly Entry[] Experiments =
     [
         new(Recurrent.Experiments.RnnVsLstm.Name, "the adding problem at growing T: plain RNN vs LSTM vs GRU", RnnVsLstmRunner.Run),
+        new(Diagnostics.Experiments.ResidualVsPlain.Name, "plain vs residual vs batch-normalized deep sigmoid networks at growing depth", ResidualVsPlainRunner.Run),
     ];
 
     public static Command Create(CliContext context)
@@ -29,7 +30,8 @@ internal static class ExperimentCommand
             "Run a classic vanishing/exploding-gradient experiment and print its table.\n\n" +
             "Examples:\n" +
             "  gradscope experiment rnn-vs-lstm --quick\n" +
-            "  gradscope experiment rnn-vs-lstm --seed 2 --json");
+            "  gradscope experiment rnn-vs-lstm --seed 2 --json\n" +
+            "  gradscope experiment residual-vs-plain --quick");
         command.Arguments.Add(name);
         command.Options.Add(quick);
         command.Options.Add(seed);

@@ -23,7 +23,8 @@ internal static class RnnVsLstmRunner
         {
             var lengths = RnnVsLstm.Lengths(settings.Quick);
             terminal.Line($"[bold]Gradscope experiment {RnnVsLstm.Name}[/]  adding problem, T = {string.Join(", ", lengths)}; rnn (tanh), lstm, gru; " +
-                $"{options.HiddenSize} units, Adam lr {options.LearningRate}, clip {options.ClipNorm}, seed {settings.Seed}");
+                $"{options.HiddenSize} units, lstm forget bias {options.ForgetGateBias}, Adam lr {options.LearningRate}, clip {options.ClipNorm}, " +
+                $"steps {(settings.Quick ? "800" : "max(3000, 60 T)")}, seed {settings.Seed}");
             rows = RnnVsLstm.Run(options, new LineProgress(terminal));
         }
 

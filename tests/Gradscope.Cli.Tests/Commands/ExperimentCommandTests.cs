@@ -33,12 +33,39 @@ public sealed class ExperimentCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Experiment")]
+    public void ResidualVsPlain_QuickJson_PrintsOneRowPerDepthAndVariant()
+    {
+        var (code, stdout, stderr) = Run("experiment", "residual-vs-plain", "--quick", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("residual-vs-plain", root.GetProperty("experiment").GetString());
+        Assert.True(root.GetProperty("quick").GetBoolean());
+        Assert.Equal(Math.Log(3), root.GetProperty("chance_loss").GetDouble(), 12);
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal([10, 10, 10, 10, 30, 30, 30, 30, 50, 50, 50, 50], rows.Select(r => r.GetProperty("depth").GetInt32()));
+        Assert.Equal(["plain", "residual", "batch-norm", "residual+batch-norm"], rows.Take(4).Select(r => r.GetProperty("variant").GetString()));
+        foreach (var row in rows)
+        {
+            Assert.Equal("sigmoid", row.GetProperty("activation").GetString());
+            Assert.InRange(row.GetProperty("accuracy").GetDouble(), 0.0, 1.0);
+            Assert.True(row.GetProperty("first_to_last_ratio").GetDouble() > 0);
+            Assert.True(row.GetProperty("final_loss").GetDouble() > 0);
+        }
+
+        var plain50 = rows.Single(r => r.GetProperty("depth").GetInt32() == 50 && r.GetProperty("variant").GetString() == "plain");
+        Assert.Contains(plain50.GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "Vanishing");
+        Assert.All(root.GetProperty("expectations").EnumerateArray(), e => Assert.True(e.GetProperty("met").GetBoolean(), e.GetProperty("description").GetString()));
+    }
+
+    [Fact]
     public void UnknownExperiment_IsUsageError_ListingValidNames()
     {
         var (code, stdout, stderr) = Run("experiment", "resnet-magic");
         Assert.Equal(2, code);
         Assert.Equal(string.Empty, stdout);
-        Assert.Equal("error: Unknown experiment 'resnet-magic'. Valid experiments: rnn-vs-lstm.", stderr.Trim());
+        Assert.Equal("error: Unknown experiment 'resnet-magic'. Valid experiments: rnn-vs-lstm, residual-vs-plain.", stderr.Trim());
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
