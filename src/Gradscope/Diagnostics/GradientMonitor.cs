@@ -22,7 +22,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     private readonly MonitorOptions _options;
     private readonly (double Low, double High) _activationRange;
     private int _currentStep = -1;
-    private int _lastScalarStep = int.MinValue;
+    private int _lastUpdateStep = int.MinValue;
+    private bool _measureUpdate;
 
     /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
     public GradientMonitor(Sequential<T> network, MonitorOptions options, int expectedSteps = 256)
@@ -77,21 +78,33 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             LocateNonFinite(s, step.Loss);
         if (_options.HistogramsDue(step.Step))
             RecordHistograms(s);
-        for (int l = 0; l < _dense.Length; l++)
-            _dense[l].Weight.Value.Span.CopyTo(_previousWeights[l]);
+        _measureUpdate = step.Step % (_options.ScalarEvery * _options.UpdateEvery) == 0;
+        if (_measureUpdate)
+        {
+            for (int l = 0; l < _dense.Length; l++)
+                _dense[l].Weight.Value.Span.CopyTo(_previousWeights[l]);
+        }
+        else
+        {
+            for (int l = 0; l < _dense.Length; l++)
+            {
+                Trace.Set(LayerStat.WeightNorm, s, l, double.NaN);
+                Trace.Set(LayerStat.UpdateRatio, s, l, double.NaN);
+            }
+        }
     }
 
     /// <inheritdoc/>
     public void OnStepEnd(Sequential<T> model, in StepInfo step)
     {
-        if (_currentStep < 0)
+        if (_currentStep < 0 || !_measureUpdate)
             return;
         for (int l = 0; l < _dense.Length; l++)
         {
             // The weights before this step are the ones measured after the last step, unless a
-            // step was skipped (scalar schedule) or this is the first: then measure them.
+            // step went unmeasured or this is the first: then measure them.
             double before = _previousNorms[l];
-            if (double.IsNaN(before) || step.Step - _lastScalarStep != 1)
+            if (double.IsNaN(before) || step.Step - _lastUpdateStep != 1)
                 before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
             var (squares, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
             double after = Math.Sqrt(squares);
@@ -100,7 +113,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             _previousNorms[l] = after;
         }
 
-        _lastScalarStep = step.Step;
+        _lastUpdateStep = step.Step;
     }
 
     /// <inheritdoc/>

@@ -6,13 +6,13 @@ public enum MonitorPreset
     /// <summary>No monitoring.</summary>
     Off,
 
-    /// <summary>Every scalar statistic at every step; no histograms.</summary>
+    /// <summary>Every scalar statistic at every step, except weight norm and update ratio every 10 steps; no histograms.</summary>
     Cheap,
 
     /// <summary>Cheap plus gradient and activation histograms every 50 steps.</summary>
     Standard,
 
-    /// <summary>Cheap plus histograms at every step.</summary>
+    /// <summary>Every statistic and histograms at every step.</summary>
     Full,
 }
 
@@ -25,6 +25,13 @@ public sealed record MonitorOptions
     /// <summary>Scalars every this many steps (1: every step).</summary>
     public int ScalarEvery { get; init; } = 1;
 
+    /// <summary>
+    /// Weight norm and update ratio every this many scheduled steps (1: every step). They need a
+    /// copy of every weight matrix before the update and a pass over it after, the largest part of
+    /// the monitor's cost on wide layers; their rules use medians, which sampling keeps.
+    /// </summary>
+    public int UpdateEvery { get; init; } = 1;
+
     /// <summary>Histograms every this many steps; 0 for none.</summary>
     public int HistogramEvery { get; init; }
 
@@ -34,8 +41,8 @@ public sealed record MonitorOptions
     /// <summary>The options of a named preset.</summary>
     public static MonitorOptions For(MonitorPreset preset) => preset switch
     {
-        MonitorPreset.Cheap => new MonitorOptions(),
-        MonitorPreset.Standard => new MonitorOptions { HistogramEvery = 50 },
+        MonitorPreset.Cheap => new MonitorOptions { UpdateEvery = 10 },
+        MonitorPreset.Standard => new MonitorOptions { UpdateEvery = 10, HistogramEvery = 50 },
         MonitorPreset.Full => new MonitorOptions { HistogramEvery = 1 },
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Off has no options: attach no monitor."),
     };

@@ -13,7 +13,7 @@ public sealed class GradientMonitorTests
     [Fact]
     public void UpdateRatio_OfPlainSgd_IsLearningRateTimesGradNormOverWeightNorm()
     {
-        var trace = Run(MonitorOptions.For(MonitorPreset.Cheap)).Trace;
+        var trace = Run(new MonitorOptions()).Trace;
         for (int s = 1; s < trace.StepCount; s++)
         {
             for (int l = 0; l < trace.LayerCount; l++)
@@ -23,6 +23,16 @@ public sealed class GradientMonitorTests
                 Assert.Equal(expected, trace[LayerStat.UpdateRatio, s, l], 4);
             }
         }
+    }
+
+    [Fact]
+    public void CheapPreset_SamplesUpdateRatioEveryTenSteps()
+    {
+        var trace = Run(MonitorOptions.For(MonitorPreset.Cheap)).Trace;
+        for (int s = 0; s < trace.StepCount; s++)
+            Assert.Equal(s % 10 == 0, double.IsFinite(trace[LayerStat.UpdateRatio, s, 0]));
+        Assert.True(trace[LayerStat.UpdateRatio, 10, 1] > 0);
+        Assert.True(double.IsFinite(trace.MedianOver(LayerStat.UpdateRatio, 0, trace.StepCount)[0]));
     }
 
     [Fact]
