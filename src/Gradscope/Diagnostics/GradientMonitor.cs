@@ -133,15 +133,23 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         Trace.Set(LayerStat.DeltaRms, s, l, deltaRms);
 
         var output = activation?.Output ?? dense.Output;
-        var (sum, squares) = Reductions.SumAndSquares<T>(output.Span);
+        double sum, squares, saturated = 0, dead = 0;
+        if (activation is not null && output.Length > 0)
+        {
+            // Saturation, dead units and the output's moments in one pass over the activation.
+            var stats = MeasureSaturation(activation, out dead);
+            (sum, squares) = (stats.Sum, stats.SumOfSquares);
+            saturated = (double)stats.Saturated / output.Length;
+        }
+        else
+        {
+            (sum, squares) = Reductions.SumAndSquares<T>(output.Span);
+        }
+
         int n = Math.Max(1, output.Length);
         double mean = sum / n;
         Trace.Set(LayerStat.ActMean, s, l, mean);
         Trace.Set(LayerStat.ActStd, s, l, Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
-
-        double saturated = 0, dead = 0;
-        if (activation is not null && output.Length > 0)
-            (saturated, dead) = MeasureSaturation(activation, output.Length);
         Trace.Set(LayerStat.Saturated, s, l, saturated);
         Trace.Set(LayerStat.Dead, s, l, dead);
 
@@ -153,11 +161,11 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         return finite;
     }
 
-    private (double Saturated, double Dead) MeasureSaturation(ActivationLayer<T> activation, int elements)
+    private SaturationStats MeasureSaturation(ActivationLayer<T> activation, out double deadFraction)
     {
         Span<T> alive = _alive.AsSpan(0, activation.Size);
         alive.Clear();
-        long saturated = activation.MeasureSaturation(alive);
+        var stats = activation.MeasureSaturation(alive);
         int dead = 0;
         foreach (var flag in alive)
         {
@@ -165,7 +173,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
                 dead++;
         }
 
-        return ((double)saturated / elements, (double)dead / alive.Length);
+        deadFraction = (double)dead / alive.Length;
+        return stats;
     }
 
     private static int CountNonFinite(ReadOnlySpan<T> values)

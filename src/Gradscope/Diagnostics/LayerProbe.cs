@@ -52,7 +52,7 @@ public static class LayerProbe
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var alive = new T[activation.Size];
-        long saturated = activation.MeasureSaturation(alive);
+        long saturated = activation.MeasureSaturation(alive).Saturated;
         int dead = 0;
         foreach (var flag in alive)
         {

@@ -70,16 +70,17 @@ public abstract class ActivationLayer<T> : ILayer<T>
     public long CountSaturated()
     {
         Span<T> alive = Size <= 1024 ? stackalloc T[Size] : new T[Size];
-        return MeasureSaturation(alive);
+        return MeasureSaturation(alive).Saturated;
     }
 
     /// <summary>
     /// Counts the (sample, unit) pairs of the last forward pass whose derivative is below 1% of its
     /// maximum, and sets <c>aliveUnits[u]</c> to one for every unit with at least one sample above
-    /// it (units left at zero are dead for the whole batch). <paramref name="aliveUnits"/> must be
-    /// zeroed by the caller and hold <see cref="Size"/> elements.
+    /// it (units left at zero are dead for the whole batch); sums the output and its squares in
+    /// the same pass. <paramref name="aliveUnits"/> must be zeroed by the caller and hold
+    /// <see cref="Size"/> elements.
     /// </summary>
-    public abstract long MeasureSaturation(Span<T> aliveUnits);
+    public abstract SaturationStats MeasureSaturation(Span<T> aliveUnits);
 
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
@@ -96,10 +97,10 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
     {
     }
 
-    public override long MeasureSaturation(Span<T> aliveUnits)
+    public override SaturationStats MeasureSaturation(Span<T> aliveUnits)
     {
         if (Input is null)
-            return 0;
+            return default;
         T threshold = T.CreateTruncating(Activation.SaturationFraction * TAct.MaxDerivative);
         return Reductions.CountBelow<T, TAct>(Input.Span, Output.Span, Size, threshold, aliveUnits);
     }

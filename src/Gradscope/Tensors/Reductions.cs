@@ -152,15 +152,18 @@ public static class Reductions
     }
 
     /// <summary>
-    /// Counts elements whose derivative <c>TOp.Derivative(x, y)</c> is below <paramref name="threshold"/>,
-    /// and marks in <paramref name="aliveColumns"/> (one flag per column of a row-major
-    /// <c>[rows, cols]</c> layout) the columns with at least one element at or above it.
+    /// One pass over an activation's input <paramref name="x"/> and output <paramref name="y"/>
+    /// (row-major <c>[rows, cols]</c>): counts elements whose derivative <c>TOp.Derivative(x, y)</c>
+    /// is below <paramref name="threshold"/>, marks in <paramref name="aliveColumns"/> the columns
+    /// with at least one element at or above it, and sums y and y^2 (the monitor's activation mean
+    /// and spread come from the same pass).
     /// </summary>
-    public static long CountBelow<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, int cols, T threshold, Span<T> aliveColumns)
+    public static SaturationStats CountBelow<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, int cols, T threshold, Span<T> aliveColumns)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator
     {
         long count = 0;
+        double sum = 0, squares = 0;
         int rows = cols == 0 ? 0 : x.Length / cols;
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
@@ -173,27 +176,37 @@ public static class Reductions
             if (Elementwise.UseSimd)
             {
                 int width = Vector<T>.Count;
+                Vector<T> rowSum = default, rowSquares = default;
                 for (; c <= cols - width; c += width)
                 {
                     nuint at = (nuint)(rowStart + c);
-                    var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, at), Vector.LoadUnsafe(ref ys, at));
-                    var below = Vector.LessThan(d, limit);
+                    var vy = Vector.LoadUnsafe(ref ys, at);
+                    rowSum += vy;
+                    rowSquares += vy * vy;
+                    var below = Vector.LessThan(TOp.Derivative(Vector.LoadUnsafe(ref xs, at), vy), limit);
                     count -= SumLanes(below);
                     var flags = Vector.ConditionalSelect(below, Vector<T>.Zero, Vector<T>.One);
                     Vector.Max(Vector.LoadUnsafe(ref alive, (nuint)c), flags).StoreUnsafe(ref alive, (nuint)c);
                 }
+
+                sum += double.CreateTruncating(Vector.Sum(rowSum));
+                squares += double.CreateTruncating(Vector.Sum(rowSquares));
             }
 
             for (; c < cols; c++)
             {
-                if (TOp.Derivative(Unsafe.Add(ref xs, rowStart + c), Unsafe.Add(ref ys, rowStart + c)) < threshold)
+                T yv = Unsafe.Add(ref ys, rowStart + c);
+                double d = double.CreateTruncating(yv);
+                sum += d;
+                squares += d * d;
+                if (TOp.Derivative(Unsafe.Add(ref xs, rowStart + c), yv) < threshold)
                     count++;
                 else
                     Unsafe.Add(ref alive, c) = T.One;
             }
         }
 
-        return count;
+        return new SaturationStats(count, sum, squares);
     }
 
     // A comparison mask has all bits set (-1 as an integer) in true lanes.
@@ -205,3 +218,6 @@ public static class Reductions
         return Vector.Sum(mask.As<T, long>());
     }
 }
+
+/// <summary>What one pass over an activation layer found: saturated (sample, unit) pairs, and the sum and sum of squares of its output.</summary>
+public readonly record struct SaturationStats(long Saturated, double Sum, double SumOfSquares);

@@ -70,7 +70,10 @@ public sealed class ReductionsTests
 
         var y = x.Select(v => Math.Max(v, 0f)).ToArray();
         var alive = new float[cols];
-        long count = WithSimd(simd, () => Reductions.CountBelow<float, Relu>(x, y, cols, 0.01f, alive));
+        var stats = WithSimd(simd, () => Reductions.CountBelow<float, Relu>(x, y, cols, 0.01f, alive));
+        long count = stats.Saturated;
+        Assert.Equal(y.Sum(v => (double)v), stats.Sum, 5);
+        Assert.Equal(y.Sum(v => (double)v * v), stats.SumOfSquares, 5);
         int deadUnits = Enumerable.Range(0, cols).Count(c => c % 3 == 0);
         Assert.Equal((3 * deadUnits) + (2 * (cols - deadUnits)), count);
         for (int c = 0; c < cols; c++)
