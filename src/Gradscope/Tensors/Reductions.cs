@@ -177,6 +177,11 @@ public static class Reductions
             {
                 int width = Vector<T>.Count;
                 Vector<T> rowSum = default, rowSquares = default;
+
+                // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts
+                // lane-wise, and one horizontal sum per row replaces one per vector.
+                Vector<int> belowInt = default;
+                Vector<long> belowLong = default;
                 for (; c <= cols - width; c += width)
                 {
                     nuint at = (nuint)(rowStart + c);
@@ -184,11 +189,15 @@ public static class Reductions
                     rowSum += vy;
                     rowSquares += vy * vy;
                     var below = Vector.LessThan(TOp.Derivative(Vector.LoadUnsafe(ref xs, at), vy), limit);
-                    count -= SumLanes(below);
+                    if (typeof(T) == typeof(float))
+                        belowInt -= below.As<T, int>();
+                    else
+                        belowLong -= below.As<T, long>();
                     var flags = Vector.ConditionalSelect(below, Vector<T>.Zero, Vector<T>.One);
                     Vector.Max(Vector.LoadUnsafe(ref alive, (nuint)c), flags).StoreUnsafe(ref alive, (nuint)c);
                 }
 
+                count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
                 sum += double.CreateTruncating(Vector.Sum(rowSum));
                 squares += double.CreateTruncating(Vector.Sum(rowSquares));
             }
@@ -207,15 +216,6 @@ public static class Reductions
         }
 
         return new SaturationStats(count, sum, squares);
-    }
-
-    // A comparison mask has all bits set (-1 as an integer) in true lanes.
-    private static long SumLanes<T>(Vector<T> mask)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            return Vector.Sum(mask.As<T, int>());
-        return Vector.Sum(mask.As<T, long>());
     }
 }
 
