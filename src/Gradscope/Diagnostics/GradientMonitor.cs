@@ -129,7 +129,17 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         Trace.Set(LayerStat.GradRms, s, l, Math.Sqrt(gradSquares / dense.Weight.Grad.Length));
         Trace.Set(LayerStat.BiasGradNorm, s, l, Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)));
         var delta = dense.GradOutput;
-        double deltaRms = delta is null || delta.Length == 0 ? 0 : Math.Sqrt(Reductions.SumOfSquares<T>(delta.Span) / delta.Length);
+        double deltaRms = 0;
+        if (delta is not null && delta.Length > 0)
+        {
+            // When the activation sits right after the dense layer, its backward pass already summed
+            // the squares of this very matrix.
+            double deltaSquares = activation is not null && ReferenceEquals(delta, activation.GradInput)
+                ? activation.GradInputSumOfSquares
+                : Reductions.SumOfSquares<T>(delta.Span);
+            deltaRms = Math.Sqrt(deltaSquares / delta.Length);
+        }
+
         Trace.Set(LayerStat.DeltaRms, s, l, deltaRms);
 
         var output = activation?.Output ?? dense.Output;

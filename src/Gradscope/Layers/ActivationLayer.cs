@@ -62,9 +62,12 @@ public abstract class ActivationLayer<T> : ILayer<T>
         var input = Input ?? throw new InvalidOperationException("Backward called before Forward.");
         LayerChecks.SameShape(this, gradOutput, Output, "gradOutput");
         GradInput.Resize(gradOutput.Rows);
-        Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+        GradInputSumOfSquares = Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
         return GradInput;
     }
+
+    /// <summary>Sum of squares of <see cref="GradInput"/>, computed in the backward pass itself (the monitor's delta_rms).</summary>
+    public double GradInputSumOfSquares { get; private set; }
 
     /// <summary>Number of (sample, unit) pairs of the last forward pass in the saturated regime.</summary>
     public long CountSaturated()
@@ -84,7 +87,7 @@ public abstract class ActivationLayer<T> : ILayer<T>
 
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
-    private protected abstract void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
+    private protected abstract double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
 }
 
 /// <summary>The activation layer specialized on one activation struct, so its loops inline.</summary>
@@ -107,6 +110,6 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
 
     private protected override void Apply(ReadOnlySpan<T> x, Span<T> y) => TAct.Forward(x, y);
 
-    private protected override void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
-        Elementwise.Backprop<T, TAct>(x, y, gradOutput, gradInput);
+    private protected override double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
+        Elementwise.BackpropSumOfSquares<T, TAct>(x, y, gradOutput, gradInput);
 }
