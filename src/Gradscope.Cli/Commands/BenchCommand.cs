@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics;
-using System.Text.Json;
+using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
@@ -127,10 +127,8 @@ internal static class BenchCommand
             return;
         }
 
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             w.WriteString("network", request.Spec.Describe());
             w.WriteNumber("batch_size", request.BatchSize);
             w.WriteString("dtype", dtype);
@@ -142,10 +140,7 @@ internal static class BenchCommand
             w.WriteNumber("ms_per_step_max", result.Max);
             w.WriteNumber("samples_per_s", result.SamplesPerSecond);
             w.WriteNumber("allocated_bytes_per_step", result.AllocatedPerStep);
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private static int Positive(int value, string option) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
@@ -40,10 +39,8 @@ internal static class DiagnoseReport
 
     public static void Json(TextWriter output, MonitoredRunResult run, IReadOnlyList<FixOutcome> fixes, bool includeFixes)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             DiagnosisJson.WriteFindings(w, run.Report);
             w.WriteStartArray("layers");
             foreach (var layer in TraceStatistics.AtStep(run.Trace))
@@ -58,9 +55,6 @@ internal static class DiagnoseReport
                 w.WriteEndArray();
             }
 
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 }

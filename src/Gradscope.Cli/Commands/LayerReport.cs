@@ -25,19 +25,14 @@ internal static class LayerReport
 
     public static void Json(TextWriter output, InspectionResult result)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             JsonNumbers.Write(w, "loss", result.Loss);
             w.WriteStartArray("layers");
             foreach (var layer in result.Layers)
                 WriteLayer(w, layer);
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     public static void WriteLayer(Utf8JsonWriter w, LayerStatistics layer)

@@ -47,8 +47,7 @@ internal static class ResidualVsPlainRunner
         }
 
         terminal.Write(table);
-        foreach (var e in expectations)
-            terminal.Text($"{(e.Met ? "met    " : "NOT MET")}  {e.Description}");
+        ExpectationsView.Write(terminal, expectations);
         terminal.Text($"first/last grad: first over last dense layer's delta_rms over the early steps; chance loss ln 3 = {ResidualVsPlain.ChanceLoss:F4}; {elapsed.TotalSeconds:F1} s");
     }
 
@@ -64,10 +63,8 @@ internal static class ResidualVsPlainRunner
 
     private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<ResidualVsPlainRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             w.WriteString("experiment", ResidualVsPlain.Name);
             w.WriteBoolean("quick", settings.Quick);
             w.WriteNumber("seed", settings.Seed);
@@ -77,20 +74,8 @@ internal static class ResidualVsPlainRunner
             foreach (var r in rows)
                 WriteRow(w, r);
             w.WriteEndArray();
-            w.WriteStartArray("expectations");
-            foreach (var e in expectations)
-            {
-                w.WriteStartObject();
-                w.WriteString("description", e.Description);
-                w.WriteBoolean("met", e.Met);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            ExpectationsView.Write(w, expectations);
+        });
     }
 
     private static void WriteRow(Utf8JsonWriter w, ResidualVsPlainRow r)

@@ -46,17 +46,14 @@ internal static class RnnVsLstmRunner
         }
 
         terminal.Write(table);
-        foreach (var e in expectations)
-            terminal.Text($"{(e.Met ? "met    " : "NOT MET")}  {e.Description}");
+        ExpectationsView.Write(terminal, expectations);
         terminal.Text($"memory horizon: steps back until ||dL/dh_t|| < 1e-3 ||dL/dh_T||, over the last tenth of training; {elapsed.TotalSeconds:F1} s");
     }
 
     private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             w.WriteString("experiment", RnnVsLstm.Name);
             w.WriteBoolean("quick", settings.Quick);
             w.WriteNumber("seed", settings.Seed);
@@ -65,20 +62,8 @@ internal static class RnnVsLstmRunner
             foreach (var r in rows)
                 WriteRow(w, r);
             w.WriteEndArray();
-            w.WriteStartArray("expectations");
-            foreach (var e in expectations)
-            {
-                w.WriteStartObject();
-                w.WriteString("description", e.Description);
-                w.WriteBoolean("met", e.Met);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            ExpectationsView.Write(w, expectations);
+        });
     }
 
     private static void WriteRow(Utf8JsonWriter w, RnnVsLstmRow r)

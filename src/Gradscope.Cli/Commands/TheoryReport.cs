@@ -85,10 +85,8 @@ internal static class TheoryReport
 
     private static void WriteJson(TextWriter output, MeanFieldResult p, double? critical, SignalPropagationReport? measured)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             w.WriteString("activation", p.Activation);
             w.WriteNumber("weight_var", p.WeightVariance);
             w.WriteNumber("bias_var", p.BiasVariance);
@@ -109,10 +107,7 @@ internal static class TheoryReport
             w.WriteString("explanation", p.Explanation);
             if (measured is not null)
                 WriteMeasured(w, measured);
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private static void WriteMeasured(Utf8JsonWriter w, SignalPropagationReport m)

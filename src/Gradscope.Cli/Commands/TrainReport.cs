@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Theory;
@@ -43,10 +42,8 @@ internal static class TrainReport
     public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, DiagnosisReport? report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
-            w.WriteStartObject();
             w.WriteString("data", run.Train.Name);
             w.WriteString("network", run.Spec.Describe());
             w.WriteString("status", result.Status.ToString().ToLowerInvariant());
@@ -69,9 +66,6 @@ internal static class TrainReport
             w.WriteEndArray();
             if (report is not null)
                 DiagnosisJson.WriteFindings(w, report);
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 }

@@ -72,11 +72,9 @@ internal static class TrainabilityRunner
 
     private static void WriteJson(TextWriter output, TrainabilityResult result, bool quick, double seconds)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(output, w =>
         {
             var o = result.Options;
-            w.WriteStartObject();
             w.WriteString("mode", "trainability");
             w.WriteString("activation", o.Activation.Name);
             w.WriteNumber("bias_var", o.BiasVariance);
@@ -114,10 +112,7 @@ internal static class TrainabilityRunner
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private static void Nullable(Utf8JsonWriter w, string name, double? value)

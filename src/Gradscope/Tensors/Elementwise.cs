@@ -77,29 +77,8 @@ public static class Elementwise
     /// </summary>
     public static void Backprop<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IDerivativeOperator
-    {
-        CheckLengths(x.Length, y.Length);
-        CheckLengths(x.Length, gradOutput.Length);
-        CheckLengths(x.Length, gradInput.Length);
-        ref T xs = ref MemoryMarshal.GetReference(x);
-        ref T ys = ref MemoryMarshal.GetReference(y);
-        ref T gs = ref MemoryMarshal.GetReference(gradOutput);
-        ref T ds = ref MemoryMarshal.GetReference(gradInput);
-        int i = 0;
-        if (UseSimd)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= x.Length - width; i += width)
-            {
-                var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
-                (Vector.LoadUnsafe(ref gs, (nuint)i) * d).StoreUnsafe(ref ds, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-            Unsafe.Add(ref ds, i) = Unsafe.Add(ref gs, i) * TOp.Derivative(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
-    }
+        where TOp : IDerivativeOperator =>
+        _ = BackpropSumOfSquares<T, TOp>(x, y, gradOutput, gradInput); // the sum is a free by-product of the same pass
 
     /// <summary>
     /// <see cref="Backprop{T, TOp}"/> that also returns the sum of squares of what it wrote, in
