@@ -16,18 +16,8 @@ public sealed class BinaryCrossEntropy<T> : ILoss<T>
     public string Name => "bce";
 
     /// <inheritdoc/>
-    public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput)
-    {
-        LossArguments.Validate(output, labels, gradOutput);
-        if (output.Length == 0)
-            return T.Zero;
-
-        double invCount = 1.0 / output.Length;
-        double total = 0;
-        for (int row = 0; row < output.Rows; row++)
-            total += RowLossAndGradient(output.Row(row), labels[row], gradOutput.Row(row), invCount);
-        return T.CreateTruncating(total * invCount);
-    }
+    public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput) =>
+        LossArguments.MeanOverElements(output, labels, gradOutput, RowLossAndGradient);
 
     // One fused scalar pass in double: the output is [batch, classes], tiny next to the matmuls, and
     // double keeps log1p exact for float logits.

@@ -25,8 +25,31 @@ internal static class LossArguments
         }
     }
 
+    /// <summary>
+    /// The driver of the losses that average over every <c>batch * classes</c> element (BCE, MSE):
+    /// validates, runs <paramref name="row"/> on each row (it writes the row's gradient, already
+    /// divided by the element count, and returns the row's summed loss) and returns the mean.
+    /// </summary>
+    public static T MeanOverElements<T>(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, RowLoss<T> row)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Validate(output, labels, gradOutput);
+        if (output.Length == 0)
+            return T.Zero;
+
+        double invCount = 1.0 / output.Length;
+        double total = 0;
+        for (int r = 0; r < output.Rows; r++)
+            total += row(output.Row(r), labels[r], gradOutput.Row(r), invCount);
+        return T.CreateTruncating(total * invCount);
+    }
+
     private static void ThrowLabelOutOfRange(int row, int label, int classes) =>
         throw new GradscopeException(
             $"Label {label} in row {row} of the batch is out of range: the model has {classes} outputs, " +
             $"so labels must be 0 to {classes - 1}. Check the label column or the output size of the last layer.");
 }
+
+/// <summary>One row of an element-averaged loss: writes the row's gradient (scaled by <paramref name="invCount"/>) and returns its summed loss.</summary>
+internal delegate double RowLoss<T>(ReadOnlySpan<T> outputs, int label, Span<T> grad, double invCount)
+    where T : unmanaged, IFloatingPointIeee754<T>;

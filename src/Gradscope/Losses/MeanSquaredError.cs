@@ -15,18 +15,8 @@ public sealed class MeanSquaredError<T> : ILoss<T>
     public string Name => "mse";
 
     /// <inheritdoc/>
-    public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput)
-    {
-        LossArguments.Validate(output, labels, gradOutput);
-        if (output.Length == 0)
-            return T.Zero;
-
-        double invCount = 1.0 / output.Length;
-        double total = 0;
-        for (int row = 0; row < output.Rows; row++)
-            total += RowLossAndGradient(output.Row(row), labels[row], gradOutput.Row(row), invCount);
-        return T.CreateTruncating(total * invCount);
-    }
+    public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput) =>
+        LossArguments.MeanOverElements(output, labels, gradOutput, RowLossAndGradient);
 
     // Scalar in double for the same reason as BinaryCrossEntropy: a small matrix, and the squares of
     // float outputs near 1e19 would overflow a float sum.
