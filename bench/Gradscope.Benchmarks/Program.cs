@@ -10,11 +10,19 @@ namespace Gradscope.Benchmarks;
 /// <c>dotnet run -c Release --project bench/Gradscope.Benchmarks -- --filter '*'</c>; add
 /// <c>--job short</c> (BenchmarkDotNet's ShortRun) or <c>--quick</c> (one launch, few iterations)
 /// for a fast look (in process: no separate build, one launch, 3 warm-up and 7 measured iterations).
+/// <c>-- overhead [configs] [--rounds N]</c> measures the monitor's cost paired and interleaved
+/// (<see cref="MonitorOverhead"/>).
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "overhead")
+        {
+            MonitorOverhead.Run(args[1..]);
+            return;
+        }
+
         bool quick = Array.IndexOf(args, "--quick") >= 0;
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)

@@ -50,16 +50,7 @@ public static class Histograms
     {
         var counts = new int[GradientBins];
         foreach (var v in values)
-        {
-            double d = Math.Abs(double.CreateTruncating(v));
-            if (!double.IsFinite(d))
-                counts[NonFiniteBin]++;
-            else if (d == 0)
-                counts[ZeroBin]++;
-            else
-                counts[Math.Clamp((int)Math.Floor(Math.Log10(d)) - MinDecade, 0, ZeroBin - 1)]++;
-        }
-
+            counts[DecadeBins.Of(double.CreateTruncating(v))]++;
         return counts;
     }
 

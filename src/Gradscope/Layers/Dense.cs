@@ -67,14 +67,7 @@ public sealed class Dense<T> : ILayer<T>
         LayerChecks.Columns(this, input, InputSize, "input");
         _input = input;
         Output.Resize(input.Rows);
-        Gemm.MultiplyTransposeB(input, Weight.Value, Output);
-        ReadOnlySpan<T> bias = Bias.Value.Span;
-        for (int r = 0; r < Output.Rows; r++)
-        {
-            Span<T> row = Output.Row(r);
-            TensorPrimitives.Add(row, bias, row);
-        }
-
+        Gemm.Affine(input, Weight.Value, Bias.Value, Output);
         return Output;
     }
 

@@ -18,6 +18,19 @@ public static class Gemm
         GemmKernel.Multiply(a, false, b, true, c, a.Cols, accumulate);
     }
 
+    /// <summary>
+    /// <c>C[m, n] = A[m, k] B[n, k]^T + bias</c>, the bias (n values) added to every row as the
+    /// product is written: a dense layer's forward pass <c>X W^T + b</c> in one pass over C.
+    /// </summary>
+    public static void Affine<T>(Matrix<T> a, Matrix<T> b, Matrix<T> bias, Matrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes("A B^T + bias", a.Rows, a.Cols, b.Cols, b.Rows, c);
+        if (bias.Length != c.Cols)
+            throw new ArgumentException($"GEMM A B^T + bias: bias has {bias.Length} values but the output has {c.Cols} columns.");
+        GemmKernel.Multiply(a, false, b, true, c, a.Cols, accumulate: false, bias);
+    }
+
     /// <summary><c>C[m, n] (+)= A[m, k] B[k, n]</c>: the input gradient <c>dY W</c>.</summary>
     public static void Multiply<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>

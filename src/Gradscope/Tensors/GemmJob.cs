@@ -17,6 +17,7 @@ internal sealed class GemmJob<T> : IGemmJob
     private Matrix<T>? _a;
     private Matrix<T>? _b;
     private Matrix<T>? _c;
+    private Matrix<T>? _bias;
     private bool _transposeA;
     private bool _transposeB;
     private bool _accumulate;
@@ -25,14 +26,14 @@ internal sealed class GemmJob<T> : IGemmJob
 
     public static GemmJob<T> ForCurrentThread() => _current ??= new GemmJob<T>();
 
-    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path)
+    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias)
     {
-        (_a, _transposeA, _b, _transposeB, _c) = (a, transposeA, b, transposeB, c);
+        (_a, _transposeA, _b, _transposeB, _c, _bias) = (a, transposeA, b, transposeB, c, bias);
         (_k, _accumulate, _path) = (k, accumulate, path);
     }
 
     /// <summary>Drops the references so a finished job keeps no matrix alive.</summary>
-    public void Reset() => (_a, _b, _c) = (null, null, null);
+    public void Reset() => (_a, _b, _c, _bias) = (null, null, null, null);
 
     public void RunPart(int part, int parts)
     {
@@ -80,6 +81,7 @@ internal sealed class GemmJob<T> : IGemmJob
         Span<T> packedB = buffers.B(RoundUp(ncMax, nr) * kcMax);
         ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
         Span<T> c = _c!.Span;
+        ReadOnlySpan<T> bias = _bias is null ? default : _bias.Span;
         int lda = _a.Cols, ldb = _b.Cols, ldc = _c.Cols;
         for (int jc = n0; jc < n1; jc += ncMax)
         {
@@ -89,11 +91,12 @@ internal sealed class GemmJob<T> : IGemmJob
                 int kc = Math.Min(kcMax, _k - pc);
                 GemmPacking.PackB(b, ldb, _transposeB, pc, kc, jc, nc, nr, packedB);
                 bool overwrite = !_accumulate && pc == 0;
+                ReadOnlySpan<T> blockBias = pc == 0 && !bias.IsEmpty ? bias.Slice(jc, nc) : default;
                 for (int ic = m0; ic < m1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
                     GemmPacking.PackA(a, lda, _transposeA, ic, mc, pc, kc, packedA);
-                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite);
+                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias);
                 }
             }
         }

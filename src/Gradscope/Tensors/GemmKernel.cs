@@ -65,9 +65,9 @@ internal static class GemmKernel
     /// <summary>
     /// C (+)= op(A) op(B) with shapes already validated: C is [m, n], op(A) is [m, k], op(B) is
     /// [k, n]; <paramref name="transposeA"/> means A is stored [k, m], <paramref name="transposeB"/>
-    /// that B is stored [n, k].
+    /// that B is stored [n, k]. A <paramref name="bias"/> of n values is added to every row of C.
     /// </summary>
-    public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate)
+    public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, Matrix<T>? bias = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (c.Rows == 0 || c.Cols == 0)
@@ -76,11 +76,13 @@ internal static class GemmKernel
         {
             if (!accumulate)
                 c.Clear();
+            if (bias is not null)
+                AddBias(c, bias);
             return;
         }
 
         var job = GemmJob<T>.ForCurrentThread();
-        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath);
+        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias);
         try
         {
             if ((long)c.Rows * c.Cols * k >= ParallelThreshold && GemmWorkers.TryRun(job))
@@ -91,6 +93,13 @@ internal static class GemmKernel
         {
             job.Reset();
         }
+    }
+
+    private static void AddBias<T>(Matrix<T> c, Matrix<T> bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < c.Rows; r++)
+            System.Numerics.Tensors.TensorPrimitives.Add(c.Row(r), bias.Span, c.Row(r));
     }
 
     /// <summary>Rows of an A block: about 128 KiB of packed A, a safe share of any L2.</summary>

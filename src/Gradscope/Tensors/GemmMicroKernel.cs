@@ -21,9 +21,11 @@ internal static class GemmMicroKernel
     /// <summary>
     /// C[mc, nc] (+)= packedA[mc, kc] packedB[kc, nc] for one cache block. B micro-panels stay in L1
     /// across the inner loop over A micro-panels (which sit in L2). Edge tiles are computed into a
-    /// stack tile and merged, so the micro-kernel itself never branches on sizes.
+    /// stack tile and merged, so the micro-kernel itself never branches on sizes. A non-empty
+    /// <paramref name="bias"/> (one value per column of this block) is added to every row as the
+    /// tile is written back: the bias of a dense layer costs no pass of its own.
     /// </summary>
-    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, Span<T> packedA, Span<T> packedB, Span<T> c, int ldc, bool overwrite)
+    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, Span<T> packedA, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -33,6 +35,7 @@ internal static class GemmMicroKernel
         ref T a0 = ref MemoryMarshal.GetReference(packedA);
         ref T b0 = ref MemoryMarshal.GetReference(packedB);
         ref T c0 = ref MemoryMarshal.GetReference(c);
+        bool addBias = !bias.IsEmpty;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -43,21 +46,22 @@ internal static class GemmMicroKernel
                 ref T ap = ref Unsafe.Add(ref a0, ir * kc);
                 if (rows == Mr && cols == nr)
                 {
-                    Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite);
+                    ref T biasAt = ref addBias ? ref Unsafe.AsRef(in bias[jr]) : ref Unsafe.NullRef<T>();
+                    Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt);
                     continue;
                 }
 
-                Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true);
-                Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite);
+                Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true, addBias: false, ref Unsafe.NullRef<T>());
+                Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite, addBias ? bias.Slice(jr, cols) : default);
             }
         }
     }
 
     // Kernel (long by design: the twelve accumulators must be locals for the JIT to keep them in
     // registers). Unsafe refs: the panels hold kc * Mr and kc * nr elements and the caller checked
-    // that C has Mr rows of nr columns at this origin.
+    // that C has Mr rows of nr columns (and the bias nr values) at this origin.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<T, TVec, TSimd>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite)
+    private static void Tile<T, TVec, TSimd>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -92,12 +96,15 @@ internal static class GemmMicroKernel
             b = ref Unsafe.Add(ref b, 2 * w);
         }
 
-        WriteRow<T, TVec, TSimd>(ref c, w, c00, c01, overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, c10, c11, overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, c20, c21, overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, c30, c31, overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, c40, c41, overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, c50, c51, overwrite);
+        // Zero vectors when there is no bias: twelve adds per tile beside kc x 12 FMAs, and no branch.
+        TVec bias0 = addBias ? TSimd.Load(ref bias, 0) : TSimd.Zero;
+        TVec bias1 = addBias ? TSimd.Load(ref bias, w) : TSimd.Zero;
+        WriteRow<T, TVec, TSimd>(ref c, w, TSimd.Add(c00, bias0), TSimd.Add(c01, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, TSimd.Add(c10, bias0), TSimd.Add(c11, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, TSimd.Add(c20, bias0), TSimd.Add(c21, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -116,7 +123,7 @@ internal static class GemmMicroKernel
         TSimd.Store(hi, ref c, w);
     }
 
-    private static void Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite)
+    private static void Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < rows; r++)
@@ -124,13 +131,11 @@ internal static class GemmMicroKernel
             ReadOnlySpan<T> source = tile.Slice(r * nr, cols);
             Span<T> target = c.Slice(r * ldc, cols);
             if (overwrite)
-            {
                 source.CopyTo(target);
-                continue;
-            }
-
-            for (int j = 0; j < cols; j++)
-                target[j] += source[j];
+            else
+                System.Numerics.Tensors.TensorPrimitives.Add(target, source, target);
+            if (!bias.IsEmpty)
+                System.Numerics.Tensors.TensorPrimitives.Add(target, bias, target);
         }
     }
 }

@@ -126,6 +126,25 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void Affine_WithZeroDepth_IsTheBiasInEveryRow()
+    {
+        var c = new Matrix<float>(2, 3);
+        c.Span.Fill(5f);
+        var bias = new Matrix<float>(1, 3);
+        bias.Span[2] = 0.5f;
+        Gemm.Affine(new Matrix<float>(2, 0), new Matrix<float>(3, 0), bias, c);
+        Assert.Equal(0.5f, c[1, 2]);
+        Assert.Equal(0f, c[1, 0]);
+    }
+
+    [Fact]
+    public void Affine_WithBiasOfWrongLength_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.Affine(new Matrix<float>(2, 3), new Matrix<float>(4, 3), new Matrix<float>(1, 5), new Matrix<float>(2, 4)));
+        Assert.Contains("bias has 5 values but the output has 4 columns", ex.Message);
+    }
+
+    [Fact]
     public void MismatchedShapes_Throw()
     {
         var ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(new Matrix<float>(2, 3), new Matrix<float>(4, 5), new Matrix<float>(2, 5)));
@@ -148,6 +167,35 @@ public sealed class GemmTests
         Check(ReferenceGemm.Multiply(a, false, b, false), initial, scaled, paths, (c, acc) => Gemm.Multiply(a, b, c, acc));
         Check(ReferenceGemm.Multiply(a, false, bt, true), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeB(a, bt, c, acc));
         Check(ReferenceGemm.Multiply(at, true, b, false), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeA(at, b, c, acc));
+        CheckAffine(a, bt, initial, scaled, paths);
+    }
+
+    // X W^T + b with the bias folded into the write-back, over a C full of other values.
+    private static void CheckAffine<T>(Matrix<T> a, Matrix<T> bt, Matrix<T> initial, double tolerance, GemmPath[] paths)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bias = Random<T>(1, bt.Rows, 6);
+        var expected = ReferenceGemm.Multiply(a, false, bt, true);
+        for (int r = 0; r < expected.Rows; r++)
+        {
+            for (int j = 0; j < expected.Cols; j++)
+                expected[r, j] += bias.Span[j];
+        }
+
+        foreach (var path in paths)
+        {
+            GemmKernel.PathOverride = path;
+            try
+            {
+                var c = initial.Clone();
+                Gemm.Affine(a, bt, bias, c);
+                AssertClose(expected, c, tolerance, offset: null, path);
+            }
+            finally
+            {
+                GemmKernel.PathOverride = null;
+            }
+        }
     }
 
     private static void Check<T>(Matrix<T> expected, Matrix<T> initial, double tolerance, GemmPath[] paths, Action<Matrix<T>, bool> product)
