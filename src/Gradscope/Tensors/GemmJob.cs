@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Gradscope.Tensors;
@@ -68,6 +69,7 @@ internal sealed class GemmJob<T> : IGemmJob
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run<TVec, TSimd>(int m0, int m1, int n0, int n1)
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>

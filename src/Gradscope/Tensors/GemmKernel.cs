@@ -102,7 +102,7 @@ internal static class GemmKernel
             System.Numerics.Tensors.TensorPrimitives.Add(c.Row(r), bias.Span, c.Row(r));
     }
 
-    /// <summary>Rows of an A block: about 128 KiB of packed A, a safe share of any L2.</summary>
+    /// <summary>Rows of an A block: about 128 KiB of packed A, a safe share of any L2 (256 KiB measured no faster on Zen 3).</summary>
     public static int McFor<T>()
         where T : unmanaged => 128 * 1024 / (Kc * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()) / GemmMicroKernel.Mr * GemmMicroKernel.Mr;
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gradscope.Tensors;
 
@@ -25,6 +26,7 @@ internal static class GemmMicroKernel
     /// <paramref name="bias"/> (one value per column of this block) is added to every row as the
     /// tile is written back: the bias of a dense layer costs no pass of its own.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, Span<T> packedA, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
@@ -70,11 +72,14 @@ internal static class GemmMicroKernel
         TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero;
         TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c30 = TSimd.Zero, c31 = TSimd.Zero;
         TVec c40 = TSimd.Zero, c41 = TSimd.Zero, c50 = TSimd.Zero, c51 = TSimd.Zero;
-        for (int p = 0; p < kc; p++)
+        PrefetchTile(ref c, ldc);
+        TVec b0, b1, x;
+        int p = 0;
+        for (; p + 1 < kc; p += 2)
         {
-            TVec b0 = TSimd.Load(ref b, 0);
-            TVec b1 = TSimd.Load(ref b, w);
-            TVec x = TSimd.Broadcast(a);
+            b0 = TSimd.Load(ref b, 0);
+            b1 = TSimd.Load(ref b, w);
+            x = TSimd.Broadcast(a);
             c00 = TSimd.MultiplyAdd(x, b0, c00);
             c01 = TSimd.MultiplyAdd(x, b1, c01);
             x = TSimd.Broadcast(Unsafe.Add(ref a, 1));
@@ -92,8 +97,52 @@ internal static class GemmMicroKernel
             x = TSimd.Broadcast(Unsafe.Add(ref a, 5));
             c50 = TSimd.MultiplyAdd(x, b0, c50);
             c51 = TSimd.MultiplyAdd(x, b1, c51);
-            a = ref Unsafe.Add(ref a, Mr);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b0 = TSimd.Load(ref b, 2 * w);
+            b1 = TSimd.Load(ref b, 3 * w);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 6));
+            c00 = TSimd.MultiplyAdd(x, b0, c00);
+            c01 = TSimd.MultiplyAdd(x, b1, c01);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 7));
+            c10 = TSimd.MultiplyAdd(x, b0, c10);
+            c11 = TSimd.MultiplyAdd(x, b1, c11);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 8));
+            c20 = TSimd.MultiplyAdd(x, b0, c20);
+            c21 = TSimd.MultiplyAdd(x, b1, c21);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 9));
+            c30 = TSimd.MultiplyAdd(x, b0, c30);
+            c31 = TSimd.MultiplyAdd(x, b1, c31);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 10));
+            c40 = TSimd.MultiplyAdd(x, b0, c40);
+            c41 = TSimd.MultiplyAdd(x, b1, c41);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 11));
+            c50 = TSimd.MultiplyAdd(x, b0, c50);
+            c51 = TSimd.MultiplyAdd(x, b1, c51);
+            a = ref Unsafe.Add(ref a, 2 * Mr);
+            b = ref Unsafe.Add(ref b, 4 * w);
+        }
+
+        if (p < kc)
+        {
+            b0 = TSimd.Load(ref b, 0);
+            b1 = TSimd.Load(ref b, w);
+            x = TSimd.Broadcast(a);
+            c00 = TSimd.MultiplyAdd(x, b0, c00);
+            c01 = TSimd.MultiplyAdd(x, b1, c01);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 1));
+            c10 = TSimd.MultiplyAdd(x, b0, c10);
+            c11 = TSimd.MultiplyAdd(x, b1, c11);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 2));
+            c20 = TSimd.MultiplyAdd(x, b0, c20);
+            c21 = TSimd.MultiplyAdd(x, b1, c21);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 3));
+            c30 = TSimd.MultiplyAdd(x, b0, c30);
+            c31 = TSimd.MultiplyAdd(x, b1, c31);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 4));
+            c40 = TSimd.MultiplyAdd(x, b0, c40);
+            c41 = TSimd.MultiplyAdd(x, b1, c41);
+            x = TSimd.Broadcast(Unsafe.Add(ref a, 5));
+            c50 = TSimd.MultiplyAdd(x, b0, c50);
+            c51 = TSimd.MultiplyAdd(x, b1, c51);
         }
 
         // Zero vectors when there is no bias: twelve adds per tile beside kc x 12 FMAs, and no branch.
@@ -105,6 +154,22 @@ internal static class GemmMicroKernel
         WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite);
         WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite);
         WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite);
+    }
+
+    // The tile of C is written once, after kc steps: asking for its lines now hides the misses of a
+    // C too large for the caches behind the FMAs (OpenBLAS's kernels do the same).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchTile<T>(ref T c, int ldc)
+        where T : unmanaged
+    {
+        if (!Sse.IsSupported)
+            return;
+        for (int r = 0; r < Mr; r++)
+        {
+            ref T row = ref Unsafe.Add(ref c, r * ldc);
+            Sse.Prefetch0(Unsafe.AsPointer(ref row));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, MaxNr / 2)));
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,6 +17,7 @@ internal static class GemmPacking
     /// stored k-major (<c>panel[p * Mr + r]</c>). op(A)(i, p) is <c>a[i * lda + p]</c>, or
     /// <c>a[p * lda + i]</c> when <paramref name="transposed"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(ReadOnlySpan<T> a, int lda, bool transposed, int i0, int mc, int p0, int kc, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -50,6 +51,7 @@ internal static class GemmPacking
     /// k-major (<c>panel[p * nr + j]</c>). op(B)(p, j) is <c>b[p * ldb + j]</c>, or
     /// <c>b[j * ldb + p]</c> when <paramref name="transposed"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(ReadOnlySpan<T> b, int ldb, bool transposed, int p0, int kc, int j0, int nc, int nr, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
