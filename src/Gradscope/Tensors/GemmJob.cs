@@ -79,7 +79,9 @@ internal sealed class GemmJob<T> : IGemmJob
         int kcMax = Math.Min(GemmKernel.Kc, _k);
         int ncMax = Math.Min(GemmKernel.Nc, n1 - n0);
         var buffers = GemmBuffers<T>.ForCurrentThread();
-        Span<T> packedA = buffers.A(Math.Min(mcMax, RoundUp(m1 - m0, GemmMicroKernel.Mr)) * kcMax);
+        // Small A is read in place (see GemmOperandA); then the A buffer holds only an edge panel.
+        bool aInPlace = (long)(m1 - m0) * _k * Unsafe.SizeOf<T>() <= InPlaceABytes;
+        Span<T> packedA = buffers.A(aInPlace ? GemmMicroKernel.Mr * kcMax : Math.Min(mcMax, RoundUp(m1 - m0, GemmMicroKernel.Mr)) * kcMax);
         Span<T> packedB = buffers.B(RoundUp(ncMax, nr) * kcMax);
         ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
         Span<T> c = _c!.Span;
@@ -97,12 +99,25 @@ internal sealed class GemmJob<T> : IGemmJob
                 for (int ic = m0; ic < m1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
-                    GemmPacking.PackA(a, lda, _transposeA, ic, mc, pc, kc, packedA);
-                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias);
+                    GemmOperandA<T> operand;
+                    if (aInPlace)
+                    {
+                        operand = GemmOperandA<T>.InPlaceAt(a, lda, _transposeA, ic, pc);
+                    }
+                    else
+                    {
+                        GemmPacking.PackA(a, lda, _transposeA, ic, mc, pc, kc, packedA);
+                        operand = GemmOperandA<T>.Packed(packedA, kc);
+                    }
+
+                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias);
                 }
             }
         }
     }
+
+    /// <summary>Operands A up to this size are read in place rather than packed (half of a 512 KiB L2).</summary>
+    private const long InPlaceABytes = 256 * 1024;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

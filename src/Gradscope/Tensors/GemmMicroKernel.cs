@@ -20,24 +20,29 @@ internal static class GemmMicroKernel
     public const int MaxNr = 32;
 
     /// <summary>
-    /// C[mc, nc] (+)= packedA[mc, kc] packedB[kc, nc] for one cache block. B micro-panels stay in L1
-    /// across the inner loop over A micro-panels (which sit in L2). Edge tiles are computed into a
-    /// stack tile and merged, so the micro-kernel itself never branches on sizes. A non-empty
-    /// <paramref name="bias"/> (one value per column of this block) is added to every row as the
-    /// tile is written back: the bias of a dense layer costs no pass of its own.
+    /// C[mc, nc] (+)= A[mc, kc] packedB[kc, nc] for one cache block. B micro-panels stay in L1
+    /// across the inner loop over A micro-panels (which sit in L2). A is either packed or read in
+    /// place (<see cref="GemmOperandA{T}"/>); an in-place edge panel of fewer than Mr rows is packed
+    /// into <paramref name="edgePanel"/> with zeros, so the kernel never reads past A. Edge tiles
+    /// are computed into a stack tile and merged, so the micro-kernel itself never branches on
+    /// sizes. A non-empty <paramref name="bias"/> (one value per column of this block) is added to
+    /// every row as the tile is written back: the bias of a dense layer costs no pass of its own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, Span<T> packedA, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias)
+    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Width;
         Span<T> tile = stackalloc T[Mr * MaxNr];
-        ref T a0 = ref MemoryMarshal.GetReference(packedA);
+        ref T a0 = ref MemoryMarshal.GetReference(a.Data);
         ref T b0 = ref MemoryMarshal.GetReference(packedB);
         ref T c0 = ref MemoryMarshal.GetReference(c);
         bool addBias = !bias.IsEmpty;
+        int edgeRow = a.InPlace && mc % Mr != 0 ? mc - (mc % Mr) : int.MaxValue;
+        if (edgeRow != int.MaxValue)
+            a.PackEdge(edgeRow, mc - edgeRow, kc, edgePanel);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -45,25 +50,28 @@ internal static class GemmMicroKernel
             for (int ir = 0; ir < mc; ir += Mr)
             {
                 int rows = Math.Min(Mr, mc - ir);
-                ref T ap = ref Unsafe.Add(ref a0, ir * kc);
+                bool edge = ir == edgeRow;
+                ref T ap = ref edge ? ref MemoryMarshal.GetReference(edgePanel) : ref Unsafe.Add(ref a0, ir * a.PanelStride);
+                nint rs = edge ? 1 : a.RowStride, cs = edge ? Mr : a.ColStride;
                 if (rows == Mr && cols == nr)
                 {
                     ref T biasAt = ref addBias ? ref Unsafe.AsRef(in bias[jr]) : ref Unsafe.NullRef<T>();
-                    Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt);
+                    Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt);
                     continue;
                 }
 
-                Tile<T, TVec, TSimd>(kc, ref ap, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true, addBias: false, ref Unsafe.NullRef<T>());
+                Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true, addBias: false, ref Unsafe.NullRef<T>());
                 Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite, addBias ? bias.Slice(jr, cols) : default);
             }
         }
     }
 
     // Kernel (long by design: the twelve accumulators must be locals for the JIT to keep them in
-    // registers). Unsafe refs: the panels hold kc * Mr and kc * nr elements and the caller checked
-    // that C has Mr rows of nr columns (and the bias nr values) at this origin.
+    // registers). A(r, p) is a[r * rs + p * cs]: (1, Mr) for a packed panel, (lda, 1) or (1, lda)
+    // for A read in place. Unsafe refs: the caller checked that A has Mr rows of kc values, the B
+    // panel kc * nr, and C Mr rows of nr columns (and the bias nr values) at these origins.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<T, TVec, TSimd>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias)
+    private static void Tile<T, TVec, TSimd>(int kc, ref T a, nint rs, nint cs, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -73,51 +81,58 @@ internal static class GemmMicroKernel
         TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c30 = TSimd.Zero, c31 = TSimd.Zero;
         TVec c40 = TSimd.Zero, c41 = TSimd.Zero, c50 = TSimd.Zero, c51 = TSimd.Zero;
         PrefetchTile(ref c, ldc);
+        // Rows 0-2 and 3-5 of A from two pointers, so every broadcast is one addressing mode.
+        nint rs2 = 2 * rs;
+        ref T a0 = ref a;
+        ref T a3 = ref Unsafe.Add(ref a, 3 * rs);
         TVec b0, b1, x;
         int p = 0;
         for (; p + 1 < kc; p += 2)
         {
             b0 = TSimd.Load(ref b, 0);
             b1 = TSimd.Load(ref b, w);
-            x = TSimd.Broadcast(a);
+            x = TSimd.Broadcast(a0);
             c00 = TSimd.MultiplyAdd(x, b0, c00);
             c01 = TSimd.MultiplyAdd(x, b1, c01);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 1));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs));
             c10 = TSimd.MultiplyAdd(x, b0, c10);
             c11 = TSimd.MultiplyAdd(x, b1, c11);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 2));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs2));
             c20 = TSimd.MultiplyAdd(x, b0, c20);
             c21 = TSimd.MultiplyAdd(x, b1, c21);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 3));
+            x = TSimd.Broadcast(a3);
             c30 = TSimd.MultiplyAdd(x, b0, c30);
             c31 = TSimd.MultiplyAdd(x, b1, c31);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 4));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs));
             c40 = TSimd.MultiplyAdd(x, b0, c40);
             c41 = TSimd.MultiplyAdd(x, b1, c41);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 5));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs2));
             c50 = TSimd.MultiplyAdd(x, b0, c50);
             c51 = TSimd.MultiplyAdd(x, b1, c51);
+            a0 = ref Unsafe.Add(ref a0, cs);
+            a3 = ref Unsafe.Add(ref a3, cs);
             b0 = TSimd.Load(ref b, 2 * w);
             b1 = TSimd.Load(ref b, 3 * w);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 6));
+            x = TSimd.Broadcast(a0);
             c00 = TSimd.MultiplyAdd(x, b0, c00);
             c01 = TSimd.MultiplyAdd(x, b1, c01);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 7));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs));
             c10 = TSimd.MultiplyAdd(x, b0, c10);
             c11 = TSimd.MultiplyAdd(x, b1, c11);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 8));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs2));
             c20 = TSimd.MultiplyAdd(x, b0, c20);
             c21 = TSimd.MultiplyAdd(x, b1, c21);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 9));
+            x = TSimd.Broadcast(a3);
             c30 = TSimd.MultiplyAdd(x, b0, c30);
             c31 = TSimd.MultiplyAdd(x, b1, c31);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 10));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs));
             c40 = TSimd.MultiplyAdd(x, b0, c40);
             c41 = TSimd.MultiplyAdd(x, b1, c41);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 11));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs2));
             c50 = TSimd.MultiplyAdd(x, b0, c50);
             c51 = TSimd.MultiplyAdd(x, b1, c51);
-            a = ref Unsafe.Add(ref a, 2 * Mr);
+            a0 = ref Unsafe.Add(ref a0, cs);
+            a3 = ref Unsafe.Add(ref a3, cs);
             b = ref Unsafe.Add(ref b, 4 * w);
         }
 
@@ -125,24 +140,26 @@ internal static class GemmMicroKernel
         {
             b0 = TSimd.Load(ref b, 0);
             b1 = TSimd.Load(ref b, w);
-            x = TSimd.Broadcast(a);
+            x = TSimd.Broadcast(a0);
             c00 = TSimd.MultiplyAdd(x, b0, c00);
             c01 = TSimd.MultiplyAdd(x, b1, c01);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 1));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs));
             c10 = TSimd.MultiplyAdd(x, b0, c10);
             c11 = TSimd.MultiplyAdd(x, b1, c11);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 2));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, rs2));
             c20 = TSimd.MultiplyAdd(x, b0, c20);
             c21 = TSimd.MultiplyAdd(x, b1, c21);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 3));
+            x = TSimd.Broadcast(a3);
             c30 = TSimd.MultiplyAdd(x, b0, c30);
             c31 = TSimd.MultiplyAdd(x, b1, c31);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 4));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs));
             c40 = TSimd.MultiplyAdd(x, b0, c40);
             c41 = TSimd.MultiplyAdd(x, b1, c41);
-            x = TSimd.Broadcast(Unsafe.Add(ref a, 5));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, rs2));
             c50 = TSimd.MultiplyAdd(x, b0, c50);
             c51 = TSimd.MultiplyAdd(x, b1, c51);
+            a0 = ref Unsafe.Add(ref a0, cs);
+            a3 = ref Unsafe.Add(ref a3, cs);
         }
 
         // Zero vectors when there is no bias: twelve adds per tile beside kc x 12 FMAs, and no branch.

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gradscope.Tensors;
 
@@ -69,12 +71,67 @@ internal static class GemmPacking
             }
 
             ref T d = ref MemoryMarshal.GetReference(panel);
+            int done = typeof(T) == typeof(float) && Avx.IsSupported
+                ? TransposedPanel8x8(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(b.Slice(((j0 + jr) * ldb) + p0))), ldb, kc, cols, ref Unsafe.As<T, float>(ref d), nr)
+                : 0;
             for (int j = 0; j < cols; j++)
             {
                 ref T s = ref MemoryMarshal.GetReference(b.Slice(((j0 + jr + j) * ldb) + p0, kc));
-                for (int p = 0; p < kc; p++)
+                for (int p = j < done ? kc - (kc % 8) : 0; p < kc; p++)
                     Unsafe.Add(ref d, (p * nr) + j) = Unsafe.Add(ref s, p);
             }
         }
+    }
+
+    // The forward product's B is W stored [n, k]: its panel is a transpose. Eight rows of W by
+    // eight depths at a time are transposed in registers (unpack, shuffle, lane permute) instead of
+    // one strided store per element, which cost a third of a small forward product. Returns the
+    // columns handled (a multiple of 8); their last kc % 8 depths are left to the scalar loop.
+    private static int TransposedPanel8x8(ref float source, int ldb, int kc, int cols, ref float destination, int nr)
+    {
+        int columns = cols - (cols % 8), depth = kc - (kc % 8);
+        for (int j = 0; j < columns; j += 8)
+        {
+            ref float rows = ref Unsafe.Add(ref source, j * ldb);
+            for (int p = 0; p < depth; p += 8)
+            {
+                ref float s = ref Unsafe.Add(ref rows, p);
+                var r0 = Vector256.LoadUnsafe(ref s);
+                var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, ldb));
+                var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 2 * ldb));
+                var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 3 * ldb));
+                var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 4 * ldb));
+                var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 5 * ldb));
+                var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 6 * ldb));
+                var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 7 * ldb));
+                var t0 = Avx.UnpackLow(r0, r1);
+                var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3);
+                var t3 = Avx.UnpackHigh(r2, r3);
+                var t4 = Avx.UnpackLow(r4, r5);
+                var t5 = Avx.UnpackHigh(r4, r5);
+                var t6 = Avx.UnpackLow(r6, r7);
+                var t7 = Avx.UnpackHigh(r6, r7);
+                var u0 = Avx.Shuffle(t0, t2, 0x44);
+                var u1 = Avx.Shuffle(t0, t2, 0xEE);
+                var u2 = Avx.Shuffle(t1, t3, 0x44);
+                var u3 = Avx.Shuffle(t1, t3, 0xEE);
+                var u4 = Avx.Shuffle(t4, t6, 0x44);
+                var u5 = Avx.Shuffle(t4, t6, 0xEE);
+                var u6 = Avx.Shuffle(t5, t7, 0x44);
+                var u7 = Avx.Shuffle(t5, t7, 0xEE);
+                ref float d = ref Unsafe.Add(ref destination, (p * nr) + j);
+                Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref d);
+                Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, nr));
+                Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 2 * nr));
+                Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 3 * nr));
+                Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 4 * nr));
+                Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 5 * nr));
+                Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 6 * nr));
+                Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 7 * nr));
+            }
+        }
+
+        return columns;
     }
 }

@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// Where the micro-kernel finds the A block: element (r, p) of micro-panel ir is
+/// <c>Data[ir * PanelStride + r * RowStride + p * ColStride]</c>. Packed panels are (kc, 1, Mr);
+/// A read in place is (lda, lda, 1) when stored row-major and (1, 1, lda) when stored transposed.
+/// Small products read A in place: packing it (a strided copy per element) cost more than a
+/// third of a 128x64x64 product, while an A that fits in L2 gains nothing from being packed.
+/// </summary>
+internal readonly ref struct GemmOperandA<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private GemmOperandA(ReadOnlySpan<T> data, int panelStride, nint rowStride, nint colStride, bool inPlace)
+    {
+        Data = data;
+        PanelStride = panelStride;
+        RowStride = rowStride;
+        ColStride = colStride;
+        InPlace = inPlace;
+    }
+
+    public ReadOnlySpan<T> Data { get; }
+
+    public int PanelStride { get; }
+
+    public nint RowStride { get; }
+
+    public nint ColStride { get; }
+
+    public bool InPlace { get; }
+
+    /// <summary>Panels packed by <see cref="GemmPacking.PackA{T}"/> with depth <paramref name="kc"/>.</summary>
+    public static GemmOperandA<T> Packed(ReadOnlySpan<T> packed, int kc) => new(packed, kc, 1, GemmMicroKernel.Mr, inPlace: false);
+
+    /// <summary>op(A) read where it is stored, from row <paramref name="i0"/> and depth <paramref name="p0"/> on.</summary>
+    public static GemmOperandA<T> InPlaceAt(ReadOnlySpan<T> a, int lda, bool transposed, int i0, int p0) => transposed
+        ? new(a.Slice((p0 * lda) + i0), 1, 1, lda, inPlace: true)
+        : new(a.Slice((i0 * lda) + p0), lda, lda, 1, inPlace: true);
+
+    /// <summary>
+    /// Copies the last, partial micro-panel (rows <paramref name="row"/> to
+    /// <paramref name="row"/> + <paramref name="rows"/>) in packed layout, padded with zeros.
+    /// </summary>
+    public void PackEdge(int row, int rows, int kc, Span<T> destination)
+    {
+        const int mr = GemmMicroKernel.Mr;
+        Span<T> panel = destination.Slice(0, mr * kc);
+        panel.Clear();
+        for (int p = 0; p < kc; p++)
+        {
+            for (int r = 0; r < rows; r++)
+                panel[(p * mr) + r] = Data[(int)((row * PanelStride) + (r * RowStride) + (p * ColStride))];
+        }
+    }
+}
