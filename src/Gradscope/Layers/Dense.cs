@@ -78,10 +78,23 @@ public sealed class Dense<T> : ILayer<T>
         LayerChecks.SameShape(this, gradOutput, Output, "gradOutput");
         GradOutput = gradOutput;
 
-        // dL/dW = dY^T X and dL/db = sum over the batch of dY, accumulated.
-        Gemm.MultiplyTransposeA(gradOutput, input, Weight.Grad, accumulate: true);
-        Span<T> biasGrad = Bias.Grad.Span;
-        for (int r = 0; r < gradOutput.Rows; r++)
+        // dL/dW = dY^T X and dL/db = sum over the batch of dY, added to what earlier passes left,
+        // or written over it when the gradient was just zeroed.
+        var weightGrad = Weight.GradForWrite(out bool accumulate);
+        Gemm.MultiplyTransposeA(gradOutput, input, weightGrad, accumulate);
+        Span<T> biasGrad = Bias.GradForWrite(out bool accumulateBias).Span;
+        int first = 0;
+        if (!accumulateBias && gradOutput.Rows > 0)
+        {
+            gradOutput.Row(0).CopyTo(biasGrad);
+            first = 1;
+        }
+        else if (!accumulateBias)
+        {
+            biasGrad.Clear();
+        }
+
+        for (int r = first; r < gradOutput.Rows; r++)
             TensorPrimitives.Add(biasGrad, gradOutput.Row(r), biasGrad);
 
         if (!ComputesInputGradient)

@@ -83,6 +83,6 @@ public sealed class Sequential<T> : ILayer<T>
     public void ZeroGrad()
     {
         foreach (var p in _parameters)
-            p.Grad.Clear();
+            p.ZeroGrad();
     }
 }

@@ -124,6 +124,6 @@ public sealed class SequenceModel<T>
     public void ZeroGradients()
     {
         foreach (var p in _parameters)
-            p.Grad.Clear();
+            p.ZeroGrad();
     }
 }
