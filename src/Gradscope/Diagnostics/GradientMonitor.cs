@@ -124,7 +124,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     {
         var dense = _dense[l];
         var activation = _activations[l];
-        double gradSquares = Reductions.SumOfSquares<T>(dense.Weight.Grad.Span);
+        // Observers run right after the backward pass, so the sum its GEMM computed is current.
+        double gradSquares = dense.WeightGradSumOfSquares;
         Trace.Set(LayerStat.GradNorm, s, l, Math.Sqrt(gradSquares));
         Trace.Set(LayerStat.GradRms, s, l, Math.Sqrt(gradSquares / dense.Weight.Grad.Length));
         Trace.Set(LayerStat.BiasGradNorm, s, l, Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)));

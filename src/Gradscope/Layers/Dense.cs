@@ -58,6 +58,12 @@ public sealed class Dense<T> : ILayer<T>
     /// <summary>Tap: dLoss/d(pre-activation), the delta of the last backward pass, <c>[batch, out]</c>.</summary>
     public Matrix<T>? GradOutput { get; private set; }
 
+    /// <summary>
+    /// Sum of squares of <see cref="Weight"/>'s gradient as the last backward pass left it, computed
+    /// by the GEMM as it wrote the gradient (the monitor's grad_norm without a pass of its own).
+    /// </summary>
+    public double WeightGradSumOfSquares { get; private set; }
+
     /// <summary>dLoss/dInput of the last backward pass, <c>[batch, in]</c>.</summary>
     public Matrix<T> GradInput { get; }
 
@@ -81,7 +87,7 @@ public sealed class Dense<T> : ILayer<T>
         // dL/dW = dY^T X and dL/db = sum over the batch of dY, added to what earlier passes left,
         // or written over it when the gradient was just zeroed.
         var weightGrad = Weight.GradForWrite(out bool accumulate);
-        Gemm.MultiplyTransposeA(gradOutput, input, weightGrad, accumulate);
+        WeightGradSumOfSquares = Gemm.MultiplyTransposeASquares(gradOutput, input, weightGrad, accumulate);
         Span<T> biasGrad = Bias.GradForWrite(out bool accumulateBias).Span;
         int first = 0;
         if (!accumulateBias && gradOutput.Rows > 0)

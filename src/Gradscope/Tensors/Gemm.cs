@@ -47,6 +47,18 @@ public static class Gemm
         GemmKernel.Multiply(a, true, b, false, c, a.Rows, accumulate);
     }
 
+    /// <summary>
+    /// <c>C[m, n] (+)= A[k, m]^T B[k, n]</c> as <see cref="MultiplyTransposeA{T}"/>, returning the sum
+    /// of squares of C as written, computed in the write-back itself: a weight gradient and its
+    /// norm in one pass.
+    /// </summary>
+    public static double MultiplyTransposeASquares<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes("A^T B", a.Cols, a.Rows, b.Rows, b.Cols, c);
+        return GemmKernel.Multiply(a, true, b, false, c, a.Rows, accumulate, squares: true);
+    }
+
     /// <summary>Writes the <paramref name="cols"/> x <paramref name="rows"/> transpose of a row-major matrix.</summary>
     public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int cols, Span<T> destination)
         where T : unmanaged

@@ -22,15 +22,33 @@ internal sealed class GemmJob<T> : IGemmJob
     private bool _transposeA;
     private bool _transposeB;
     private bool _accumulate;
+    private bool _squares;
+
+    // Each part's sum of squares of what it wrote; parts own disjoint tiles, so no locking.
+    private readonly double[] _partSquares = new double[GemmWorkers.MaxParts];
     private int _k;
     private GemmPath _path;
 
     public static GemmJob<T> ForCurrentThread() => _current ??= new GemmJob<T>();
 
-    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias)
+    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias, bool squares)
     {
+        _squares = squares;
+        Array.Clear(_partSquares);
         (_a, _transposeA, _b, _transposeB, _c, _bias) = (a, transposeA, b, transposeB, c, bias);
         (_k, _accumulate, _path) = (k, accumulate, path);
+    }
+
+    /// <summary>Sum of squares of C as written, over all parts (0 unless asked for in <see cref="Set"/>).</summary>
+    public double SumOfSquares
+    {
+        get
+        {
+            double total = 0;
+            foreach (double part in _partSquares)
+                total += part;
+            return total;
+        }
     }
 
     /// <summary>Drops the references so a finished job keeps no matrix alive.</summary>
@@ -52,25 +70,17 @@ internal sealed class GemmJob<T> : IGemmJob
             (m0, m1, n0, n1) = byColumns ? (0, m, start, end) : (start, end, 0, n);
         }
 
-        switch (_path)
+        _partSquares[part] = _path switch
         {
-            case GemmPath.Vector512:
-                Run<Vector512<T>, GemmSimd512<T>>(m0, m1, n0, n1);
-                break;
-            case GemmPath.Vector256:
-                Run<Vector256<T>, GemmSimd256<T>>(m0, m1, n0, n1);
-                break;
-            case GemmPath.Portable:
-                Run<Vector<T>, GemmSimdPortable<T>>(m0, m1, n0, n1);
-                break;
-            default:
-                Run<T, GemmScalar<T>>(m0, m1, n0, n1);
-                break;
-        }
+            GemmPath.Vector512 => Run<Vector512<T>, GemmSimd512<T>>(m0, m1, n0, n1),
+            GemmPath.Vector256 => Run<Vector256<T>, GemmSimd256<T>>(m0, m1, n0, n1),
+            GemmPath.Portable => Run<Vector<T>, GemmSimdPortable<T>>(m0, m1, n0, n1),
+            _ => Run<T, GemmScalar<T>>(m0, m1, n0, n1),
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run<TVec, TSimd>(int m0, int m1, int n0, int n1)
+    private double Run<TVec, TSimd>(int m0, int m1, int n0, int n1)
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
@@ -87,6 +97,7 @@ internal sealed class GemmJob<T> : IGemmJob
         Span<T> c = _c!.Span;
         ReadOnlySpan<T> bias = _bias is null ? default : _bias.Span;
         int lda = _a.Cols, ldb = _b.Cols, ldc = _c.Cols;
+        double sumOfSquares = 0;
         for (int jc = n0; jc < n1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n1 - jc);
@@ -110,10 +121,13 @@ internal sealed class GemmJob<T> : IGemmJob
                         operand = GemmOperandA<T>.Packed(packedA, kc);
                     }
 
-                    GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias);
+                    bool lastDepth = pc + kc >= _k;
+                    sumOfSquares += GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias, _squares && lastDepth);
                 }
             }
         }
+
+        return sumOfSquares;
     }
 
     /// <summary>Operands A up to this size are read in place rather than packed (half of a 512 KiB L2).</summary>

@@ -66,28 +66,29 @@ internal static class GemmKernel
     /// C (+)= op(A) op(B) with shapes already validated: C is [m, n], op(A) is [m, k], op(B) is
     /// [k, n]; <paramref name="transposeA"/> means A is stored [k, m], <paramref name="transposeB"/>
     /// that B is stored [n, k]. A <paramref name="bias"/> of n values is added to every row of C.
+    /// With <paramref name="squares"/>, returns the sum of squares of C as written (else 0).
     /// </summary>
-    public static void Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, Matrix<T>? bias = null)
+    public static double Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, Matrix<T>? bias = null, bool squares = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (c.Rows == 0 || c.Cols == 0)
-            return;
+            return 0;
         if (k == 0)
         {
             if (!accumulate)
                 c.Clear();
             if (bias is not null)
                 AddBias(c, bias);
-            return;
+            return squares ? Reductions.SumOfSquares<T>(c.Span) : 0;
         }
 
         var job = GemmJob<T>.ForCurrentThread();
-        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias);
+        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares);
         try
         {
-            if ((long)c.Rows * c.Cols * k >= ParallelThreshold && GemmWorkers.TryRun(job))
-                return;
-            job.RunPart(0, 1);
+            if ((long)c.Rows * c.Cols * k < ParallelThreshold || !GemmWorkers.TryRun(job))
+                job.RunPart(0, 1);
+            return job.SumOfSquares;
         }
         finally
         {

@@ -27,9 +27,11 @@ internal static class GemmMicroKernel
     /// are computed into a stack tile and merged, so the micro-kernel itself never branches on
     /// sizes. A non-empty <paramref name="bias"/> (one value per column of this block) is added to
     /// every row as the tile is written back: the bias of a dense layer costs no pass of its own.
+    /// With <paramref name="squares"/> (the last depth block), returns the sum of squares of the
+    /// values written, so a weight gradient's norm costs no pass either; otherwise 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias)
+    public static double Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -43,6 +45,7 @@ internal static class GemmMicroKernel
         int edgeRow = a.InPlace && mc % Mr != 0 ? mc - (mc % Mr) : int.MaxValue;
         if (edgeRow != int.MaxValue)
             a.PackEdge(edgeRow, mc - edgeRow, kc, edgePanel);
+        double sumOfSquares = 0;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -56,14 +59,17 @@ internal static class GemmMicroKernel
                 if (rows == Mr && cols == nr)
                 {
                     ref T biasAt = ref addBias ? ref Unsafe.AsRef(in bias[jr]) : ref Unsafe.NullRef<T>();
-                    Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt);
+                    sumOfSquares += double.CreateTruncating(
+                        Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt, squares));
                     continue;
                 }
 
-                Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true, addBias: false, ref Unsafe.NullRef<T>());
-                Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite, addBias ? bias.Slice(jr, cols) : default);
+                Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref MemoryMarshal.GetReference(tile), nr, overwrite: true, addBias: false, ref Unsafe.NullRef<T>(), squares: false);
+                sumOfSquares += Merge(tile, nr, c.Slice((ir * ldc) + jr), ldc, rows, cols, overwrite, addBias ? bias.Slice(jr, cols) : default, squares);
             }
         }
+
+        return sumOfSquares;
     }
 
     // Kernel (long by design: the twelve accumulators must be locals for the JIT to keep them in
@@ -71,7 +77,7 @@ internal static class GemmMicroKernel
     // for A read in place. Unsafe refs: the caller checked that A has Mr rows of kc values, the B
     // panel kc * nr, and C Mr rows of nr columns (and the bias nr values) at these origins.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<T, TVec, TSimd>(int kc, ref T a, nint rs, nint cs, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias)
+    private static T Tile<T, TVec, TSimd>(int kc, ref T a, nint rs, nint cs, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -165,12 +171,14 @@ internal static class GemmMicroKernel
         // Zero vectors when there is no bias: twelve adds per tile beside kc x 12 FMAs, and no branch.
         TVec bias0 = addBias ? TSimd.Load(ref bias, 0) : TSimd.Zero;
         TVec bias1 = addBias ? TSimd.Load(ref bias, w) : TSimd.Zero;
-        WriteRow<T, TVec, TSimd>(ref c, w, TSimd.Add(c00, bias0), TSimd.Add(c01, bias1), overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, TSimd.Add(c10, bias0), TSimd.Add(c11, bias1), overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, TSimd.Add(c20, bias0), TSimd.Add(c21, bias1), overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite);
+        TVec sq = TSimd.Zero;
+        WriteRow<T, TVec, TSimd>(ref c, w, TSimd.Add(c00, bias0), TSimd.Add(c01, bias1), overwrite, squares, ref sq);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, TSimd.Add(c10, bias0), TSimd.Add(c11, bias1), overwrite, squares, ref sq);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, TSimd.Add(c20, bias0), TSimd.Add(c21, bias1), overwrite, squares, ref sq);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite, squares, ref sq);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite, squares, ref sq);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite, squares, ref sq);
+        return squares ? TSimd.Sum(sq) : T.Zero;
     }
 
     // The tile of C is written once, after kc steps: asking for its lines now hides the misses of a
@@ -190,7 +198,7 @@ internal static class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteRow<T, TVec, TSimd>(ref T c, nuint w, TVec lo, TVec hi, bool overwrite)
+    private static void WriteRow<T, TVec, TSimd>(ref T c, nuint w, TVec lo, TVec hi, bool overwrite, bool squares, ref TVec sq)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -203,11 +211,14 @@ internal static class GemmMicroKernel
 
         TSimd.Store(lo, ref c, 0);
         TSimd.Store(hi, ref c, w);
+        if (squares)
+            sq = TSimd.MultiplyAdd(hi, hi, TSimd.MultiplyAdd(lo, lo, sq));
     }
 
-    private static void Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite, ReadOnlySpan<T> bias)
+    private static double Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite, ReadOnlySpan<T> bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        double sumOfSquares = 0;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<T> source = tile.Slice(r * nr, cols);
@@ -218,6 +229,10 @@ internal static class GemmMicroKernel
                 System.Numerics.Tensors.TensorPrimitives.Add(target, source, target);
             if (!bias.IsEmpty)
                 System.Numerics.Tensors.TensorPrimitives.Add(target, bias, target);
+            if (squares)
+                sumOfSquares += Reductions.SumOfSquares<T>(target);
         }
+
+        return sumOfSquares;
     }
 }

@@ -27,6 +27,9 @@ internal interface IGemmSimd<TVec, T>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
 
     static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract T Sum(TVec value);
 }
 
 /// <summary>AVX-512: 16 floats or 8 doubles per vector, with FMA.</summary>
@@ -58,6 +61,9 @@ internal readonly struct GemmSimd512<T> : IGemmSimd<Vector512<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 }
 
 /// <summary>AVX2 + FMA3: 8 floats or 4 doubles per vector.</summary>
@@ -89,6 +95,9 @@ internal readonly struct GemmSimd256<T> : IGemmSimd<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 }
 
 /// <summary>
@@ -116,6 +125,9 @@ internal readonly struct GemmSimdPortable<T> : IGemmSimd<Vector<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Add(Vector<T> a, Vector<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector<T> value) => Vector.Sum(value);
 }
 
 /// <summary>One lane: the path when SIMD is off (<see cref="Elementwise.UseSimd"/> false).</summary>
@@ -140,4 +152,7 @@ internal readonly struct GemmScalar<T> : IGemmSimd<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Add(T a, T b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
 }

@@ -15,7 +15,10 @@ internal interface IGemmJob
 /// </summary>
 internal static class GemmWorkers
 {
-    private static readonly int WorkerCount = Math.Clamp(Environment.ProcessorCount - 1, 0, 15);
+    /// <summary>The most parts a product is split into: the calling thread and up to 15 workers.</summary>
+    public const int MaxParts = 16;
+
+    private static readonly int WorkerCount = Math.Clamp(Environment.ProcessorCount - 1, 0, MaxParts - 1);
     private static readonly ManualResetEventSlim Done = new(false);
     private static readonly object StartLock = new();
     private static ManualResetEventSlim[]? _start;

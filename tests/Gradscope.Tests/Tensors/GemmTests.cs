@@ -169,6 +169,32 @@ public sealed class GemmTests
         Check(ReferenceGemm.Multiply(a, false, bt, true), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeB(a, bt, c, acc));
         Check(ReferenceGemm.Multiply(at, true, b, false), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeA(at, b, c, acc));
         CheckAffine(a, bt, initial, scaled, paths);
+        CheckSquares(at, b, initial, tolerance, paths);
+    }
+
+    // The weight-gradient product also returns the sum of squares of what it wrote, overwriting or
+    // accumulating: it must equal a separate pass over the result.
+    private static void CheckSquares<T>(Matrix<T> at, Matrix<T> b, Matrix<T> initial, double tolerance, GemmPath[] paths)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var path in paths)
+        {
+            GemmKernel.PathOverride = path;
+            try
+            {
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    var c = initial.Clone();
+                    double squares = Gemm.MultiplyTransposeASquares(at, b, c, accumulate);
+                    double expected = Reductions.SumOfSquares<T>(c.Span);
+                    Assert.True(Math.Abs(squares - expected) <= 10 * tolerance * Math.Max(1, expected), $"{path} accumulate {accumulate}: {squares} vs {expected}");
+                }
+            }
+            finally
+            {
+                GemmKernel.PathOverride = null;
+            }
+        }
     }
 
     // X W^T + b with the bias folded into the write-back, over a C full of other values.
