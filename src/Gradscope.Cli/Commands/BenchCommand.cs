@@ -80,13 +80,23 @@ internal static class BenchCommand
             Loss.Parse<T>("cross-entropy"),
             Optimizer.Create<T>("sgd", new OptimizerOptions { LearningRate = 0.01 }),
             new TrainerOptions { BatchSize = request.BatchSize, Seed = request.Seed });
+        var monitor = new SwappableMonitor<T>();
         if (request.Monitor != MonitorPreset.Off)
-            trainer.AddObserver(new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Warmup + request.Steps + 1));
+        {
+            trainer.AddObserver(monitor);
+            monitor.Current = new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Warmup + 1);
+        }
+
         var batch = new int[request.BatchSize];
         for (int i = 0; i < batch.Length; i++)
             batch[i] = i;
 
         int warmupSteps = WarmUp(trainer, data, batch, request.Warmup);
+
+        // A fresh trace sized for the timed steps: warm-up lasts a second, so its trace may have
+        // grown past any size guessed up front, and growing it within the timed steps would be timed.
+        if (monitor.Current is not null)
+            monitor.Current = new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Steps + 1);
         var milliseconds = new double[request.Steps];
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < request.Steps; i++)
@@ -170,5 +180,18 @@ internal static class BenchCommand
         if (preset == MonitorPreset.Full)
             throw new UsageException("--monitor must be off, cheap or standard; got 'full'.");
         return preset;
+    }
+
+    /// <summary>Forwards to a monitor that can be replaced between warm-up and the timed steps.</summary>
+    private sealed class SwappableMonitor<T> : ITrainingObserver<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public GradientMonitor<T>? Current { get; set; }
+
+        public void OnGradients(Layers.Sequential<T> model, in StepInfo step) => Current?.OnGradients(model, step);
+
+        public void OnStepEnd(Layers.Sequential<T> model, in StepInfo step) => Current?.OnStepEnd(model, step);
+
+        public void OnEpochEnd(EpochResult epoch) => Current?.OnEpochEnd(epoch);
     }
 }

@@ -169,37 +169,53 @@ public static class Reductions
         ref T ys = ref MemoryMarshal.GetReference(y);
         ref T alive = ref MemoryMarshal.GetReference(aliveColumns);
         var limit = new Vector<T>(threshold);
+        if (Elementwise.UseSimd && cols % Vector<T>.Count == 0)
+        {
+            var (flatCount, flatSum, flatSquares) = CountBelowWholeVectors<T, TOp>(ref xs, ref ys, x.Length, cols, limit, ref alive);
+            return new SaturationStats(flatCount, flatSum, flatSquares);
+        }
+
+
+        // Lanes accumulate across rows and flush to double every 64 vectors: a 64-unit layer has
+        // only 8 vectors per row, so horizontal sums per row had cost as much as the row itself.
+        Vector<T> laneSum = default, laneSquares = default;
+        Vector<int> belowInt = default;
+        Vector<long> belowLong = default;
+        int pending = 0;
+        int width = Vector<T>.Count;
+        bool simd = Elementwise.UseSimd;
         for (int r = 0; r < rows; r++)
         {
             int rowStart = r * cols;
             int c = 0;
-            if (Elementwise.UseSimd)
+            if (simd)
             {
-                int width = Vector<T>.Count;
-                Vector<T> rowSum = default, rowSquares = default;
-
-                // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts
-                // lane-wise, and one horizontal sum per row replaces one per vector.
-                Vector<int> belowInt = default;
-                Vector<long> belowLong = default;
                 for (; c <= cols - width; c += width)
                 {
                     nuint at = (nuint)(rowStart + c);
                     var vy = Vector.LoadUnsafe(ref ys, at);
-                    rowSum += vy;
-                    rowSquares += vy * vy;
+                    laneSum += vy;
+                    laneSquares += vy * vy;
+
+                    // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts.
                     var below = Vector.LessThan(TOp.Derivative(Vector.LoadUnsafe(ref xs, at), vy), limit);
                     if (typeof(T) == typeof(float))
                         belowInt -= below.As<T, int>();
                     else
                         belowLong -= below.As<T, long>();
-                    var flags = Vector.ConditionalSelect(below, Vector<T>.Zero, Vector<T>.One);
-                    Vector.Max(Vector.LoadUnsafe(ref alive, (nuint)c), flags).StoreUnsafe(ref alive, (nuint)c);
+                    // Flags are 0 or 1: OR-ing their bits is the maximum, without Vector.Max's NaN handling.
+                    var flags = Vector.AndNot(Vector<T>.One, below);
+                    (Vector.LoadUnsafe(ref alive, (nuint)c) | flags).StoreUnsafe(ref alive, (nuint)c);
+                    if (++pending == 64)
+                    {
+                        // Inline, not a helper taking refs: refs would pin the accumulators to the stack.
+                        sum += double.CreateTruncating(Vector.Sum(laneSum));
+                        squares += double.CreateTruncating(Vector.Sum(laneSquares));
+                        laneSum = default;
+                        laneSquares = default;
+                        pending = 0;
+                    }
                 }
-
-                count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
-                sum += double.CreateTruncating(Vector.Sum(rowSum));
-                squares += double.CreateTruncating(Vector.Sum(rowSquares));
             }
 
             for (; c < cols; c++)
@@ -215,8 +231,57 @@ public static class Reductions
             }
         }
 
+        sum += double.CreateTruncating(Vector.Sum(laneSum));
+        squares += double.CreateTruncating(Vector.Sum(laneSquares));
+        count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
         return new SaturationStats(count, sum, squares);
     }
+
+    // Rows of whole vectors (every layer width that is a multiple of 8 floats): one flat loop with
+    // the column wrapping, and accumulators local to a block of 64 vectors so the JIT keeps them in
+    // registers (spilled accumulators made the row-by-row loop five times slower than a plain sum).
+    private static (long Count, double Sum, double Squares) CountBelowWholeVectors<T, TOp>(ref T xs, ref T ys, int length, int cols, Vector<T> limit, ref T alive)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IDerivativeOperator
+    {
+        int width = Vector<T>.Count;
+        long count = 0;
+        double sum = 0, squares = 0;
+        int i = 0, c = 0;
+        while (i < length)
+        {
+            Vector<T> laneSum = default, laneSquares = default;
+            Vector<int> belowInt = default;
+            Vector<long> belowLong = default;
+            int blockEnd = Math.Min(length, i + (64 * width));
+            for (; i < blockEnd; i += width)
+            {
+                var vy = Vector.LoadUnsafe(ref ys, (nuint)i);
+                laneSum += vy;
+                laneSquares += vy * vy;
+
+                // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts.
+                var below = Vector.LessThan(TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), vy), limit);
+                if (typeof(T) == typeof(float))
+                    belowInt -= below.As<T, int>();
+                else
+                    belowLong -= below.As<T, long>();
+
+                // Flags are 0 or 1: OR-ing their bits is the maximum, without Vector.Max's NaN handling.
+                (Vector.LoadUnsafe(ref alive, (nuint)c) | Vector.AndNot(Vector<T>.One, below)).StoreUnsafe(ref alive, (nuint)c);
+                c += width;
+                if (c == cols)
+                    c = 0;
+            }
+
+            count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
+            sum += double.CreateTruncating(Vector.Sum(laneSum));
+            squares += double.CreateTruncating(Vector.Sum(laneSquares));
+        }
+
+        return (count, sum, squares);
+    }
+
 }
 
 /// <summary>What one pass over an activation layer found: saturated (sample, unit) pairs, and the sum and sum of squares of its output.</summary>

@@ -54,15 +54,19 @@ public sealed class ReductionsTests
         Assert.Equal((2, 2), Reductions.CountNonFinite<float>(values));
     }
 
+    // 11 units: partial vectors; 16 and 64: the whole-vector loop, and 70 rows of 64 cross its
+    // 64-vector accumulation blocks.
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void CountBelow_CountsSaturatedPairsAndMarksLiveUnits(bool simd)
+    [InlineData(true, 3, 11)]
+    [InlineData(false, 3, 11)]
+    [InlineData(true, 3, 16)]
+    [InlineData(true, 70, 64)]
+    [InlineData(false, 70, 64)]
+    public void CountBelow_CountsSaturatedPairsAndMarksLiveUnits(bool simd, int rows, int cols)
     {
-        // 3 rows x 11 units of ReLU pre-activations: unit u is alive when any row has x > 0.
-        int cols = 11;
-        var x = new float[3 * cols];
-        for (int r = 0; r < 3; r++)
+        // ReLU pre-activations: unit u is alive when any row has x > 0; only row 1 does, for u % 3 != 0.
+        var x = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
         {
             for (int c = 0; c < cols; c++)
                 x[(r * cols) + c] = c % 3 == 0 ? -1f : (r == 1 ? 2f : -0.5f);
@@ -75,7 +79,7 @@ public sealed class ReductionsTests
         Assert.Equal(y.Sum(v => (double)v), stats.Sum, 5);
         Assert.Equal(y.Sum(v => (double)v * v), stats.SumOfSquares, 5);
         int deadUnits = Enumerable.Range(0, cols).Count(c => c % 3 == 0);
-        Assert.Equal((3 * deadUnits) + (2 * (cols - deadUnits)), count);
+        Assert.Equal((rows * deadUnits) + ((rows - 1) * (cols - deadUnits)), count);
         for (int c = 0; c < cols; c++)
             Assert.Equal(c % 3 == 0 ? 0f : 1f, alive[c]);
     }
