@@ -50,6 +50,12 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
 
         _dense = [.. dense];
         _activations = [.. activations];
+        foreach (var activation in _activations)
+        {
+            if (activation is not null)
+                activation.CollectsSaturation = true;
+        }
+
         _previousWeights = new T[_dense.Length][];
         _previousNorms = new double[_dense.Length];
         Array.Fill(_previousNorms, double.NaN);
@@ -174,9 +180,22 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
 
     private SaturationStats MeasureSaturation(ActivationLayer<T> activation, out double deadFraction)
     {
+        // The backward pass measured them already when it could (the monitor asked it to).
+        if (activation.CollectsSaturation && activation.AliveUnits.Length == activation.Size)
+        {
+            deadFraction = DeadFraction(activation.AliveUnits);
+            return activation.LastSaturation;
+        }
+
         Span<T> alive = _alive.AsSpan(0, activation.Size);
         alive.Clear();
         var stats = activation.MeasureSaturation(alive);
+        deadFraction = DeadFraction(alive);
+        return stats;
+    }
+
+    private static double DeadFraction(ReadOnlySpan<T> alive)
+    {
         int dead = 0;
         foreach (var flag in alive)
         {
@@ -184,8 +203,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
                 dead++;
         }
 
-        deadFraction = (double)dead / alive.Length;
-        return stats;
+        return (double)dead / alive.Length;
     }
 
     private static int CountNonFinite(ReadOnlySpan<T> values)

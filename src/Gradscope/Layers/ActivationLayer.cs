@@ -62,9 +62,35 @@ public abstract class ActivationLayer<T> : ILayer<T>
         var input = Input ?? throw new InvalidOperationException("Backward called before Forward.");
         LayerChecks.SameShape(this, gradOutput, Output, "gradOutput");
         GradInput.Resize(gradOutput.Rows);
-        GradInputSumOfSquares = Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+        if (CollectsSaturation)
+        {
+            _aliveUnits ??= new T[Size];
+            Array.Clear(_aliveUnits);
+            GradInputSumOfSquares = BackpropMeasuring(input.Span, Output.Span, gradOutput.Span, GradInput.Span, _aliveUnits, out var stats);
+            LastSaturation = stats;
+        }
+        else
+        {
+            GradInputSumOfSquares = Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+        }
+
         return GradInput;
     }
+
+    private T[]? _aliveUnits;
+
+    /// <summary>
+    /// When true (a gradient monitor sets it), the backward pass also computes what
+    /// <see cref="MeasureSaturation"/> would, in the same pass: <see cref="LastSaturation"/> and
+    /// <see cref="AliveUnits"/> then describe the forward pass that backward just differentiated.
+    /// </summary>
+    public bool CollectsSaturation { get; set; }
+
+    /// <summary>Saturation statistics of the last backward pass (when <see cref="CollectsSaturation"/>).</summary>
+    public SaturationStats LastSaturation { get; private set; }
+
+    /// <summary>Per unit, one when some sample of the last backward pass was not saturated (when <see cref="CollectsSaturation"/>).</summary>
+    public ReadOnlySpan<T> AliveUnits => _aliveUnits;
 
     /// <summary>Sum of squares of <see cref="GradInput"/>, computed in the backward pass itself (the monitor's delta_rms).</summary>
     public double GradInputSumOfSquares { get; private set; }
@@ -88,6 +114,8 @@ public abstract class ActivationLayer<T> : ILayer<T>
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
     private protected abstract double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
+
+    private protected abstract double BackpropMeasuring(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, Span<T> aliveUnits, out SaturationStats stats);
 }
 
 /// <summary>The activation layer specialized on one activation struct, so its loops inline.</summary>
@@ -112,4 +140,10 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
 
     private protected override double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
         Elementwise.BackpropSumOfSquares<T, TAct>(x, y, gradOutput, gradInput);
+
+    private protected override double BackpropMeasuring(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, Span<T> aliveUnits, out SaturationStats stats)
+    {
+        T threshold = T.CreateTruncating(Activation.SaturationFraction * TAct.MaxDerivative);
+        return BackpropWithSaturation.Run<T, TAct>(x, y, gradOutput, gradInput, Size, threshold, aliveUnits, out stats);
+    }
 }

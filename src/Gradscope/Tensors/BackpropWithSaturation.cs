@@ -1,0 +1,82 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Gradscope.Tensors;
+
+/// <summary>
+/// The activation backward pass and the monitor's saturation statistics in one pass: the backward
+/// pass already loads x and y and computes phi'(x, y), which is all that
+/// <see cref="Reductions.CountBelow{T, TOp}"/> needs, so a monitored step reads the activation once.
+/// </summary>
+internal static class BackpropWithSaturation
+{
+    /// <summary>
+    /// Writes <c>gradInput = gradOutput * phi'(x, y)</c> and returns the sum of squares of what it
+    /// wrote; <paramref name="stats"/> and <paramref name="aliveColumns"/> are what
+    /// <see cref="Reductions.CountBelow{T, TOp}"/> computes for the same x and y.
+    /// </summary>
+    public static double Run<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int cols, T threshold, Span<T> aliveColumns, out SaturationStats stats)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IDerivativeOperator
+    {
+        if (!Elementwise.UseSimd || cols == 0 || cols % Vector<T>.Count != 0 || x.Length != gradInput.Length || x.Length != gradOutput.Length || x.Length != y.Length)
+        {
+            double squares = Elementwise.BackpropSumOfSquares<T, TOp>(x, y, gradOutput, gradInput);
+            stats = Reductions.CountBelow<T, TOp>(x, y, cols, threshold, aliveColumns);
+            return squares;
+        }
+
+        return WholeVectors<T, TOp>(x, y, gradOutput, gradInput, cols, threshold, aliveColumns, out stats);
+    }
+
+    // Rows of whole vectors; accumulators local to blocks of 64 vectors so they stay in registers.
+    private static double WholeVectors<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int cols, T threshold, Span<T> aliveColumns, out SaturationStats stats)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : IDerivativeOperator
+    {
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T gs = ref MemoryMarshal.GetReference(gradOutput);
+        ref T ds = ref MemoryMarshal.GetReference(gradInput);
+        ref T alive = ref MemoryMarshal.GetReference(aliveColumns);
+        var limit = new Vector<T>(threshold);
+        int width = Vector<T>.Count, length = x.Length;
+        long count = 0;
+        double sum = 0, squares = 0, deltaSquares = 0;
+        int i = 0, c = 0;
+        while (i < length)
+        {
+            Vector<T> laneSum = default, laneSquares = default, laneDelta = default;
+            Vector<int> belowInt = default;
+            Vector<long> belowLong = default;
+            int blockEnd = Math.Min(length, i + (64 * width));
+            for (; i < blockEnd; i += width)
+            {
+                var vy = Vector.LoadUnsafe(ref ys, (nuint)i);
+                var derivative = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), vy);
+                var delta = Vector.LoadUnsafe(ref gs, (nuint)i) * derivative;
+                delta.StoreUnsafe(ref ds, (nuint)i);
+                laneDelta += delta * delta;
+                laneSum += vy;
+                laneSquares += vy * vy;
+                var below = Vector.LessThan(derivative, limit);
+                if (typeof(T) == typeof(float))
+                    belowInt -= below.As<T, int>();
+                else
+                    belowLong -= below.As<T, long>();
+                (Vector.LoadUnsafe(ref alive, (nuint)c) | Vector.AndNot(Vector<T>.One, below)).StoreUnsafe(ref alive, (nuint)c);
+                c += width;
+                if (c == cols)
+                    c = 0;
+            }
+
+            count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
+            sum += double.CreateTruncating(Vector.Sum(laneSum));
+            squares += double.CreateTruncating(Vector.Sum(laneSquares));
+            deltaSquares += double.CreateTruncating(Vector.Sum(laneDelta));
+        }
+
+        stats = new SaturationStats(count, sum, squares);
+        return deltaSquares;
+    }
+}
