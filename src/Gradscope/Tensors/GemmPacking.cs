@@ -33,19 +33,74 @@ internal static class GemmPacking
             ref T d = ref MemoryMarshal.GetReference(panel);
             if (transposed)
             {
-                for (int p = 0; p < kc; p++)
-                    a.Slice(((p0 + p) * lda) + i0 + ir, rows).CopyTo(panel.Slice(p * mr, rows));
+                ref T column = ref MemoryMarshal.GetReference(a.Slice((p0 * lda) + i0 + ir, ((kc - 1) * lda) + rows));
+                if (rows == mr)
+                    CopyPanelColumns(ref column, lda, kc, ref d);
+                else
+                    for (int p = 0; p < kc; p++)
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref column, p * lda), rows).CopyTo(panel.Slice(p * mr, rows));
                 continue;
             }
 
+            // The slice checks the panel's extent once; the copies below index without checks.
+            ref T s = ref MemoryMarshal.GetReference(a.Slice(((i0 + ir) * lda) + p0, ((rows - 1) * lda) + kc));
+            int done = rows == mr && typeof(T) == typeof(float) && Avx.IsSupported
+                ? RowPanel6x8(ref Unsafe.As<T, float>(ref s), lda, kc, ref Unsafe.As<T, float>(ref d))
+                : 0;
             for (int r = 0; r < rows; r++)
             {
-                // Safe indexing would bounds-check every element of the hottest copy; the slice checks the row once.
-                ref T s = ref MemoryMarshal.GetReference(a.Slice(((i0 + ir + r) * lda) + p0, kc));
-                for (int p = 0; p < kc; p++)
-                    Unsafe.Add(ref d, (p * mr) + r) = Unsafe.Add(ref s, p);
+                ref T row = ref Unsafe.Add(ref s, r * lda);
+                for (int p = done; p < kc; p++)
+                    Unsafe.Add(ref d, (p * mr) + r) = Unsafe.Add(ref row, p);
             }
         }
+    }
+
+    // Transposed A (the weight gradient's dY^T) has each depth's Mr values contiguous: one
+    // fixed-size block copy per depth, which the JIT unrolls into vector moves, instead of a
+    // memmove call for Mr values (a memmove per 24 bytes was an eighth of a wide training step).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelColumns<T>(ref T column, int lda, int kc, ref T destination)
+        where T : unmanaged
+    {
+        for (int p = 0; p < kc; p++)
+            Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref destination, p * GemmMicroKernel.Mr)) = Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref column, p * lda));
+    }
+
+    // Row-major A: six rows by eight depths at a time are transposed in registers (the 8x8
+    // transpose with two zero rows) and each depth's six values stored with one vector store; the
+    // store's two extra lanes land where the next depth's store overwrites them, and the last
+    // depth of a block is stored as four plus two. Returns the depths handled (a multiple of 8).
+    private static int RowPanel6x8(ref float source, int lda, int kc, ref float destination)
+    {
+        const int mr = GemmMicroKernel.Mr;
+        int depth = kc - (kc % 8);
+        for (int p = 0; p < depth; p += 8)
+        {
+            ref float s = ref Unsafe.Add(ref source, p);
+            var (c0, c1, c2, c3, c4, c5, c6, c7) = Transpose8x8(
+                Vector256.LoadUnsafe(ref s),
+                Vector256.LoadUnsafe(ref Unsafe.Add(ref s, lda)),
+                Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 2 * lda)),
+                Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 3 * lda)),
+                Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 4 * lda)),
+                Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 5 * lda)),
+                Vector256<float>.Zero,
+                Vector256<float>.Zero);
+            ref float d = ref Unsafe.Add(ref destination, p * mr);
+            c0.StoreUnsafe(ref d);
+            c1.StoreUnsafe(ref Unsafe.Add(ref d, mr));
+            c2.StoreUnsafe(ref Unsafe.Add(ref d, 2 * mr));
+            c3.StoreUnsafe(ref Unsafe.Add(ref d, 3 * mr));
+            c4.StoreUnsafe(ref Unsafe.Add(ref d, 4 * mr));
+            c5.StoreUnsafe(ref Unsafe.Add(ref d, 5 * mr));
+            c6.StoreUnsafe(ref Unsafe.Add(ref d, 6 * mr));
+            ref float last = ref Unsafe.Add(ref d, 7 * mr);
+            c7.GetLower().StoreUnsafe(ref last);
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref last, 4)), c7.GetUpper().AsUInt64().ToScalar());
+        }
+
+        return depth;
     }
 
     /// <summary>
@@ -65,8 +120,11 @@ internal static class GemmPacking
                 panel.Clear();
             if (!transposed)
             {
-                for (int p = 0; p < kc; p++)
-                    b.Slice(((p0 + p) * ldb) + j0 + jr, cols).CopyTo(panel.Slice(p * nr, cols));
+                if (cols == nr && nr % Vector256<T>.Count == 0)
+                    CopyPanelRows(b.Slice((p0 * ldb) + j0 + jr, ((kc - 1) * ldb) + nr), ldb, kc, nr, panel);
+                else
+                    for (int p = 0; p < kc; p++)
+                        b.Slice(((p0 + p) * ldb) + j0 + jr, cols).CopyTo(panel.Slice(p * nr, cols));
                 continue;
             }
 
@@ -80,6 +138,23 @@ internal static class GemmPacking
                 for (int p = j < done ? kc - (kc % 8) : 0; p < kc; p++)
                     Unsafe.Add(ref d, (p * nr) + j) = Unsafe.Add(ref s, p);
             }
+        }
+    }
+
+    // B stored [k, n] (the input gradient's W): each depth's nr values are contiguous. Vector
+    // moves instead of a memmove call per 64 bytes, which cost a twelfth of a training step.
+    private static void CopyPanelRows<T>(ReadOnlySpan<T> rows, int ldb, int kc, int nr, Span<T> panel)
+        where T : unmanaged
+    {
+        ref T s = ref MemoryMarshal.GetReference(rows);
+        ref T d = ref MemoryMarshal.GetReference(panel);
+        nuint w = (nuint)Vector256<T>.Count;
+        for (int p = 0; p < kc; p++)
+        {
+            ref T source = ref Unsafe.Add(ref s, p * ldb);
+            ref T target = ref Unsafe.Add(ref d, p * nr);
+            for (nuint j = 0; j < (nuint)nr; j += w)
+                Vector256.LoadUnsafe(ref source, j).StoreUnsafe(ref target, j);
         }
     }
 
@@ -104,34 +179,59 @@ internal static class GemmPacking
                 var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 5 * ldb));
                 var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 6 * ldb));
                 var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 7 * ldb));
-                var t0 = Avx.UnpackLow(r0, r1);
-                var t1 = Avx.UnpackHigh(r0, r1);
-                var t2 = Avx.UnpackLow(r2, r3);
-                var t3 = Avx.UnpackHigh(r2, r3);
-                var t4 = Avx.UnpackLow(r4, r5);
-                var t5 = Avx.UnpackHigh(r4, r5);
-                var t6 = Avx.UnpackLow(r6, r7);
-                var t7 = Avx.UnpackHigh(r6, r7);
-                var u0 = Avx.Shuffle(t0, t2, 0x44);
-                var u1 = Avx.Shuffle(t0, t2, 0xEE);
-                var u2 = Avx.Shuffle(t1, t3, 0x44);
-                var u3 = Avx.Shuffle(t1, t3, 0xEE);
-                var u4 = Avx.Shuffle(t4, t6, 0x44);
-                var u5 = Avx.Shuffle(t4, t6, 0xEE);
-                var u6 = Avx.Shuffle(t5, t7, 0x44);
-                var u7 = Avx.Shuffle(t5, t7, 0xEE);
+                var (c0, c1, c2, c3, c4, c5, c6, c7) = Transpose8x8(r0, r1, r2, r3, r4, r5, r6, r7);
                 ref float d = ref Unsafe.Add(ref destination, (p * nr) + j);
-                Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref d);
-                Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, nr));
-                Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 2 * nr));
-                Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref d, 3 * nr));
-                Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 4 * nr));
-                Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 5 * nr));
-                Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 6 * nr));
-                Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref d, 7 * nr));
+                c0.StoreUnsafe(ref d);
+                c1.StoreUnsafe(ref Unsafe.Add(ref d, nr));
+                c2.StoreUnsafe(ref Unsafe.Add(ref d, 2 * nr));
+                c3.StoreUnsafe(ref Unsafe.Add(ref d, 3 * nr));
+                c4.StoreUnsafe(ref Unsafe.Add(ref d, 4 * nr));
+                c5.StoreUnsafe(ref Unsafe.Add(ref d, 5 * nr));
+                c6.StoreUnsafe(ref Unsafe.Add(ref d, 6 * nr));
+                c7.StoreUnsafe(ref Unsafe.Add(ref d, 7 * nr));
             }
         }
 
         return columns;
+    }
+
+    /// <summary>Columns of the 8x8 block whose rows are r0..r7 (unpack, shuffle, lane permute).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Transpose8x8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
+    {
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        return (
+            Avx.Permute2x128(u0, u4, 0x20),
+            Avx.Permute2x128(u1, u5, 0x20),
+            Avx.Permute2x128(u2, u6, 0x20),
+            Avx.Permute2x128(u3, u7, 0x20),
+            Avx.Permute2x128(u0, u4, 0x31),
+            Avx.Permute2x128(u1, u5, 0x31),
+            Avx.Permute2x128(u2, u6, 0x31),
+            Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>The <see cref="GemmMicroKernel.Mr"/> values of one depth of a packed A panel, copied as one block.</summary>
+    [InlineArray(GemmMicroKernel.Mr)]
+    private struct PanelColumn<T>
+        where T : unmanaged
+    {
+        private T _element;
     }
 }
