@@ -56,6 +56,22 @@ public abstract class ActivationLayer<T> : ILayer<T>
         return Output;
     }
 
+    /// <summary>
+    /// Readies a forward pass whose values another kernel computes (<see cref="Dense{T}.ForwardActivated"/>):
+    /// records <paramref name="input"/>, sizes the output and returns the work that fills each
+    /// block of it from the same block of the input.
+    /// </summary>
+    internal IGemmEpilogue PrepareFusedForward(Matrix<T> input)
+    {
+        LayerChecks.Columns(this, input, Size, "input");
+        Input = input;
+        Output.Resize(input.Rows);
+        return Epilogue;
+    }
+
+    /// <summary>Applies this activation to one block of <see cref="Input"/>, into the same block of <see cref="Output"/>.</summary>
+    private protected abstract IGemmEpilogue Epilogue { get; }
+
     /// <inheritdoc/>
     public Matrix<T> Backward(Matrix<T> gradOutput)
     {
@@ -119,13 +135,31 @@ public abstract class ActivationLayer<T> : ILayer<T>
 }
 
 /// <summary>The activation layer specialized on one activation struct, so its loops inline.</summary>
-internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>
+internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>, IGemmEpilogue
     where T : unmanaged, IFloatingPointIeee754<T>
     where TAct : struct, IActivationFunction
 {
     public ActivationLayer(Activation activation, int size)
         : base(activation, size)
     {
+    }
+
+    private protected override IGemmEpilogue Epilogue => this;
+
+    // Whole rows are one contiguous run: a single call, as fast as the unfused pass on a small
+    // layer that the GEMM runs as one block.
+    void IGemmEpilogue.Apply(int row0, int rows, int col0, int cols)
+    {
+        ReadOnlySpan<T> x = Input!.Span;
+        Span<T> y = Output.Span;
+        if (cols == Size)
+        {
+            Apply(x.Slice(row0 * Size, rows * Size), y.Slice(row0 * Size, rows * Size));
+            return;
+        }
+
+        for (int r = row0; r < row0 + rows; r++)
+            Apply(x.Slice((r * Size) + col0, cols), y.Slice((r * Size) + col0, cols));
     }
 
     public override SaturationStats MeasureSaturation(Span<T> aliveUnits)

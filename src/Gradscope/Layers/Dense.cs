@@ -77,6 +77,22 @@ public sealed class Dense<T> : ILayer<T>
         return Output;
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> followed by <paramref name="activation"/>'s forward pass, with the
+    /// activation applied by the GEMM to each block of the output as soon as the block is final
+    /// (in cache, on the thread that wrote it) instead of in a pass of its own. Both layers end up
+    /// exactly as if run one after the other; returns the activation's output.
+    /// </summary>
+    internal Matrix<T> ForwardActivated(Matrix<T> input, ActivationLayer<T> activation)
+    {
+        LayerChecks.Columns(this, input, InputSize, "input");
+        _input = input;
+        Output.Resize(input.Rows);
+        var epilogue = activation.PrepareFusedForward(Output);
+        Gemm.Affine(input, Weight.Value, Bias.Value, Output, epilogue);
+        return activation.Output;
+    }
+
     /// <inheritdoc/>
     public Matrix<T> Backward(Matrix<T> gradOutput)
     {

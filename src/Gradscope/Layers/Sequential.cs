@@ -13,6 +13,10 @@ public sealed class Sequential<T> : ILayer<T>
     private readonly ILayer<T>[] _layers;
     private readonly Parameter<T>[] _parameters;
 
+    // Entry i is the activation layer i + 1 when layer i is a dense layer feeding it: the pair runs
+    // as one fused forward pass (Dense.ForwardActivated).
+    private readonly ActivationLayer<T>?[] _fusedActivation;
+
     /// <summary>Chains <paramref name="layers"/>; each one's output size must match the next one's input size.</summary>
     public Sequential(IReadOnlyList<ILayer<T>> layers)
     {
@@ -28,6 +32,9 @@ public sealed class Sequential<T> : ILayer<T>
         }
 
         _layers = [.. layers];
+        _fusedActivation = new ActivationLayer<T>?[_layers.Length];
+        for (int i = 0; i + 1 < _layers.Length; i++)
+            _fusedActivation[i] = _layers[i] is Dense<T> && _layers[i + 1] is ActivationLayer<T> activation ? activation : null;
         var parameters = new List<Parameter<T>>();
         foreach (var layer in _layers)
             parameters.AddRange(layer.Parameters);
@@ -65,8 +72,18 @@ public sealed class Sequential<T> : ILayer<T>
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         var x = input;
-        foreach (var layer in _layers)
-            x = layer.Forward(x, training);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (_fusedActivation[i] is { } activation)
+            {
+                x = ((Dense<T>)_layers[i]).ForwardActivated(x, activation);
+                i++;
+                continue;
+            }
+
+            x = _layers[i].Forward(x, training);
+        }
+
         return x;
     }
 

@@ -57,14 +57,24 @@ public static class Elementwise
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
         int i = 0;
-        if (UseSimd)
+        int width = Vector<T>.Count;
+        if (UseSimd && x.Length >= width)
         {
-            int width = Vector<T>.Count;
+            // A partial last vector is computed as the whole vector ending at the span's end,
+            // overlapping the one before (loaded first, as y may alias x). Every element then gets
+            // the SIMD form, so a value never depends on where its span starts or ends: a dense
+            // layer's activation applied block by block (by one thread or several) equals the
+            // activation applied to the whole output at once, to the bit.
+            nuint lastStart = (nuint)(x.Length - width);
+            var last = Vector.LoadUnsafe(ref xs, lastStart);
             for (; i <= x.Length - width; i += width)
             {
                 var v = Vector.LoadUnsafe(ref xs, (nuint)i);
                 TOp.Invoke(v).StoreUnsafe(ref ys, (nuint)i);
             }
+
+            TOp.Invoke(last).StoreUnsafe(ref ys, lastStart);
+            return;
         }
 
         for (; i < x.Length; i++)

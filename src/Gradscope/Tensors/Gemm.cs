@@ -23,12 +23,19 @@ public static class Gemm
     /// product is written: a dense layer's forward pass <c>X W^T + b</c> in one pass over C.
     /// </summary>
     public static void Affine<T>(Matrix<T> a, Matrix<T> b, Matrix<T> bias, Matrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T> => Affine(a, b, bias, c, epilogue: null);
+
+    /// <summary>
+    /// <see cref="Affine{T}(Matrix{T}, Matrix{T}, Matrix{T}, Matrix{T})"/>, handing each block of C
+    /// to <paramref name="epilogue"/> as soon as it is final (a dense layer's activation).
+    /// </summary>
+    internal static void Affine<T>(Matrix<T> a, Matrix<T> b, Matrix<T> bias, Matrix<T> c, IGemmEpilogue? epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes("A B^T + bias", a.Rows, a.Cols, b.Cols, b.Rows, c);
         if (bias.Length != c.Cols)
             throw new ArgumentException($"GEMM A B^T + bias: bias has {bias.Length} values but the output has {c.Cols} columns.");
-        GemmKernel.Multiply(a, false, b, true, c, a.Cols, accumulate: false, bias);
+        GemmKernel.Multiply(a, false, b, true, c, a.Cols, accumulate: false, bias, epilogue: epilogue);
     }
 
     /// <summary><c>C[m, n] (+)= A[m, k] B[k, n]</c>: the input gradient <c>dY W</c>.</summary>

@@ -19,6 +19,7 @@ internal sealed class GemmJob<T> : IGemmJob
     private Matrix<T>? _b;
     private Matrix<T>? _c;
     private Matrix<T>? _bias;
+    private IGemmEpilogue? _epilogue;
     private bool _transposeA;
     private bool _transposeB;
     private bool _accumulate;
@@ -31,8 +32,9 @@ internal sealed class GemmJob<T> : IGemmJob
 
     public static GemmJob<T> ForCurrentThread() => _current ??= new GemmJob<T>();
 
-    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias, bool squares)
+    public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias, bool squares, IGemmEpilogue? epilogue)
     {
+        _epilogue = epilogue;
         _squares = squares;
         Array.Clear(_partSquares);
         (_a, _transposeA, _b, _transposeB, _c, _bias) = (a, transposeA, b, transposeB, c, bias);
@@ -52,7 +54,7 @@ internal sealed class GemmJob<T> : IGemmJob
     }
 
     /// <summary>Drops the references so a finished job keeps no matrix alive.</summary>
-    public void Reset() => (_a, _b, _c, _bias) = (null, null, null, null);
+    public void Reset() => (_a, _b, _c, _bias, _epilogue) = (null, null, null, null, null);
 
     public void RunPart(int part, int parts)
     {
@@ -123,6 +125,8 @@ internal sealed class GemmJob<T> : IGemmJob
 
                     bool lastDepth = pc + kc >= _k;
                     sumOfSquares += GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias, _squares && lastDepth);
+                    if (lastDepth)
+                        _epilogue?.Apply(ic, mc, jc, nc);
                 }
             }
         }

@@ -66,9 +66,10 @@ internal static class GemmKernel
     /// C (+)= op(A) op(B) with shapes already validated: C is [m, n], op(A) is [m, k], op(B) is
     /// [k, n]; <paramref name="transposeA"/> means A is stored [k, m], <paramref name="transposeB"/>
     /// that B is stored [n, k]. A <paramref name="bias"/> of n values is added to every row of C.
-    /// With <paramref name="squares"/>, returns the sum of squares of C as written (else 0).
+    /// With <paramref name="squares"/>, returns the sum of squares of C as written (else 0). An
+    /// <paramref name="epilogue"/> is handed each block of C once its values are final.
     /// </summary>
-    public static double Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, Matrix<T>? bias = null, bool squares = false)
+    public static double Multiply<T>(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, Matrix<T>? bias = null, bool squares = false, IGemmEpilogue? epilogue = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (c.Rows == 0 || c.Cols == 0)
@@ -79,11 +80,12 @@ internal static class GemmKernel
                 c.Clear();
             if (bias is not null)
                 AddBias(c, bias);
+            epilogue?.Apply(0, c.Rows, 0, c.Cols);
             return squares ? Reductions.SumOfSquares<T>(c.Span) : 0;
         }
 
         var job = GemmJob<T>.ForCurrentThread();
-        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares);
+        job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares, epilogue);
         try
         {
             if ((long)c.Rows * c.Cols * k < ParallelThreshold || !GemmWorkers.TryRun(job))
