@@ -24,7 +24,14 @@ internal static class GemmPacking
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int mr = GemmMicroKernel.Mr;
-        for (int ir = 0; ir < mc; ir += mr)
+        int first = 0;
+        if (transposed && mc >= mr)
+        {
+            first = mc - (mc % mr);
+            CopyPanelColumns(a.Slice((p0 * lda) + i0, ((kc - 1) * lda) + first), lda, kc, first, destination);
+        }
+
+        for (int ir = first; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             Span<T> panel = destination.Slice(ir * kc, mr * kc);
@@ -33,12 +40,8 @@ internal static class GemmPacking
             ref T d = ref MemoryMarshal.GetReference(panel);
             if (transposed)
             {
-                ref T column = ref MemoryMarshal.GetReference(a.Slice((p0 * lda) + i0 + ir, ((kc - 1) * lda) + rows));
-                if (rows == mr)
-                    CopyPanelColumns(ref column, lda, kc, ref d);
-                else
-                    for (int p = 0; p < kc; p++)
-                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref column, p * lda), rows).CopyTo(panel.Slice(p * mr, rows));
+                for (int p = 0; p < kc; p++)
+                    a.Slice(((p0 + p) * lda) + i0 + ir, rows).CopyTo(panel.Slice(p * mr, rows));
                 continue;
             }
 
@@ -56,15 +59,24 @@ internal static class GemmPacking
         }
     }
 
-    // Transposed A (the weight gradient's dY^T) has each depth's Mr values contiguous: one
-    // fixed-size block copy per depth, which the JIT unrolls into vector moves, instead of a
-    // memmove call for Mr values (a memmove per 24 bytes was an eighth of a wide training step).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyPanelColumns<T>(ref T column, int lda, int kc, ref T destination)
+    // Transposed A (the weight gradient's dY^T) has each depth's Mr values contiguous. The block is
+    // read row by row, in order, each row's pieces going to every full panel (reading a panel's
+    // column strip, a row's stride apart, defeated the prefetcher), one fixed-size block copy per
+    // piece, which the JIT unrolls into vector moves (a memmove call per 24 bytes was an eighth of
+    // a wide training step).
+    private static void CopyPanelColumns<T>(ReadOnlySpan<T> rows, int lda, int kc, int columns, Span<T> destination)
         where T : unmanaged
     {
+        const int mr = GemmMicroKernel.Mr;
+        ref T s = ref MemoryMarshal.GetReference(rows);
+        ref T d = ref MemoryMarshal.GetReference(destination.Slice(0, columns * kc));
         for (int p = 0; p < kc; p++)
-            Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref destination, p * GemmMicroKernel.Mr)) = Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref column, p * lda));
+        {
+            ref T source = ref Unsafe.Add(ref s, p * lda);
+            ref T target = ref Unsafe.Add(ref d, p * mr);
+            for (int ir = 0; ir < columns; ir += mr)
+                Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref target, ir * kc)) = Unsafe.As<T, PanelColumn<T>>(ref Unsafe.Add(ref source, ir));
+        }
     }
 
     // Row-major A: six rows by eight depths at a time are transposed in registers (the 8x8
@@ -112,7 +124,14 @@ internal static class GemmPacking
     public static void PackB<T>(ReadOnlySpan<T> b, int ldb, bool transposed, int p0, int kc, int j0, int nc, int nr, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int jr = 0; jr < nc; jr += nr)
+        int first = 0;
+        if (!transposed && nr % Vector256<T>.Count == 0 && nc >= nr)
+        {
+            first = nc - (nc % nr);
+            CopyPanelRows(b.Slice((p0 * ldb) + j0, ((kc - 1) * ldb) + first), ldb, kc, first, nr, destination);
+        }
+
+        for (int jr = first; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             Span<T> panel = destination.Slice(jr * kc, nr * kc);
@@ -120,11 +139,8 @@ internal static class GemmPacking
                 panel.Clear();
             if (!transposed)
             {
-                if (cols == nr && nr % Vector256<T>.Count == 0)
-                    CopyPanelRows(b.Slice((p0 * ldb) + j0 + jr, ((kc - 1) * ldb) + nr), ldb, kc, nr, panel);
-                else
-                    for (int p = 0; p < kc; p++)
-                        b.Slice(((p0 + p) * ldb) + j0 + jr, cols).CopyTo(panel.Slice(p * nr, cols));
+                for (int p = 0; p < kc; p++)
+                    b.Slice(((p0 + p) * ldb) + j0 + jr, cols).CopyTo(panel.Slice(p * nr, cols));
                 continue;
             }
 
@@ -141,20 +157,27 @@ internal static class GemmPacking
         }
     }
 
-    // B stored [k, n] (the input gradient's W): each depth's nr values are contiguous. Vector
-    // moves instead of a memmove call per 64 bytes, which cost a twelfth of a training step.
-    private static void CopyPanelRows<T>(ReadOnlySpan<T> rows, int ldb, int kc, int nr, Span<T> panel)
+    // B stored [k, n] (the input gradient's W): each depth's nr values are contiguous. The block
+    // is read row by row, in order (W is megabytes, often not in cache: column strips at a stride
+    // of a whole row defeated the prefetcher), each row's pieces going to every full panel; and
+    // with vector moves, not a memmove call per 64 bytes (a twelfth of a training step).
+    private static void CopyPanelRows<T>(ReadOnlySpan<T> rows, int ldb, int kc, int columns, int nr, Span<T> destination)
         where T : unmanaged
     {
         ref T s = ref MemoryMarshal.GetReference(rows);
-        ref T d = ref MemoryMarshal.GetReference(panel);
+        ref T d = ref MemoryMarshal.GetReference(destination.Slice(0, columns * kc));
         nuint w = (nuint)Vector256<T>.Count;
         for (int p = 0; p < kc; p++)
         {
             ref T source = ref Unsafe.Add(ref s, p * ldb);
             ref T target = ref Unsafe.Add(ref d, p * nr);
-            for (nuint j = 0; j < (nuint)nr; j += w)
-                Vector256.LoadUnsafe(ref source, j).StoreUnsafe(ref target, j);
+            for (int jr = 0; jr < columns; jr += nr)
+            {
+                ref T from = ref Unsafe.Add(ref source, jr);
+                ref T to = ref Unsafe.Add(ref target, jr * kc);
+                for (nuint j = 0; j < (nuint)nr; j += w)
+                    Vector256.LoadUnsafe(ref from, j).StoreUnsafe(ref to, j);
+            }
         }
     }
 
