@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Gradscope.Tensors;
 
 namespace Gradscope.Activations;
 
@@ -28,7 +30,9 @@ public readonly struct Sigmoid : IActivationFunction
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!x.IsEmpty) // TensorPrimitives.Sigmoid rejects empty spans
+        if (typeof(T) == typeof(float) && FloatSquashing.CanRun(x.Length))
+            FloatSquashing.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (!x.IsEmpty) // TensorPrimitives.Sigmoid rejects empty spans
             TensorPrimitives.Sigmoid(x, y);
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Gradscope.Tensors;
 
 namespace Gradscope.Activations;
 
@@ -22,5 +24,11 @@ public readonly struct Tanh : IActivationFunction
         where T : unmanaged, IFloatingPointIeee754<T> => Vector<T>.One - (y * y);
 
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && FloatSquashing.CanRun(x.Length))
+            FloatSquashing.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else
+            TensorPrimitives.Tanh(x, y);
+    }
 }

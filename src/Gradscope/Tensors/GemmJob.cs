@@ -24,6 +24,7 @@ internal sealed class GemmJob<T> : IGemmJob
     private bool _transposeB;
     private bool _accumulate;
     private bool _squares;
+    private bool _useSimd;
 
     // Each part's sum of squares of what it wrote; parts own disjoint tiles, so no locking.
     private readonly double[] _partSquares = new double[GemmWorkers.MaxParts];
@@ -35,6 +36,7 @@ internal sealed class GemmJob<T> : IGemmJob
     public void Set(Matrix<T> a, bool transposeA, Matrix<T> b, bool transposeB, Matrix<T> c, int k, bool accumulate, GemmPath path, Matrix<T>? bias, bool squares, IGemmEpilogue? epilogue)
     {
         _epilogue = epilogue;
+        _useSimd = Elementwise.UseSimd;
         _squares = squares;
         Array.Clear(_partSquares);
         (_a, _transposeA, _b, _transposeB, _c, _bias) = (a, transposeA, b, transposeB, c, bias);
@@ -58,6 +60,10 @@ internal sealed class GemmJob<T> : IGemmJob
 
     public void RunPart(int part, int parts)
     {
+        // A worker runs the epilogue with the caller's SIMD setting (a per-thread switch in tests).
+        if (part > 0 && _epilogue is not null && Elementwise.UseSimd != _useSimd)
+            Elementwise.UseSimd = _useSimd;
+
         int m = _c!.Rows, n = _c.Cols;
         int m0 = 0, m1 = m, n0 = 0, n1 = n;
         if (parts > 1)
