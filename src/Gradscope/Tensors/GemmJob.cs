@@ -94,7 +94,7 @@ internal sealed class GemmJob<T> : IGemmJob
     {
         int nr = 2 * TSimd.Width;
         int mcMax = GemmKernel.McFor<T>();
-        int kcMax = Math.Min(GemmKernel.Kc, _k);
+        int kcMax = GemmKernel.DepthBlock(_k);
         int ncMax = Math.Min(GemmKernel.Nc, n1 - n0);
         var buffers = GemmBuffers<T>.ForCurrentThread();
         // Small A is read in place (see GemmOperandA); then the A buffer holds only an edge panel.

@@ -68,19 +68,15 @@ internal static class GemmWorkers
         }
     }
 
+    // Spins while the workers finish, then waits for the event itself even when the count reached
+    // zero: the last worker sets it just after its decrement, and returning before that set could
+    // let a late set land after the next product's reset, ending that product's wait early.
     private static void WaitForWorkers()
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        while (Volatile.Read(ref _pending) != 0)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                Done.Wait(); // the last worker always sets it, so this cannot miss the end
-                return;
-            }
-
-            Thread.SpinWait(20);
-        }
+        while (Volatile.Read(ref _pending) != 0 && Stopwatch.GetTimestamp() <= deadline)
+            Thread.SpinWait(4);
+        Done.Wait();
     }
 
     private static ManualResetEventSlim[] StartWorkers()
@@ -140,7 +136,7 @@ internal static class GemmWorkers
                 return generation;
             if (Stopwatch.GetTimestamp() <= deadline)
             {
-                Thread.SpinWait(20);
+                Thread.SpinWait(4);
                 continue;
             }
 

@@ -53,6 +53,23 @@ public sealed class GemmTests
         CheckAll<double>(m, n, k, 1e-13);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(288, 288)]
+    [InlineData(784, 264)]
+    [InlineData(2048, 256)]
+    [InlineData(300, 152)]
+    [InlineData(100_001, 288)]
+    public void DepthBlock_SplitsDepthIntoFewEqualBlocks(int k, int expected)
+    {
+        int kc = GemmKernel.DepthBlock(k);
+        Assert.Equal(expected, kc);
+        int blocks = (k + kc - 1) / kc;
+        Assert.Equal((k + 287) / 288, blocks); // no more blocks than blocks of 288 would need
+        // Among a few blocks the last is no sliver (among hundreds a short one costs nothing).
+        Assert.True(k - ((blocks - 1) * kc) > kc / 2 || blocks == 1 || blocks > 8, "the last block is not a sliver");
+    }
+
     // The naive oracle is the cost here, so one product, one type.
     [Fact]
     public void DefaultPath_MatchesReference_300x257x511()
