@@ -99,8 +99,11 @@ internal sealed class GemmJob<T> : IGemmJob
         var buffers = GemmBuffers<T>.ForCurrentThread();
         // Small A is read in place (see GemmOperandA); then the A buffer holds only an edge panel.
         bool aInPlace = (long)(m1 - m0) * _k * Unsafe.SizeOf<T>() <= InPlaceABytes;
-        Span<T> packedA = buffers.A(aInPlace ? GemmMicroKernel.Mr * kcMax : Math.Min(mcMax, RoundUp(m1 - m0, GemmMicroKernel.Mr)) * kcMax);
-        Span<T> packedB = buffers.B(RoundUp(ncMax, nr) * kcMax);
+        // Buffers sized for the whole product, not this part and whether A is read in place: a
+        // product that runs serially (the workers busy with another caller's) then needs no more
+        // room than when it ran split, and a steady-state step never grows a buffer.
+        Span<T> packedA = buffers.A(Math.Min(mcMax, RoundUp(_c!.Rows, GemmMicroKernel.Mr)) * kcMax);
+        Span<T> packedB = buffers.B(RoundUp(Math.Min(GemmKernel.Nc, _c.Cols), nr) * kcMax);
         ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
         Span<T> c = _c!.Span;
         ReadOnlySpan<T> bias = _bias is null ? default : _bias.Span;

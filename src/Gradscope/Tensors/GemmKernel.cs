@@ -77,6 +77,19 @@ internal static class GemmKernel
         set => _pathOverride = value;
     }
 
+    [ThreadStatic]
+    private static bool _serialOnly;
+
+    /// <summary>
+    /// When set, products started on the calling thread run on it alone, as when another caller
+    /// holds the workers (tests use it to check that both ways share the same buffers).
+    /// </summary>
+    public static bool SerialOnly
+    {
+        get => _serialOnly;
+        set => _serialOnly = value;
+    }
+
     /// <summary>The path used when SIMD is on: the override, else <see cref="DefaultPath"/>.</summary>
     public static GemmPath Path => _pathOverride ?? DefaultPath;
 
@@ -109,7 +122,7 @@ internal static class GemmKernel
         job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares, epilogue);
         try
         {
-            if ((long)c.Rows * c.Cols * k < ParallelThreshold || !GemmWorkers.TryRun(job))
+            if ((long)c.Rows * c.Cols * k < ParallelThreshold || _serialOnly || !GemmWorkers.TryRun(job))
                 job.RunPart(0, 1);
             return job.SumOfSquares;
         }

@@ -4,6 +4,7 @@ using Gradscope.Diagnostics;
 using Gradscope.Initialization;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
+using Gradscope.Tensors;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Training;
@@ -21,6 +22,48 @@ public sealed class StepAllocationTests
         { "relu", 16, true },
         { "tanh", 256, true }, // 64 x 256 x 256 products run on the GEMM workers
     };
+
+    // Under a parallel test run another test may hold the GEMM workers, and a product then runs
+    // serially on the trainer's thread: switching between the two ways must not grow a buffer.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainerStep_AllocatesNothing_WhenProductsSwitchBetweenParallelAndSerial(bool serialFirst)
+    {
+        // A thread of its own: GEMM buffers are per thread, and an earlier test on this one may
+        // already have grown them.
+        long allocated = -1;
+        var thread = new Thread(() =>
+        {
+            var trainer = WideTrainer(out var data, out int[] batch);
+            GemmKernel.SerialOnly = serialFirst;
+            for (int i = 0; i < 3; i++)
+                trainer.Step(data, batch);
+            GemmKernel.SerialOnly = !serialFirst;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+                trainer.Step(data, batch);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(0, allocated);
+    }
+
+    private static Trainer<float> WideTrainer(out Dataset data, out int[] batch)
+    {
+        var spec = new NetworkSpec(20, [256, 256], 3, Activation.Parse("tanh"));
+        var model = spec.Build<float>(Initializer.Parse("he-normal"), new SeededRandom(1));
+        data = SyntheticData.Blobs(256, 3, 20, 0.5, seed: 2);
+        batch = new int[64];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = i * 3;
+        return new Trainer<float>(
+            model,
+            Loss.Parse<float>("cross-entropy"),
+            Optimizer.Create<float>("sgd", new OptimizerOptions { LearningRate = 0.1 }),
+            new TrainerOptions { BatchSize = 64 });
+    }
 
     [Theory]
     [MemberData(nameof(Configurations))]
