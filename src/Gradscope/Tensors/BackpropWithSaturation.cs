@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Gradscope.Tensors;
@@ -30,6 +31,7 @@ internal static class BackpropWithSaturation
     }
 
     // Rows of whole vectors; accumulators local to blocks of 64 vectors so they stay in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double WholeVectors<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int cols, T threshold, Span<T> aliveColumns, out SaturationStats stats)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator

@@ -49,6 +49,7 @@ public static class Elementwise
     }
 
     /// <summary><c>y[i] = TOp(x[i])</c>. <paramref name="y"/> may alias <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IUnaryOperator
@@ -95,6 +96,7 @@ public static class Elementwise
     /// double, for the monitor's delta_rms without another pass over memory. Lanes accumulate for 64
     /// vectors at a time, then flush to double.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double BackpropSumOfSquares<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator

@@ -30,6 +30,7 @@ internal static class FloatSquashing
         static abstract Vector256<float> Invoke(Vector256<float> x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Map<TKernel>(ReadOnlySpan<float> x, Span<float> y)
         where TKernel : IKernel
     {

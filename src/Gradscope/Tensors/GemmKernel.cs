@@ -53,12 +53,13 @@ internal static class GemmKernel
     public const int Nc = 2048;
 
     /// <summary>
-    /// Products of at least this many multiply-adds (a 128x64x64 layer's) run on all cores. The
-    /// workers spin between a training step's products, so handing one half a product costs about
-    /// a microsecond, not a kernel wake-up: 20x64 networks' steps went 22-29% faster (paired runs)
-    /// than with the earlier 2M threshold.
+    /// Products of at least this many multiply-adds run on all cores. Below it, splitting does not
+    /// pay on average: with the threads spinning, 128x64x64 products (256K multiply-adds) split
+    /// over two cores made 20x64 networks' steps 1.0 ms in some runs but 1.9 ms in others (half of
+    /// ten runs on this 2-vCPU machine, every kernel uniformly slower, presumably the two vCPUs
+    /// sharing a physical core), a mean of 1.49 ms against 1.33 ms serial.
     /// </summary>
-    public const long ParallelThreshold = 1L << 18;
+    public const long ParallelThreshold = 1L << 21;
 
     /// <summary>The fastest path this machine supports, chosen once at start.</summary>
     public static GemmPath DefaultPath { get; } = Detect();

@@ -215,6 +215,7 @@ internal static class GemmMicroKernel
             sq = TSimd.MultiplyAdd(hi, hi, TSimd.MultiplyAdd(lo, lo, sq));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Merge<T>(ReadOnlySpan<T> tile, int nr, Span<T> c, int ldc, int rows, int cols, bool overwrite, ReadOnlySpan<T> bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Gradscope.Tensors;
 
@@ -43,6 +44,7 @@ internal readonly ref struct GemmOperandA<T>
     /// Copies the last, partial micro-panel (rows <paramref name="row"/> to
     /// <paramref name="row"/> + <paramref name="rows"/>) in packed layout, padded with zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PackEdge(int row, int rows, int kc, Span<T> destination)
     {
         const int mr = GemmMicroKernel.Mr;

@@ -64,6 +64,7 @@ internal static class GemmPacking
     // column strip, a row's stride apart, defeated the prefetcher), one fixed-size block copy per
     // piece, which the JIT unrolls into vector moves (a memmove call per 24 bytes was an eighth of
     // a wide training step).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyPanelColumns<T>(ReadOnlySpan<T> rows, int lda, int kc, int columns, Span<T> destination)
         where T : unmanaged
     {
@@ -83,6 +84,7 @@ internal static class GemmPacking
     // transpose with two zero rows) and each depth's six values stored with one vector store; the
     // store's two extra lanes land where the next depth's store overwrites them, and the last
     // depth of a block is stored as four plus two. Returns the depths handled (a multiple of 8).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RowPanel6x8(ref float source, int lda, int kc, ref float destination)
     {
         const int mr = GemmMicroKernel.Mr;
@@ -161,6 +163,7 @@ internal static class GemmPacking
     // is read row by row, in order (W is megabytes, often not in cache: column strips at a stride
     // of a whole row defeated the prefetcher), each row's pieces going to every full panel; and
     // with vector moves, not a memmove call per 64 bytes (a twelfth of a training step).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyPanelRows<T>(ReadOnlySpan<T> rows, int ldb, int kc, int columns, int nr, Span<T> destination)
         where T : unmanaged
     {
@@ -185,6 +188,7 @@ internal static class GemmPacking
     // eight depths at a time are transposed in registers (unpack, shuffle, lane permute) instead of
     // one strided store per element, which cost a third of a small forward product. Returns the
     // columns handled (a multiple of 8); their last kc % 8 depths are left to the scalar loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int TransposedPanel8x8(ref float source, int ldb, int kc, int cols, ref float destination, int nr)
     {
         int columns = cols - (cols % 8), depth = kc - (kc % 8);

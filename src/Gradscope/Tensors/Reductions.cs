@@ -15,6 +15,7 @@ public static class Reductions
     private const int BlockVectors = 64;
 
     /// <summary>Sum and sum of squares of <paramref name="values"/>, in double. NaN or infinity propagate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Sum, double SumOfSquares) SumAndSquares<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -55,6 +56,7 @@ public static class Reductions
         where T : unmanaged, IFloatingPointIeee754<T> => SumAndSquares(values).SumOfSquares;
 
     /// <summary>Number of NaN and infinite elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int NaN, int Infinity) CountNonFinite<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -71,6 +73,7 @@ public static class Reductions
     }
 
     /// <summary>Squared L2 distance between two spans of equal length, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -111,6 +114,7 @@ public static class Reductions
     /// <paramref name="a"/> and <paramref name="b"/>, in double (the monitor's weight norm and update
     /// size after a step).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SquaresA, double SquaredDistance) SquaresAndDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -240,6 +244,7 @@ public static class Reductions
     // Rows of whole vectors (every layer width that is a multiple of 8 floats): one flat loop with
     // the column wrapping, and accumulators local to a block of 64 vectors so the JIT keeps them in
     // registers (spilled accumulators made the row-by-row loop five times slower than a plain sum).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (long Count, double Sum, double Squares) CountBelowWholeVectors<T, TOp>(ref T xs, ref T ys, int length, int cols, Vector<T> limit, ref T alive)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator

@@ -14,16 +14,16 @@ public sealed class GemmWorkersTests
     [Fact]
     public void BackToBackParallelProducts_AreAllComplete()
     {
-        // 128x64x64 is above the parallel threshold: every call splits over the cores.
-        Assert.True(128L * 64 * 64 >= GemmKernel.ParallelThreshold);
-        var a = Random(128, 64, 1);
-        var b = Random(64, 64, 2);
+        // 192x128x128 is above the parallel threshold: every call splits over the cores.
+        Assert.True(192L * 128 * 128 >= GemmKernel.ParallelThreshold);
+        var a = Random(192, 128, 1);
+        var b = Random(128, 128, 2);
         var expected = ReferenceGemm.Multiply(a, false, b, true);
-        var c = new Matrix<float>(128, 64);
+        var c = new Matrix<float>(192, 128);
         Gemm.MultiplyTransposeB(a, b, c);
         Assert.True(Close(expected, c));
         var first = c.Span.ToArray();
-        for (int round = 1; round < 3000; round++)
+        for (int round = 1; round < 1500; round++)
         {
             c.Span.Fill(float.NaN); // a tile left unwritten stays NaN
             Gemm.MultiplyTransposeB(a, b, c);
@@ -41,11 +41,11 @@ public sealed class GemmWorkersTests
             int id = t;
             threads[t] = new Thread(() =>
             {
-                var a = Random(96 + id, 80, 10 + id);
-                var b = Random(72, 80, 20 + id);
+                var a = Random(150 + id, 130, 10 + id);
+                var b = Random(120, 130, 20 + id);
                 var expected = ReferenceGemm.Multiply(a, false, b, true);
                 var c = new Matrix<float>(a.Rows, b.Rows);
-                for (int round = 0; round < 400; round++)
+                for (int round = 0; round < 200; round++)
                 {
                     Gemm.MultiplyTransposeB(a, b, c);
                     if (!Close(expected, c))
