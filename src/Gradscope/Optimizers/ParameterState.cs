@@ -43,6 +43,36 @@ internal sealed class ParameterState<T>
         return decayed;
     }
 
+    /// <summary>
+    /// <see cref="Gradient(Parameter{T}, double, bool)"/> for elements [<paramref name="start"/>,
+    /// +<paramref name="length"/>) only, so concurrent parts of one update each compute their own
+    /// slice. The decay buffer must exist already (<see cref="Reserve"/>).
+    /// </summary>
+    public ReadOnlySpan<T> Gradient(Parameter<T> parameter, double weightDecay, bool decayBiases, int start, int length)
+    {
+        ReadOnlySpan<T> grad = parameter.Grad.Span.Slice(start, length);
+        if (weightDecay == 0 || (parameter.IsBias && !decayBiases))
+            return grad;
+
+        Span<T> decayed = _decayedGradient.AsSpan(start, length);
+        TensorPrimitives.MultiplyAdd(parameter.Value.Span.Slice(start, length), T.CreateTruncating(weightDecay), grad, decayed);
+        return decayed;
+    }
+
+    /// <summary>
+    /// Creates, on the calling thread, the buffers an update of <paramref name="length"/> elements
+    /// will slice, so that parts of the update running on other threads never create one.
+    /// </summary>
+    public void Reserve(int length, bool first, bool scratch, bool decayed)
+    {
+        if (first)
+            _ = First(length);
+        if (scratch)
+            _ = Scratch(length);
+        if (decayed)
+            _ = Buffer(ref _decayedGradient, length);
+    }
+
     private static Span<T> Buffer(ref T[]? buffer, int length) => (buffer ??= new T[length]).AsSpan(0, length);
 }
 

@@ -82,8 +82,8 @@ internal static class GemmKernel
     private static bool _serialOnly;
 
     /// <summary>
-    /// When set, products started on the calling thread run on it alone, as when another caller
-    /// holds the workers (tests use it to check that both ways share the same buffers).
+    /// When set, work started on the calling thread (products, optimizer updates) runs on it
+    /// alone, as when another caller holds the workers (tests use it to compare both ways).
     /// </summary>
     public static bool SerialOnly
     {
@@ -123,7 +123,7 @@ internal static class GemmKernel
         job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares, epilogue);
         try
         {
-            if ((long)c.Rows * c.Cols * k < ParallelThreshold || _serialOnly || !GemmWorkers.TryRun(job))
+            if ((long)c.Rows * c.Cols * k < ParallelThreshold || !GemmWorkers.TryRun(job))
                 job.RunPart(0, 1);
             return job.SumOfSquares;
         }

@@ -42,7 +42,7 @@ internal static class GemmWorkers
     /// <summary>Runs <paramref name="job"/> over all cores; false (nothing run) when there is one core or the workers are busy.</summary>
     public static bool TryRun(IGemmJob job)
     {
-        if (WorkerCount == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (WorkerCount == 0 || GemmKernel.SerialOnly || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             return false;
         try
         {
