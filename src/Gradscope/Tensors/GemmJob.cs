@@ -101,7 +101,11 @@ internal sealed class GemmJob<T> : IGemmJob
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Width;
-        int mcMax = GemmKernel.McFor<T>();
+        // Rows in equal blocks of at most Mc (rounded up to whole micro-panels): 256 rows as 132 + 124,
+        // not 126 + 126 + 4, whose last block streams the whole B block again for four rows.
+        int mcLimit = GemmKernel.McFor<T>();
+        int rowBlocks = Math.Max(1, (m1 - m0 + mcLimit - 1) / mcLimit);
+        int mcMax = RoundUp((m1 - m0 + rowBlocks - 1) / rowBlocks, GemmMicroKernel.Mr);
         int kcMax = GemmKernel.DepthBlock(_k);
         int ncMax = Math.Min(GemmKernel.Nc, n1 - n0);
         var buffers = GemmBuffers<T>.ForCurrentThread();
@@ -110,7 +114,7 @@ internal sealed class GemmJob<T> : IGemmJob
         // Buffers sized for the whole product, not this part and whether A is read in place: a
         // product that runs serially (the workers busy with another caller's) then needs no more
         // room than when it ran split, and a steady-state step never grows a buffer.
-        Span<T> packedA = buffers.A(Math.Min(mcMax, RoundUp(_c!.Rows, GemmMicroKernel.Mr)) * kcMax);
+        Span<T> packedA = buffers.A(Math.Min(mcLimit, RoundUp(_c!.Rows, GemmMicroKernel.Mr)) * kcMax);
         Span<T> packedB = buffers.B(RoundUp(Math.Min(GemmKernel.Nc, _c.Cols), nr) * kcMax);
         ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
         Span<T> c = _c!.Span;
