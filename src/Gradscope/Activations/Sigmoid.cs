@@ -30,7 +30,7 @@ public readonly struct Sigmoid : IActivationFunction
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float) && FloatSquashing.CanRun(x.Length))
+        if (typeof(T) == typeof(float) && FloatSquashing.IsSupported)
             FloatSquashing.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
         else if (!x.IsEmpty) // TensorPrimitives.Sigmoid rejects empty spans
             TensorPrimitives.Sigmoid(x, y);

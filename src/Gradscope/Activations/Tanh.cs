@@ -26,7 +26,7 @@ public readonly struct Tanh : IActivationFunction
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float) && FloatSquashing.CanRun(x.Length))
+        if (typeof(T) == typeof(float) && FloatSquashing.IsSupported)
             FloatSquashing.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
         else
             TensorPrimitives.Tanh(x, y);

@@ -116,7 +116,7 @@ public sealed class Sgd<T> : IOptimizer<T>
     }
 
     /// <summary>One step's update, split into parts that each take a slice of every parameter.</summary>
-    private sealed class UpdateJob(Sgd<T> optimizer) : IGemmJob
+    private sealed class UpdateJob(Sgd<T> optimizer) : IParallelJob
     {
         private ParameterState<T>[] _states = [];
         private IReadOnlyList<Parameter<T>>? _parameters;

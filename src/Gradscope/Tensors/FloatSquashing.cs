@@ -1,5 +1,5 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -16,40 +16,32 @@ namespace Gradscope.Tensors;
 /// </summary>
 internal static class FloatSquashing
 {
-    /// <summary>True when the vector forms can run: AVX2 with FMA, SIMD on, and at least one vector of input.</summary>
-    public static bool CanRun(int length) => Avx2.IsSupported && Fma.IsSupported && Elementwise.UseSimd && length >= Vector256<float>.Count;
+    /// <summary>
+    /// True when the vector forms can run: AVX2 with FMA, SIMD on, and <see cref="System.Numerics.Vector{T}"/>
+    /// of eight floats (the width <see cref="Elementwise.Map{T, TOp}"/> drives them at).
+    /// </summary>
+    public static bool IsSupported =>
+        Avx2.IsSupported && Fma.IsSupported && Elementwise.UseSimd && Vector<float>.Count == Vector256<float>.Count;
 
-    /// <summary>y = 1 / (1 + e^-x). Requires <see cref="CanRun"/>; <paramref name="y"/> may alias <paramref name="x"/>.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Map<SigmoidKernel>(x, y);
+    /// <summary>y = 1 / (1 + e^-x). Requires <see cref="IsSupported"/>; <paramref name="y"/> may alias <paramref name="x"/>.</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map<float, SigmoidKernel>(x, y);
 
-    /// <summary>y = tanh x. Requires <see cref="CanRun"/>; <paramref name="y"/> may alias <paramref name="x"/>.</summary>
-    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => Map<TanhKernel>(x, y);
+    /// <summary>y = tanh x. Requires <see cref="IsSupported"/>; <paramref name="y"/> may alias <paramref name="x"/>.</summary>
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map<float, TanhKernel>(x, y);
 
-    private interface IKernel
+    // Scalar forms serve spans shorter than one vector; longer spans get the vector form for every
+    // element (Elementwise.Map overlaps a partial last vector).
+    private readonly struct SigmoidKernel : IUnaryOperator
     {
-        static abstract Vector256<float> Invoke(Vector256<float> x);
-    }
+        public static T Invoke<T>(T x)
+            where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Map<TKernel>(ReadOnlySpan<float> x, Span<float> y)
-        where TKernel : IKernel
-    {
-        if (x.Length != y.Length)
-            throw new ArgumentException($"Span lengths differ: {x.Length} and {y.Length}.");
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        int width = Vector256<float>.Count;
-        nuint lastStart = (nuint)(x.Length - width);
-        var last = Vector256.LoadUnsafe(ref xs, lastStart); // loaded first: y may alias x
-        for (nuint i = 0; i <= lastStart; i += (nuint)width)
-            TKernel.Invoke(Vector256.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
-        TKernel.Invoke(last).StoreUnsafe(ref ys, lastStart);
-    }
-
-    private readonly struct SigmoidKernel : IKernel
-    {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Invoke(Vector256<float> x)
+        public static Vector<T> Invoke<T>(Vector<T> x)
+            where T : unmanaged, IFloatingPointIeee754<T> => Invoke(x.As<T, float>().AsVector256()).AsVector().As<float, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Invoke(Vector256<float> x)
         {
             var e = Exp(Vector256.Negate(x));
             var y = Vector256<float>.One / (Vector256<float>.One + e);
@@ -60,10 +52,17 @@ internal static class FloatSquashing
         }
     }
 
-    private readonly struct TanhKernel : IKernel
+    private readonly struct TanhKernel : IUnaryOperator
     {
+        public static T Invoke<T>(T x)
+            where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Invoke(Vector256<float> x)
+        public static Vector<T> Invoke<T>(Vector<T> x)
+            where T : unmanaged, IFloatingPointIeee754<T> => Invoke(x.As<T, float>().AsVector256()).AsVector().As<float, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Invoke(Vector256<float> x)
         {
             // Cephes tanhf: an odd polynomial below 0.625 (where 1 - 2/(e^2x + 1) would cancel),
             // 1 - 2 / (e^2|x| + 1) with x's sign above.

@@ -10,7 +10,7 @@ namespace Gradscope.Tensors;
 /// nest over one part of C. Parts split the larger of C's two dimensions at multiples of the
 /// micro-tile, so no part ever shares a tile.
 /// </summary>
-internal sealed class GemmJob<T> : IGemmJob
+internal sealed class GemmJob<T> : IParallelJob
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     [ThreadStatic]

@@ -78,19 +78,6 @@ internal static class GemmKernel
         set => _pathOverride = value;
     }
 
-    [ThreadStatic]
-    private static bool _serialOnly;
-
-    /// <summary>
-    /// When set, work started on the calling thread (products, optimizer updates) runs on it
-    /// alone, as when another caller holds the workers (tests use it to compare both ways).
-    /// </summary>
-    public static bool SerialOnly
-    {
-        get => _serialOnly;
-        set => _serialOnly = value;
-    }
-
     /// <summary>The path used when SIMD is on: the override, else <see cref="DefaultPath"/>.</summary>
     public static GemmPath Path => _pathOverride ?? DefaultPath;
 

@@ -102,13 +102,7 @@ internal static class GemmPacking
                 Vector256<float>.Zero,
                 Vector256<float>.Zero);
             ref float d = ref Unsafe.Add(ref destination, p * mr);
-            c0.StoreUnsafe(ref d);
-            c1.StoreUnsafe(ref Unsafe.Add(ref d, mr));
-            c2.StoreUnsafe(ref Unsafe.Add(ref d, 2 * mr));
-            c3.StoreUnsafe(ref Unsafe.Add(ref d, 3 * mr));
-            c4.StoreUnsafe(ref Unsafe.Add(ref d, 4 * mr));
-            c5.StoreUnsafe(ref Unsafe.Add(ref d, 5 * mr));
-            c6.StoreUnsafe(ref Unsafe.Add(ref d, 6 * mr));
+            StoreSeven(ref d, mr, c0, c1, c2, c3, c4, c5, c6);
             ref float last = ref Unsafe.Add(ref d, 7 * mr);
             c7.GetLower().StoreUnsafe(ref last);
             Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref last, 4)), c7.GetUpper().AsUInt64().ToScalar());
@@ -208,18 +202,26 @@ internal static class GemmPacking
                 var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 7 * ldb));
                 var (c0, c1, c2, c3, c4, c5, c6, c7) = Transpose8x8(r0, r1, r2, r3, r4, r5, r6, r7);
                 ref float d = ref Unsafe.Add(ref destination, (p * nr) + j);
-                c0.StoreUnsafe(ref d);
-                c1.StoreUnsafe(ref Unsafe.Add(ref d, nr));
-                c2.StoreUnsafe(ref Unsafe.Add(ref d, 2 * nr));
-                c3.StoreUnsafe(ref Unsafe.Add(ref d, 3 * nr));
-                c4.StoreUnsafe(ref Unsafe.Add(ref d, 4 * nr));
-                c5.StoreUnsafe(ref Unsafe.Add(ref d, 5 * nr));
-                c6.StoreUnsafe(ref Unsafe.Add(ref d, 6 * nr));
+                StoreSeven(ref d, nr, c0, c1, c2, c3, c4, c5, c6);
                 c7.StoreUnsafe(ref Unsafe.Add(ref d, 7 * nr));
             }
         }
 
         return columns;
+    }
+
+    // The first seven columns of a transposed block, one per depth, `stride` floats apart (the
+    // eighth is stored by the caller: whole, or as four plus two at a panel's end).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSeven(ref float d, int stride, Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, Vector256<float> c4, Vector256<float> c5, Vector256<float> c6)
+    {
+        c0.StoreUnsafe(ref d);
+        c1.StoreUnsafe(ref Unsafe.Add(ref d, stride));
+        c2.StoreUnsafe(ref Unsafe.Add(ref d, 2 * stride));
+        c3.StoreUnsafe(ref Unsafe.Add(ref d, 3 * stride));
+        c4.StoreUnsafe(ref Unsafe.Add(ref d, 4 * stride));
+        c5.StoreUnsafe(ref Unsafe.Add(ref d, 5 * stride));
+        c6.StoreUnsafe(ref Unsafe.Add(ref d, 6 * stride));
     }
 
     /// <summary>Columns of the 8x8 block whose rows are r0..r7 (unpack, shuffle, lane permute).</summary>

@@ -2,17 +2,17 @@ using System.Diagnostics;
 
 namespace Gradscope.Tensors;
 
-/// <summary>A product split into parts that may run concurrently.</summary>
-internal interface IGemmJob
+/// <summary>Work split into parts that may run concurrently: a matrix product, an optimizer update.</summary>
+internal interface IParallelJob
 {
     /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>.</summary>
     void RunPart(int part, int parts);
 }
 
 /// <summary>
-/// One persistent worker thread per extra core for large products. The caller runs part 0 and
-/// waits for the workers, so a parallel product allocates nothing (no tasks, no closures). One
-/// product at a time: a caller that finds the workers busy runs serially instead of queueing.
+/// One persistent worker thread per extra core for large products (and large optimizer updates).
+/// The caller runs part 0 and waits for the workers, so parallel work allocates nothing (no tasks,
+/// no closures). One job at a time: a caller that finds the workers busy runs serially instead of queueing.
 /// <para>
 /// A training step runs its products tens of microseconds apart (an activation or a loss in
 /// between), so waiting threads spin for a short while before they block: waking a blocked
@@ -33,16 +33,29 @@ internal static class GemmWorkers
     private static readonly ManualResetEventSlim Done = new(false);
     private static readonly object StartLock = new();
     private static ManualResetEventSlim[]? _start;
-    private static IGemmJob? _job;
+    private static IParallelJob? _job;
     private static Exception? _failure;
     private static int _busy;
     private static int _pending;
     private static int _generation;
 
-    /// <summary>Runs <paramref name="job"/> over all cores; false (nothing run) when there is one core or the workers are busy.</summary>
-    public static bool TryRun(IGemmJob job)
+    [ThreadStatic]
+    private static bool _serialOnly;
+
+    /// <summary>
+    /// When set, work started on the calling thread runs on it alone, as when another caller holds
+    /// the workers (tests use it to compare both ways).
+    /// </summary>
+    public static bool SerialOnly
     {
-        if (WorkerCount == 0 || GemmKernel.SerialOnly || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        get => _serialOnly;
+        set => _serialOnly = value;
+    }
+
+    /// <summary>Runs <paramref name="job"/> over all cores; false (nothing run) when there is one core or the workers are busy.</summary>
+    public static bool TryRun(IParallelJob job)
+    {
+        if (WorkerCount == 0 || _serialOnly || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             return false;
         try
         {

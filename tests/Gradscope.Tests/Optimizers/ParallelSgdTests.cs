@@ -26,14 +26,14 @@ public sealed class ParallelSgdTests
             FillGradients(parallel, step);
             FillGradients(serial, step);
             parallelSgd.Step(parallel);
-            GemmKernel.SerialOnly = true;
+            GemmWorkers.SerialOnly = true;
             try
             {
                 serialSgd.Step(serial);
             }
             finally
             {
-                GemmKernel.SerialOnly = false;
+                GemmWorkers.SerialOnly = false;
             }
         }
 

@@ -36,10 +36,10 @@ public sealed class StepAllocationTests
         var thread = new Thread(() =>
         {
             var trainer = WideTrainer(out var data, out int[] batch);
-            GemmKernel.SerialOnly = serialFirst;
+            GemmWorkers.SerialOnly = serialFirst;
             for (int i = 0; i < 3; i++)
                 trainer.Step(data, batch);
-            GemmKernel.SerialOnly = !serialFirst;
+            GemmWorkers.SerialOnly = !serialFirst;
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 10; i++)
                 trainer.Step(data, batch);
