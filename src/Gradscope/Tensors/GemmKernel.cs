@@ -24,9 +24,10 @@ internal enum GemmPath
 /// The packed, cache-blocked GEMM behind <see cref="Gemm"/> (BLIS/GotoBLAS loop nest):
 /// <c>C[m, n] (+)= op(A)[m, k] op(B)[k, n]</c>. Five loops around the micro-kernel: columns of C in
 /// blocks of <see cref="Nc"/> (B block in L3), depth in blocks of <see cref="Kc"/> (B packed once
-/// per block), rows in blocks of Mc (A block in L2), then micro-panels. Large products are split
-/// over the cores by <see cref="GemmWorkers"/>; each thread owns disjoint columns (or rows) of C,
-/// so results do not depend on the thread count.
+/// per block), rows in blocks of Mc (A block in L2), then micro-panels. Large products are shared
+/// by the cores through <see cref="GemmWorkers"/>: the threads pack each block together and take
+/// its work units from a queue. Every tile of C is computed from the same blocks in the same order
+/// whoever computes it, so results do not depend on the thread count.
 /// </summary>
 internal static class GemmKernel
 {
@@ -41,13 +42,16 @@ internal static class GemmKernel
     /// </summary>
     public static int DepthBlock(int k)
     {
-        const int largest = Kc + (Kc / 8);
+        const int largest = MaxDepthBlock;
         if (k <= largest)
             return k;
         int blocks = (k + largest - 1) / largest;
         int depth = (k + blocks - 1) / blocks;
         return (depth + 7) / 8 * 8;
     }
+
+    /// <summary>The deepest cache block <see cref="DepthBlock"/> returns.</summary>
+    public const int MaxDepthBlock = Kc + (Kc / 8);
 
     /// <summary>Columns of a B block (Kc x Nc, 2 MiB of floats) sized for a share of L3.</summary>
     public const int Nc = 2048;
@@ -110,7 +114,10 @@ internal static class GemmKernel
         job.Set(a, transposeA, b, transposeB, c, k, accumulate, ActivePath, bias, squares, epilogue);
         try
         {
-            if ((long)c.Rows * c.Cols * k < ParallelThreshold || !GemmWorkers.TryRun(job))
+            bool large = (long)c.Rows * c.Cols * k >= ParallelThreshold;
+            if (large)
+                job.PrepareShared(); // also when the workers turn out busy: buffers sized the same either way
+            if (!large || !GemmWorkers.TryRun(job))
                 job.RunPart(0, 1);
             return job.SumOfSquares;
         }

@@ -23,7 +23,8 @@ internal static class GemmMicroKernel
     /// C[mc, nc] (+)= A[mc, kc] packedB[kc, nc] for one cache block. B micro-panels stay in L1
     /// across the inner loop over A micro-panels (which sit in L2). A is either packed or read in
     /// place (<see cref="GemmOperandA{T}"/>); an in-place edge panel of fewer than Mr rows is packed
-    /// into <paramref name="edgePanel"/> with zeros, so the kernel never reads past A. Edge tiles
+    /// into <paramref name="edgePanel"/> with zeros (unless <paramref name="edgePacked"/>: a caller
+    /// sharing the block packed it once for all), so the kernel never reads past A. Edge tiles
     /// are computed into a stack tile and merged, so the micro-kernel itself never branches on
     /// sizes. A non-empty <paramref name="bias"/> (one value per column of this block) is added to
     /// every row as the tile is written back: the bias of a dense layer costs no pass of its own.
@@ -31,7 +32,7 @@ internal static class GemmMicroKernel
     /// values written, so a weight gradient's norm costs no pass either; otherwise 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias, bool squares)
+    public static double Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, bool edgePacked, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -43,7 +44,7 @@ internal static class GemmMicroKernel
         ref T c0 = ref MemoryMarshal.GetReference(c);
         bool addBias = !bias.IsEmpty;
         int edgeRow = a.InPlace && mc % Mr != 0 ? mc - (mc % Mr) : int.MaxValue;
-        if (edgeRow != int.MaxValue)
+        if (edgeRow != int.MaxValue && !edgePacked)
             a.PackEdge(edgeRow, mc - edgeRow, kc, edgePanel);
         double sumOfSquares = 0;
         for (int jr = 0; jr < nc; jr += nr)

@@ -40,6 +40,9 @@ internal readonly ref struct GemmOperandA<T>
         ? new(a.Slice((p0 * lda) + i0), 1, 1, lda, inPlace: true)
         : new(a.Slice((i0 * lda) + p0), lda, lda, 1, inPlace: true);
 
+    /// <summary>The same operand from row <paramref name="row"/> (a multiple of Mr) of the block on.</summary>
+    public GemmOperandA<T> FromRow(int row) => new(Data.Slice(row * PanelStride), PanelStride, RowStride, ColStride, InPlace);
+
     /// <summary>
     /// Copies the last, partial micro-panel (rows <paramref name="row"/> to
     /// <paramref name="row"/> + <paramref name="rows"/>) in packed layout, padded with zeros.

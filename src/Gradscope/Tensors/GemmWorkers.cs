@@ -68,8 +68,15 @@ internal static class GemmWorkers
             Interlocked.Increment(ref _generation); // spinning workers see this; blocked ones need the signal
             foreach (var signal in start)
                 signal.Set();
-            job.RunPart(0, parts);
-            WaitForWorkers();
+            try
+            {
+                job.RunPart(0, parts);
+            }
+            finally
+            {
+                WaitForWorkers(); // even when part 0 failed: the workers must be out of the job before the next starts
+            }
+
             if (_failure is { } failure)
                 throw new InvalidOperationException("A GEMM worker failed.", failure);
             return true;

@@ -1,10 +1,10 @@
 namespace Gradscope.Tensors;
 
 /// <summary>
-/// Work on a block of C done as soon as the GEMM has written its final values there, by the
-/// thread that wrote it, while the block is still in its cache: a dense layer's activation, so
-/// bias (added in the micro-kernel's write-back) and activation cost no sweep of their own over
-/// the output, and the activation runs on every core the product runs on.
+/// Work on a block of C done as soon as the GEMM has written its final values there, while the
+/// block is still in cache: a dense layer's activation, so bias (added in the micro-kernel's
+/// write-back) and activation cost no sweep of their own over the output, and the activation runs
+/// on every core the product runs on (a shared product hands each thread whole rows of the block).
 /// </summary>
 internal interface IGemmEpilogue
 {
