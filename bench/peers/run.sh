@@ -4,8 +4,11 @@
 # threads, each set up at its best) and the GEMM against OpenBLAS; then one table each.
 # Installs what it needs (Debian packages only when missing), builds incrementally, rewrites OUT.
 #
-#   bash bench/peers/run.sh            # full run, about 5-15 minutes on 2 cores
-#   bash bench/peers/run.sh --quick    # a few steps each, to try the setup (numbers mean little)
+#   bash bench/peers/run.sh             # full run, about 5-15 minutes on 2 cores
+#   bash bench/peers/run.sh --rounds 3  # the training steps measured 3 times, interleaved; tables
+#                                       # show the median over rounds (a busy host moves single
+#                                       # runs by 20-40%)
+#   bash bench/peers/run.sh --quick     # a few steps each, to try the setup (numbers mean little)
 #
 # OUT (default bench/peers/out) keeps every raw JSON result and the tables (tables.txt).
 set -euo pipefail
@@ -14,7 +17,18 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 OUT="${OUT:-$HERE/out}"
 QUICK=0
-[[ "${1:-}" == "--quick" ]] && QUICK=1
+ROUNDS=1
+while (($#)); do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rounds)
+      ROUNDS="${2:-}"
+      [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rounds needs a positive whole number, got '${2:-}'" >&2; exit 2; }
+      shift ;;
+    *) echo "run.sh: unknown option '$1' (expected --quick or --rounds N)" >&2; exit 2 ;;
+  esac
+  shift
+done
 CONFIGS=(deep-narrow-sigmoid deep-narrow-relu mnist-mlp wide deep-mnist-tanh)
 
 # Warm-up and timed steps per configuration: .NET's tiered JIT needs a few hundred milliseconds
@@ -69,6 +83,7 @@ fi
 {
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/python3 -c 'import torch, numpy; print(f"torch {torch.__version__}, numpy {numpy.__version__}")'
+  echo "rounds of training-step measurements: $ROUNDS"
   echo "gradscope bench warm-up/steps: $(for c in "${CONFIGS[@]}"; do printf '%s %s/%s; ' "$c" "$(warmup "$c")" "$(steps "$c")"; done)"
 } | tee "$OUT/machine.txt" >&2
 
@@ -80,24 +95,26 @@ TS_ARG=-
   | tee "$OUT/crosscheck.txt" >&2 || true
 
 # --- Training step -----------------------------------------------------------------------------
-for config in "${CONFIGS[@]}"; do
-  for monitor in off cheap; do
-    say "gradscope $config monitor $monitor"
-    # shellcheck disable=SC2086 # SHAPE holds several options on purpose
-    "$GRADSCOPE" bench ${SHAPE[$config]} --monitor "$monitor" --warmup "$(warmup "$config")" --steps "$(steps "$config")" --json \
-      >"$OUT/gradscope-$config-$monitor.json"
-  done
-done
-for threads in 1 2; do
+# Each round measures every tool on one configuration before the next, so the tools compared in a
+# row of the table ran minutes apart at most, not the whole run apart.
+for ((round = 1; round <= ROUNDS; round++)); do
   for config in "${CONFIGS[@]}"; do
-    say "pytorch $config, $threads thread(s)"
-    peer "$threads" /usr/bin/python3 "$HERE/pytorch_step.py" --threads "$threads" --configs "$config" \
-      --warmup "$(warmup "$config")" --steps "$(steps "$config")" >>"$OUT/pytorch.jsonl"
-    if ((TORCHSHARP_OK)); then
-      say "torchsharp $config, $threads thread(s)"
-      peer "$threads" "$TORCHSHARP" step --threads "$threads" --configs "$config" \
-        --warmup "$(warmup "$config")" --steps "$(steps "$config")" >>"$OUT/torchsharp.jsonl"
-    fi
+    for monitor in off cheap; do
+      say "round $round: gradscope $config monitor $monitor"
+      # shellcheck disable=SC2086 # SHAPE holds several options on purpose
+      "$GRADSCOPE" bench ${SHAPE[$config]} --monitor "$monitor" --warmup "$(warmup "$config")" --steps "$(steps "$config")" --json \
+        >"$OUT/gradscope-$config-$monitor.round$round.json"
+    done
+    for threads in 1 2; do
+      say "round $round: pytorch $config, $threads thread(s)"
+      peer "$threads" /usr/bin/python3 "$HERE/pytorch_step.py" --threads "$threads" --configs "$config" \
+        --warmup "$(warmup "$config")" --steps "$(steps "$config")" >>"$OUT/pytorch.jsonl"
+      if ((TORCHSHARP_OK)); then
+        say "round $round: torchsharp $config, $threads thread(s)"
+        peer "$threads" "$TORCHSHARP" step --threads "$threads" --configs "$config" \
+          --warmup "$(warmup "$config")" --steps "$(steps "$config")" >>"$OUT/torchsharp.jsonl"
+      fi
+    done
   done
 done
 

@@ -11,6 +11,7 @@ Usage: tables.py OUT
 import glob
 import json
 import os
+import statistics
 import sys
 
 CONFIGS = ["deep-narrow-sigmoid", "deep-narrow-relu", "mnist-mlp", "wide", "deep-mnist-tanh"]
@@ -23,20 +24,31 @@ def json_lines(path):
         return [json.loads(line) for line in f if line.startswith("{")]
 
 
+def median_per_key(pairs):
+    """{key: median of its values} from (key, value) pairs: one value per round."""
+    values = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    return {key: statistics.median(v) for key, v in values.items()}
+
+
 def gradscope_steps(out):
-    """{(config, monitor): median ms} from the gradscope-CONFIG-MONITOR.json files of `gradscope bench --json`."""
-    result = {}
+    """{(config, monitor): median ms} from the gradscope-CONFIG-MONITOR.roundN.json files of `gradscope bench --json`."""
+    pairs = []
     for path in glob.glob(os.path.join(out, "gradscope-*.json")):
-        config, monitor = os.path.basename(path)[len("gradscope-"):-len(".json")].rsplit("-", 1)
+        name = os.path.basename(path)[len("gradscope-"):-len(".json")]
+        name = name.split(".round")[0]
+        config, monitor = name.rsplit("-", 1)
         with open(path) as f:
             text = f.read().strip()
         if text:
-            result[(config, monitor)] = json.loads(text)["ms_per_step_median"]
-    return result
+            pairs.append(((config, monitor), json.loads(text)["ms_per_step_median"]))
+    return median_per_key(pairs)
 
 
 def peer_steps(out, peer):
-    return {(r["config"], r["threads"]): r["ms_per_step_median"] for r in json_lines(os.path.join(out, f"{peer}.jsonl"))}
+    rows = json_lines(os.path.join(out, f"{peer}.jsonl"))
+    return median_per_key(((r["config"], r["threads"]), r["ms_per_step_median"]) for r in rows)
 
 
 def cell(value, digits=3):
@@ -63,7 +75,8 @@ def step_table(out):
         best = min(known) if known else None
         ratio = lambda own: None if best is None or not own else best / own
         rows.append([config, cell(off), cell(cheap)] + [cell(p) for p in peers] + [cell(ratio(off), 2), cell(ratio(cheap), 2)])
-    print("Training step, median ms per step (float32, SGD, softmax cross-entropy; lower is faster)")
+    print("Training step, median ms per step (float32, SGD, softmax cross-entropy; lower is faster;")
+    print("with several rounds, the median of the rounds' medians)")
     print_table(["config", "Gradscope off", "Gradscope cheap", "PyTorch 1t", "PyTorch 2t", "TorchSharp 1t", "TorchSharp 2t",
                  "best peer / Gradscope off", "best peer / Gradscope cheap"], rows)
 
