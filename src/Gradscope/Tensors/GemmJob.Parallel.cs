@@ -105,7 +105,7 @@ internal sealed partial class GemmJob<T>
                 if (edgeRows != 0 && part == parts - 1)
                     GemmOperandA<T>.InPlaceAt(a, lda, _transposeA, lastIc, pc).PackEdge(m - lastIc - edgeRows, edgeRows, kc, sharedA);
 
-                var at = new BlockOrigin(jc, nc, pc, kc, !_accumulate && pc == 0, pc + kc >= _k);
+                var at = new BlockOrigin(jc, nc, kc, !_accumulate && pc == 0, pc + kc >= _k);
                 ReadOnlySpan<T> blockBias = pc == 0 && !bias.IsEmpty ? bias.Slice(jc, nc) : default;
                 int ab = 0;
                 for (int ic = 0; ic < m; ic += mcMax, ab ^= 1)
@@ -163,7 +163,7 @@ internal sealed partial class GemmJob<T>
     private const int MinEpilogueValues = 64;
 
     /// <summary>Columns, depth and what to do of one B block.</summary>
-    private readonly record struct BlockOrigin(int Jc, int Nc, int Pc, int Kc, bool Overwrite, bool LastDepth);
+    private readonly record struct BlockOrigin(int Jc, int Nc, int Kc, bool Overwrite, bool LastDepth);
 
     // Takes units of one block until none is left. A unit is a rectangle of whole micro-panels;
     // its sum of squares goes to a slot of its own, so the total does not depend on who ran it.

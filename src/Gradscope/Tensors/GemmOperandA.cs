@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Gradscope.Tensors;
 
@@ -53,10 +54,16 @@ internal readonly ref struct GemmOperandA<T>
         const int mr = GemmMicroKernel.Mr;
         Span<T> panel = destination.Slice(0, mr * kc);
         panel.Clear();
-        for (int p = 0; p < kc; p++)
+        // The slice checks the extent once (the last row at the last depth); the copies index
+        // without checks. Row by row: in place, a row of A is contiguous or a constant stride.
+        ReadOnlySpan<T> source = Data.Slice(row * PanelStride, (int)(((rows - 1) * RowStride) + ((kc - 1) * ColStride)) + 1);
+        ref T s0 = ref MemoryMarshal.GetReference(source);
+        ref T d0 = ref MemoryMarshal.GetReference(panel);
+        for (int r = 0; r < rows; r++)
         {
-            for (int r = 0; r < rows; r++)
-                panel[(p * mr) + r] = Data[(int)((row * PanelStride) + (r * RowStride) + (p * ColStride))];
+            ref T s = ref Unsafe.Add(ref s0, r * RowStride);
+            for (int p = 0; p < kc; p++)
+                Unsafe.Add(ref d0, (p * mr) + r) = Unsafe.Add(ref s, p * ColStride);
         }
     }
 }
