@@ -34,6 +34,8 @@ public sealed class SharedGemmTests
     public void SharedProduct_EqualsSerialProduct_Double(int m, int n, int k) => CheckAllProducts<double>(m, n, k);
 
     [Theory]
+    [InlineData("Vector512")] // emulated in software without AVX-512
+    [InlineData("Vector256")]
     [InlineData("Portable")]
     [InlineData("Scalar")]
     public void SharedProduct_EqualsSerialProduct_OnOtherPaths(string path)
