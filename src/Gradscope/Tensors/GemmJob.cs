@@ -152,11 +152,36 @@ internal sealed partial class GemmJob<T> : IParallelJob
                     }
 
                     bool lastDepth = pc + kc >= _k;
-                    sumOfSquares += GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, edgePacked: false, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias, _squares && lastDepth);
+                    if (_squares && lastDepth)
+                        sumOfSquares = SquaresByUnits<TVec, TSimd>(sumOfSquares, mc, new BlockOrigin(jc, nc, kc, overwrite, LastDepth: true), operand, packedA, packedB, c.Slice((ic * ldc) + jc), ldc, blockBias);
+                    else
+                        GemmMicroKernel.Block<T, TVec, TSimd>(mc, nc, kc, operand, packedA, edgePacked: false, packedB, c.Slice((ic * ldc) + jc), ldc, overwrite, blockBias, squares: false);
                     if (lastDepth)
                         _epilogue?.Apply(ic, mc, jc, nc);
                 }
             }
+        }
+
+        return sumOfSquares;
+    }
+
+    // The last depth block of a product that returns its sum of squares, run unit by unit as a
+    // shared product runs it (same units, same order of addition): the sum is then the same to
+    // the last bit whether the product ran shared or, with the workers busy, on this thread alone.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SquaresByUnits<TVec, TSimd>(double sumOfSquares, int mc, BlockOrigin at, GemmOperandA<T> operand, Span<T> edgePanel, Span<T> packedB, Span<T> c, int ldc, ReadOnlySpan<T> blockBias)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        const int mr = GemmMicroKernel.Mr;
+        if (operand.InPlace && mc % mr != 0)
+            operand.PackEdge(mc - (mc % mr), mc % mr, at.Kc, edgePanel); // once, not once per unit
+        var grid = UnitGrid(mc, at.Nc, at.Kc, 2 * TSimd.Width);
+        for (int unit = 0; unit < grid.Units; unit++)
+        {
+            var (r0, rows, c0, cols) = grid.Unit(unit, mc, at.Nc);
+            sumOfSquares += GemmMicroKernel.Block<T, TVec, TSimd>(
+                rows, cols, at.Kc, operand.FromRow(r0), edgePanel, edgePacked: true, packedB.Slice(c0 * at.Kc), c.Slice((r0 * ldc) + c0), ldc, at.Overwrite, blockBias.IsEmpty ? default : blockBias.Slice(c0, cols), squares: true);
         }
 
         return sumOfSquares;
