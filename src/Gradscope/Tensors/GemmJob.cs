@@ -75,8 +75,10 @@ internal sealed partial class GemmJob<T> : IParallelJob
             return;
         }
 
-        // A worker runs the epilogue with the caller's SIMD setting (a per-thread switch in tests).
-        if (part > 0 && _epilogue is not null && Elementwise.UseSimd != _useSimd)
+        // A worker runs with the caller's SIMD setting (a per-thread switch in tests), for the
+        // epilogue and for the sums of squares of edge tiles: a setting left behind by an earlier
+        // caller's product made a shared gradient norm differ from the serial one in the last bits.
+        if (part > 0 && Elementwise.UseSimd != _useSimd)
             Elementwise.UseSimd = _useSimd;
         switch (_path)
         {

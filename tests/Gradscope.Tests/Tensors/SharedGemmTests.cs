@@ -108,6 +108,30 @@ public sealed class SharedGemmTests
     }
 
     [Fact]
+    public void Workers_TakeTheCallersSimdSetting_ForEveryProduct()
+    {
+        // A scalar-path product with an epilogue switches the workers to scalar; the next product,
+        // from a SIMD caller, must not inherit that (edge tiles' sums of squares would round differently).
+        var a = Random<float>(70, 700, 1);
+        var b = Random<float>(90, 700, 2);
+        var bias = Random<float>(1, 90, 3);
+        Elementwise.UseSimd = false;
+        try
+        {
+            Gemm.Affine(a, b, bias, new Matrix<float>(70, 90), new CoverageEpilogue(70, 90));
+        }
+        finally
+        {
+            Elementwise.UseSimd = Vector.IsHardwareAccelerated;
+        }
+
+        var initial = Random<float>(70, 90, 4);
+        var at = Random<float>(700, 70, 5);
+        var bn = Random<float>(700, 90, 6);
+        CompareSquares(initial, c => Gemm.MultiplyTransposeASquares(at, bn, c));
+    }
+
+    [Fact]
     public void EpilogueThatFails_FailsTheProduct_AndTheNextProductRuns()
     {
         var a = Random<float>(200, 300, 1);
