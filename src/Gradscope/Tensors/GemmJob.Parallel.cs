@@ -82,9 +82,9 @@ internal sealed partial class GemmJob<T>
         bool aInPlace = AInPlace;
         Span<T> sharedA = _shared.A(2 * mcMax * kcMax);
         Span<T> sharedB = _shared.B(RoundUp(ncMax, nr) * kcMax);
-        ReadOnlySpan<T> a = _a!.Span, b = _b!.Span;
+        ReadOnlySpan<T> a = _a!.Span;
         ReadOnlySpan<T> bias = _bias is null ? default : _bias.Span;
-        int lda = _a.Cols, ldb = _b.Cols;
+        int lda = _a.Cols;
         int lastIc = (m - 1) / mcMax * mcMax;
         int block = 0, slot = 0;
         for (int jc = 0; jc < n; jc += ncMax)
@@ -95,9 +95,7 @@ internal sealed partial class GemmJob<T>
                 int kc = Math.Min(kcMax, _k - pc);
                 if (block > 0)
                     Barrier(parts); // every part is done with the B block (and both A blocks)
-                var (first, end) = Share((nc + nr - 1) / nr, part, parts);
-                if (first < end)
-                    GemmPacking.PackB(b, ldb, _transposeB, pc, kc, jc + (first * nr), Math.Min(nc, end * nr) - (first * nr), nr, sharedB.Slice(first * nr * kc));
+                PackShareOfB(part, parts, pc, kc, jc, nc, nr, sharedB);
 
                 // A read in place: the last block's partial micro-panel is packed once, by the last
                 // part, into the otherwise unused A buffer, not by every unit that reaches it.
@@ -123,10 +121,7 @@ internal sealed partial class GemmJob<T>
                         // Two A buffers: a part packing this block's A has passed the barrier after
                         // the previous block's packing, so everyone is done with the block before it.
                         Span<T> packedA = sharedA.Slice(ab * mcMax * kcMax, mcMax * kcMax);
-                        var (firstPanel, endPanel) = Share((mc + mr - 1) / mr, part, parts);
-                        int row = firstPanel * mr;
-                        if (firstPanel < endPanel)
-                            GemmPacking.PackA(a, lda, _transposeA, ic + row, Math.Min(mc, endPanel * mr) - row, pc, kc, packedA.Slice(row * kc));
+                        PackShareOfA(part, parts, ic, mc, pc, kc, packedA);
                         Barrier(parts); // A (and, for the first block, B) is packed
                         operand = GemmOperandA<T>.Packed(packedA, kc);
                     }
@@ -143,6 +138,26 @@ internal sealed partial class GemmJob<T>
                 }
             }
         }
+    }
+
+    // This part's share of the B block's micro-panels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackShareOfB(int part, int parts, int pc, int kc, int jc, int nc, int nr, Span<T> packedB)
+    {
+        var (first, end) = Share((nc + nr - 1) / nr, part, parts);
+        if (first < end)
+            GemmPacking.PackB(_b!.Span, _b.Cols, _transposeB, pc, kc, jc + (first * nr), Math.Min(nc, end * nr) - (first * nr), nr, packedB.Slice(first * nr * kc));
+    }
+
+    // This part's share of the A block's micro-panels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackShareOfA(int part, int parts, int ic, int mc, int pc, int kc, Span<T> packedA)
+    {
+        const int mr = GemmMicroKernel.Mr;
+        var (first, end) = Share((mc + mr - 1) / mr, part, parts);
+        int row = first * mr;
+        if (first < end)
+            GemmPacking.PackA(_a!.Span, _a.Cols, _transposeA, ic + row, Math.Min(mc, end * mr) - row, pc, kc, packedA.Slice(row * kc));
     }
 
     // Once all of a block's units are written, each part applies the epilogue to a share of its
