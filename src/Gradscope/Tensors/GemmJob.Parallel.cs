@@ -187,17 +187,28 @@ internal sealed partial class GemmJob<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
-        Span<T> c = _c!.Span;
-        int ldc = _c.Cols;
+        int ldc = _c!.Cols;
+        Span<T> blockC = _c.Span.Slice((ic * ldc) + at.Jc);
         bool squares = _squares && at.LastDepth;
         while (_queue.TryClaim(block, grid.Units, part, parts, out int unit))
         {
-            var (r0, rows, c0, cols) = grid.Unit(unit, mc, at.Nc);
-            double sum = GemmMicroKernel.Block<T, TVec, TSimd>(
-                rows, cols, at.Kc, operand.FromRow(r0), edgePanel, edgePacked: true, packedB.Slice(c0 * at.Kc), c.Slice(((ic + r0) * ldc) + at.Jc + c0), ldc, at.Overwrite, blockBias.IsEmpty ? default : blockBias.Slice(c0, cols), squares);
+            double sum = RunUnit<TVec, TSimd>(grid, unit, mc, at, operand, edgePanel, packedB, blockC, ldc, blockBias, squares);
             if (squares)
                 _unitSquares[slot + unit] = sum;
         }
+    }
+
+    // One unit of a block whose C starts at blockC (its edge panel, if any, already packed). The
+    // shared and the serial loop both run units through here, so a unit's values and its sum of
+    // squares are the same whichever loop ran it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double RunUnit<TVec, TSimd>(UnitLayout grid, int unit, int mc, BlockOrigin at, GemmOperandA<T> operand, Span<T> edgePanel, Span<T> packedB, Span<T> blockC, int ldc, ReadOnlySpan<T> blockBias, bool squares)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        var (r0, rows, c0, cols) = grid.Unit(unit, mc, at.Nc);
+        return GemmMicroKernel.Block<T, TVec, TSimd>(
+            rows, cols, at.Kc, operand.FromRow(r0), edgePanel, edgePacked: true, packedB.Slice(c0 * at.Kc), blockC.Slice((r0 * ldc) + c0), ldc, at.Overwrite, blockBias.IsEmpty ? default : blockBias.Slice(c0, cols), squares);
     }
 
     /// <summary>

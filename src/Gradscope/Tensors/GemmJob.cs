@@ -100,8 +100,8 @@ internal sealed partial class GemmJob<T> : IParallelJob
     /// <summary>Block sizes for a product: rows, depth and columns of a cache block.</summary>
     private (int Mc, int Kc, int Nc) Blocking()
     {
-        // Rows in equal blocks of at most Mc (rounded up to whole micro-panels): 256 rows as 132 + 124,
-        // not 126 + 126 + 4, whose last block streams the whole B block again for four rows.
+        // Rows in equal blocks of at most Mc (rounded up to whole micro-panels): with floats, 256 rows
+        // as 90 + 90 + 76, not 126 + 126 + 4, whose last block streams the whole B block for four rows.
         int m = _c!.Rows;
         int mcLimit = GemmKernel.McFor<T>();
         int rowBlocks = Math.Max(1, (m + mcLimit - 1) / mcLimit);
@@ -180,11 +180,7 @@ internal sealed partial class GemmJob<T> : IParallelJob
             operand.PackEdge(mc - (mc % mr), mc % mr, at.Kc, edgePanel); // once, not once per unit
         var grid = UnitGrid(mc, at.Nc, at.Kc, 2 * TSimd.Width);
         for (int unit = 0; unit < grid.Units; unit++)
-        {
-            var (r0, rows, c0, cols) = grid.Unit(unit, mc, at.Nc);
-            sumOfSquares += GemmMicroKernel.Block<T, TVec, TSimd>(
-                rows, cols, at.Kc, operand.FromRow(r0), edgePanel, edgePacked: true, packedB.Slice(c0 * at.Kc), c.Slice((r0 * ldc) + c0), ldc, at.Overwrite, blockBias.IsEmpty ? default : blockBias.Slice(c0, cols), squares: true);
-        }
+            sumOfSquares += RunUnit<TVec, TSimd>(grid, unit, mc, at, operand, edgePanel, packedB, c, ldc, blockBias, squares: true);
 
         return sumOfSquares;
     }

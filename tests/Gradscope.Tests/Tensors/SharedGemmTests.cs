@@ -142,15 +142,7 @@ public sealed class SharedGemmTests
         Assert.ThrowsAny<Exception>(() => Gemm.Affine(a, b, bias, c, new FailingEpilogue()));
 
         var expected = new Matrix<float>(200, 256);
-        GemmWorkers.SerialOnly = true;
-        try
-        {
-            Gemm.Affine(a, b, bias, expected);
-        }
-        finally
-        {
-            GemmWorkers.SerialOnly = false;
-        }
+        Serially(() => Gemm.Affine(a, b, bias, expected));
 
         Gemm.Affine(a, b, bias, c);
         Assert.True(expected.Span.SequenceEqual(c.Span));
@@ -193,15 +185,7 @@ public sealed class SharedGemmTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var serial = initial.Clone();
-        GemmWorkers.SerialOnly = true;
-        try
-        {
-            product(serial);
-        }
-        finally
-        {
-            GemmWorkers.SerialOnly = false;
-        }
+        Serially(() => product(serial));
 
         for (int run = 0; run < 3; run++)
         {
@@ -215,16 +199,8 @@ public sealed class SharedGemmTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var serial = initial.Clone();
-        double serialSquares;
-        GemmWorkers.SerialOnly = true;
-        try
-        {
-            serialSquares = product(serial);
-        }
-        finally
-        {
-            GemmWorkers.SerialOnly = false;
-        }
+        double serialSquares = 0;
+        Serially(() => serialSquares = product(serial));
 
         var shared = initial.Clone();
         double sharedSquares = product(shared);
@@ -232,6 +208,20 @@ public sealed class SharedGemmTests
         Assert.Equal(serialSquares, sharedSquares); // to the last bit: the same units added in the same order
         shared = initial.Clone();
         Assert.Equal(sharedSquares, product(shared));
+    }
+
+    // Runs body with every product on this thread alone, as when another caller holds the workers.
+    private static void Serially(Action body)
+    {
+        GemmWorkers.SerialOnly = true;
+        try
+        {
+            body();
+        }
+        finally
+        {
+            GemmWorkers.SerialOnly = false;
+        }
     }
 
     // Counts how often each value of C is handed to the epilogue: exactly once each.
