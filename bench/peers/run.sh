@@ -20,12 +20,15 @@ QUICK=0
 ROUNDS=1
 while (($#)); do
   case "$1" in
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+      exit 0 ;;
     --quick) QUICK=1 ;;
     --rounds)
       ROUNDS="${2:-}"
       [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rounds needs a positive whole number, got '${2:-}'" >&2; exit 2; }
       shift ;;
-    *) echo "run.sh: unknown option '$1' (expected --quick or --rounds N)" >&2; exit 2 ;;
+    *) echo "run.sh: unknown option '$1' (expected --quick, --rounds N or --help)" >&2; exit 2 ;;
   esac
   shift
 done
