@@ -98,7 +98,8 @@ internal static class BenchCommand
         if (monitor.Current is not null)
             monitor.Current = new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Steps + 1);
         var milliseconds = new double[request.Steps];
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        // The engine's worker threads run parts of a step: their allocations count too.
+        long allocatedBefore = AllocatedByStepThreads();
         for (int i = 0; i < request.Steps; i++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -106,7 +107,7 @@ internal static class BenchCommand
             milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        long allocated = AllocatedByStepThreads() - allocatedBefore;
         Array.Sort(milliseconds);
         int n = milliseconds.Length;
         double median = n % 2 == 1 ? milliseconds[n / 2] : (milliseconds[(n / 2) - 1] + milliseconds[n / 2]) / 2;
@@ -116,6 +117,9 @@ internal static class BenchCommand
     // .NET first runs a method unoptimized and swaps in optimized code once it has run a while; ten
     // steps of a small network end long before that (a 20x64 step timed 10 ms after 10 warm-up steps,
     // 2.4 ms after 300). So warm-up also lasts at least MinWarmup: the steps asked for are a floor.
+    private static long AllocatedByStepThreads() =>
+        GC.GetAllocatedBytesForCurrentThread() + Gradscope.Tensors.GemmWorkers.WorkerAllocatedBytes;
+
     private static int WarmUp<T>(Trainer<T> trainer, Dataset data, int[] batch, int minimumSteps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

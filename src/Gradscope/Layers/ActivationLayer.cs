@@ -19,6 +19,38 @@ public abstract class ActivationLayer<T> : ILayer<T>
         GradInput = new Matrix<T>(0, size);
     }
 
+    // A slice (see CreateSlice): its buffers are views of some rows of the full layer's.
+    private protected ActivationLayer(ActivationLayer<T> full)
+    {
+        Activation = full.Activation;
+        Size = full.Size;
+        Output = Matrix<T>.View(Size);
+        GradInput = Matrix<T>.View(Size);
+    }
+
+    /// <summary>
+    /// A layer of the same activation whose output and input gradient are views of some rows of
+    /// this one's, for the half of a batch that one core runs (<c>BatchSplit</c>).
+    /// </summary>
+    internal abstract ActivationLayer<T> CreateSlice();
+
+    /// <summary>
+    /// Sets what a backward pass would have left after <paramref name="first"/> and
+    /// <paramref name="second"/> ran the two halves of the batch: the input tap, the sums of the
+    /// gradient's squares and, when collected, the saturation statistics and live units.
+    /// </summary>
+    internal void AdoptSlices(Matrix<T> input, ActivationLayer<T> first, ActivationLayer<T> second)
+    {
+        Input = input;
+        GradInputSumOfSquares = first.GradInputSumOfSquares + second.GradInputSumOfSquares;
+        if (!CollectsSaturation)
+            return;
+        var (a, b) = (first.LastSaturation, second.LastSaturation);
+        LastSaturation = new SaturationStats(a.Saturated + b.Saturated, a.Sum + b.Sum, a.SumOfSquares + b.SumOfSquares);
+        _aliveUnits ??= new T[Size];
+        System.Numerics.Tensors.TensorPrimitives.Max(first.AliveUnits, second.AliveUnits, _aliveUnits);
+    }
+
     /// <summary>The function this layer applies.</summary>
     public Activation Activation { get; }
 
@@ -143,6 +175,13 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>, IGemmEpilog
         : base(activation, size)
     {
     }
+
+    private ActivationLayer(ActivationLayer<T, TAct> full)
+        : base(full)
+    {
+    }
+
+    internal override ActivationLayer<T> CreateSlice() => new ActivationLayer<T, TAct>(this);
 
     private protected override IGemmEpilogue Epilogue => this;
 

@@ -28,6 +28,36 @@ public sealed class Dense<T> : ILayer<T>
         GradInput = new Matrix<T>(0, inputSize);
     }
 
+    // A slice: the same weights, gradients of its own, and output buffers that are views of some
+    // rows of `full`'s (BatchSplit runs the two halves of a batch through two such slices).
+    private Dense(Dense<T> full)
+    {
+        InputSize = full.InputSize;
+        OutputSize = full.OutputSize;
+        Weight = new Parameter<T>(full.Weight);
+        Bias = new Parameter<T>(full.Bias);
+        _parameters = [Weight, Bias];
+        Output = Matrix<T>.View(OutputSize);
+        GradInput = Matrix<T>.View(InputSize);
+        ComputesInputGradient = full.ComputesInputGradient;
+    }
+
+    /// <summary>A layer computing with this one's weights into views of its buffers (see the private constructor).</summary>
+    internal Dense<T> CreateSlice() => new(this);
+
+    /// <summary>
+    /// Sets what a backward pass would have left, after slices of this layer ran the batch's rows:
+    /// the taps and the weight gradient's sum of squares.
+    /// </summary>
+    internal void AdoptSlices(Matrix<T> input, Matrix<T> gradOutput, double weightGradSumOfSquares)
+    {
+        _input = input;
+        GradOutput = gradOutput;
+        WeightGradSumOfSquares = weightGradSumOfSquares;
+        if (!ComputesInputGradient)
+            GradInput.Resize(0);
+    }
+
     /// <inheritdoc/>
     public string Kind => "dense";
 

@@ -21,6 +21,17 @@ public sealed class Parameter<T>
         _grad = new Matrix<T>(rows, cols);
     }
 
+    /// <summary>
+    /// A parameter that reads <paramref name="shared"/>'s value but has a gradient of its own: one
+    /// half of a batch adds its gradient here while the other half adds into another.
+    /// </summary>
+    internal Parameter(Parameter<T> shared)
+    {
+        Name = shared.Name;
+        Value = shared.Value;
+        _grad = new Matrix<T>(shared.Value.Rows, shared.Value.Cols);
+    }
+
     private readonly Matrix<T> _grad;
     private bool _gradCleared;
 

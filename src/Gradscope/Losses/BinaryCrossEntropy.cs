@@ -9,7 +9,7 @@ namespace Gradscope.Losses;
 /// stable form that never takes the log of 0: <c>max(x, 0) - x t + log(1 + exp(-|x|))</c>;
 /// gradient <c>(sigmoid(x) - t) / (batch * classes)</c>.
 /// </summary>
-public sealed class BinaryCrossEntropy<T> : ILoss<T>
+public sealed class BinaryCrossEntropy<T> : IRowwiseLoss<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
@@ -18,6 +18,11 @@ public sealed class BinaryCrossEntropy<T> : ILoss<T>
     /// <inheritdoc/>
     public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput) =>
         LossArguments.MeanOverElements(output, labels, gradOutput, RowLossAndGradient);
+
+    double IRowwiseLoss<T>.SumRows(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, int batchRows) =>
+        LossArguments.SumOverElements(output, labels, gradOutput, RowLossAndGradient, batchRows);
+
+    T IRowwiseLoss<T>.Mean(double total, int batchRows, int classes) => LossArguments.MeanOfElements<T>(total, batchRows, classes);
 
     // One fused scalar pass in double: the output is [batch, classes], tiny next to the matmuls, and
     // double keeps log1p exact for float logits.

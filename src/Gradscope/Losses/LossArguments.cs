@@ -17,7 +17,12 @@ internal static class LossArguments
             throw new ArgumentException($"gradOutput has {gradOutput.Cols} columns; the output has {output.Cols}.", nameof(gradOutput));
 
         gradOutput.Resize(output.Rows);
-        int classes = output.Cols;
+        CheckLabels(labels, output.Cols);
+    }
+
+    /// <summary>Throws the user's message when a label is outside <c>[0, classes)</c>.</summary>
+    public static void CheckLabels(ReadOnlySpan<int> labels, int classes)
+    {
         for (int row = 0; row < labels.Length; row++)
         {
             if ((uint)labels[row] >= (uint)classes)
@@ -36,13 +41,35 @@ internal static class LossArguments
         Validate(output, labels, gradOutput);
         if (output.Length == 0)
             return T.Zero;
+        return MeanOfElements<T>(SumOfRows(output, labels, gradOutput, row, output.Rows), output.Rows, output.Cols);
+    }
 
-        double invCount = 1.0 / output.Length;
+    /// <summary>
+    /// <see cref="MeanOverElements"/>'s sum for <paramref name="output"/>'s rows as rows of a batch
+    /// of <paramref name="batchRows"/> rows, the gradient scaled for that batch.
+    /// </summary>
+    public static double SumOverElements<T>(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, RowLoss<T> row, int batchRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Validate(output, labels, gradOutput);
+        return output.Length == 0 ? 0 : SumOfRows(output, labels, gradOutput, row, batchRows);
+    }
+
+    /// <summary>The mean over the <c>batch * classes</c> elements whose losses sum to <paramref name="total"/>.</summary>
+    public static T MeanOfElements<T>(double total, int batchRows, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(total * InverseCount(batchRows, classes));
+
+    private static double SumOfRows<T>(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, RowLoss<T> row, int batchRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double invCount = InverseCount(batchRows, output.Cols);
         double total = 0;
         for (int r = 0; r < output.Rows; r++)
             total += row(output.Row(r), labels[r], gradOutput.Row(r), invCount);
-        return T.CreateTruncating(total * invCount);
+        return total;
     }
+
+    private static double InverseCount(int batchRows, int classes) => 1.0 / ((long)batchRows * classes);
 
     private static void ThrowLabelOutOfRange(int row, int label, int classes) =>
         throw new GradscopeException(

@@ -8,7 +8,7 @@ namespace Gradscope.Losses;
 /// (mean over all <c>batch * classes</c> elements): <c>mean((x - t)^2)</c>; gradient
 /// <c>2 (x - t) / (batch * classes)</c>.
 /// </summary>
-public sealed class MeanSquaredError<T> : ILoss<T>
+public sealed class MeanSquaredError<T> : IRowwiseLoss<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
@@ -17,6 +17,11 @@ public sealed class MeanSquaredError<T> : ILoss<T>
     /// <inheritdoc/>
     public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput) =>
         LossArguments.MeanOverElements(output, labels, gradOutput, RowLossAndGradient);
+
+    double IRowwiseLoss<T>.SumRows(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, int batchRows) =>
+        LossArguments.SumOverElements(output, labels, gradOutput, RowLossAndGradient, batchRows);
+
+    T IRowwiseLoss<T>.Mean(double total, int batchRows, int classes) => LossArguments.MeanOfElements<T>(total, batchRows, classes);
 
     // Scalar in double for the same reason as BinaryCrossEntropy: a small matrix, and the squares of
     // float outputs near 1e19 would overflow a float sum.

@@ -10,7 +10,7 @@ namespace Gradscope.Losses;
 /// maximum so no exponential overflows; logits of +-1000 give a finite loss and gradient.
 /// Gradient: <c>(softmax(x_i) - onehot(label_i)) / batch</c>.
 /// </summary>
-public sealed class SoftmaxCrossEntropy<T> : ILoss<T>
+public sealed class SoftmaxCrossEntropy<T> : IRowwiseLoss<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
@@ -20,15 +20,28 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T>
     public T Compute(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput)
     {
         LossArguments.Validate(output, labels, gradOutput);
-        int batch = output.Rows;
-        if (batch == 0 || output.Cols == 0)
+        if (output.Rows == 0 || output.Cols == 0)
             return T.Zero;
+        return Mean(SumOfRows(output, labels, gradOutput, output.Rows), output.Rows);
+    }
 
-        double invBatch = 1.0 / batch;
+    double IRowwiseLoss<T>.SumRows(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, int batchRows)
+    {
+        LossArguments.Validate(output, labels, gradOutput);
+        return output.Cols == 0 ? 0 : SumOfRows(output, labels, gradOutput, batchRows);
+    }
+
+    T IRowwiseLoss<T>.Mean(double total, int batchRows, int classes) => Mean(total, batchRows);
+
+    private static T Mean(double total, int batchRows) => T.CreateTruncating(total / batchRows);
+
+    private static double SumOfRows(Matrix<T> output, ReadOnlySpan<int> labels, Matrix<T> gradOutput, int batchRows)
+    {
+        double invBatch = 1.0 / batchRows;
         double total = 0;
-        for (int row = 0; row < batch; row++)
+        for (int row = 0; row < output.Rows; row++)
             total += RowLossAndGradient(output.Row(row), labels[row], gradOutput.Row(row), invBatch);
-        return T.CreateTruncating(total / batch);
+        return total;
     }
 
     /// <summary>Index of the largest element (the predicted class); the first one on ties, -1 for an empty row.</summary>

@@ -38,9 +38,20 @@ internal static class GemmWorkers
     private static int _busy;
     private static int _pending;
     private static int _generation;
+    private static long _workerAllocated;
 
     [ThreadStatic]
     private static bool _serialOnly;
+
+    /// <summary>
+    /// Bytes the worker threads have allocated while running jobs, since the process started: with
+    /// the caller's own count (<see cref="GC.GetAllocatedBytesForCurrentThread"/>), what a piece of
+    /// work allocated on every thread it ran on, without the runtime's own threads.
+    /// </summary>
+    public static long WorkerAllocatedBytes => Interlocked.Read(ref _workerAllocated);
+
+    /// <summary>True when this machine has a core besides the caller's, so work can be shared at all.</summary>
+    public static bool HasWorkers => WorkerCount > 0;
 
     /// <summary>
     /// When set, work started on the calling thread runs on it alone, as when another caller holds
@@ -78,7 +89,7 @@ internal static class GemmWorkers
             }
 
             if (_failure is { } failure)
-                throw new InvalidOperationException("A GEMM worker failed.", failure);
+                throw new InvalidOperationException("A worker thread failed.", failure);
             return true;
         }
         finally
@@ -130,6 +141,7 @@ internal static class GemmWorkers
         while (true)
         {
             seen = WaitForProduct(start, seen);
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 _job!.RunPart(part, WorkerCount + 1);
@@ -138,6 +150,9 @@ internal static class GemmWorkers
             {
                 _failure = ex;
             }
+
+            // Counted before the job is reported done, so the caller reads it complete.
+            Interlocked.Add(ref _workerAllocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
 
             if (Interlocked.Decrement(ref _pending) == 0)
                 Done.Set();

@@ -5,12 +5,17 @@ namespace Gradscope.Tensors;
 /// <summary>
 /// A row-major, batch-major matrix (<c>[rows, cols]</c>) over a contiguous buffer it owns.
 /// The row count may shrink and grow within the buffer's capacity without allocating, so a layer
-/// sized for its largest batch also serves the smaller last batch of an epoch.
+/// sized for its largest batch also serves the smaller last batch of an epoch. Inside the engine a
+/// matrix may instead be a view of some rows of another (<see cref="View"/>): the two halves of a
+/// batch that two cores run at once.
 /// </summary>
 public sealed class Matrix<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _data;
+    private int _offset; // first element, nonzero only for a view
+    private bool _isView;
+    private int _viewRows; // the rows a view was given: it may shrink and grow back within them
 
     /// <summary>Creates a zero-filled matrix of <paramref name="rows"/> x <paramref name="cols"/>.</summary>
     public Matrix(int rows, int cols)
@@ -44,13 +49,38 @@ public sealed class Matrix<T>
     public int Length => Rows * Cols;
 
     /// <summary>The elements in row-major order.</summary>
-    public Span<T> Span => _data.AsSpan(0, Rows * Cols);
+    public Span<T> Span => _data.AsSpan(_offset, Rows * Cols);
 
     /// <summary>One row.</summary>
-    public Span<T> Row(int row) => _data.AsSpan(row * Cols, Cols);
+    public Span<T> Row(int row)
+    {
+        // A view's row is checked against the view, not only against the buffer it shares.
+        if ((uint)row >= (uint)Rows && _isView)
+            throw new ArgumentOutOfRangeException(nameof(row));
+        return _data.AsSpan(_offset + (row * Cols), Cols);
+    }
 
     /// <summary>Element at (<paramref name="row"/>, <paramref name="col"/>).</summary>
-    public ref T this[int row, int col] => ref _data[(row * Cols) + col];
+    public ref T this[int row, int col] => ref _data[_offset + (row * Cols) + col];
+
+    /// <summary>A view with no rows, to be pointed at rows of other matrices by <see cref="ViewRows"/>.</summary>
+    internal static Matrix<T> View(int cols) => new(0, cols) { _isView = true };
+
+    /// <summary>
+    /// Points this view at rows <c>[row0, row0 + rows)</c> of <paramref name="parent"/>: writes
+    /// through one are seen through the other. Allocates nothing, so a view made once serves every step.
+    /// </summary>
+    internal void ViewRows(Matrix<T> parent, int row0, int rows)
+    {
+        if (!_isView)
+            throw new InvalidOperationException("Only a view can be pointed at another matrix's rows.");
+        if (parent.Cols != Cols || row0 < 0 || rows < 0 || row0 + rows > parent.Rows)
+            throw new ArgumentException($"Rows {row0} to {row0 + rows} of a [{parent.Rows}, {parent.Cols}] matrix do not fit a view of {Cols} columns.");
+        _data = parent._data;
+        _offset = parent._offset + (row0 * Cols);
+        Rows = rows;
+        _viewRows = rows;
+    }
 
     /// <summary>
     /// Sets the row count. Allocates only when the buffer is too small, so repeated calls with
@@ -60,6 +90,15 @@ public sealed class Matrix<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         int needed = checked(rows * Cols);
+        if (_isView)
+        {
+            // A view must not leave the rows it was given for a buffer of its own.
+            if (rows > _viewRows)
+                throw new InvalidOperationException($"A view of {_viewRows} rows cannot grow to {rows}.");
+            Rows = rows;
+            return;
+        }
+
         if (needed > _data.Length)
             Array.Resize(ref _data, needed);
         Rows = rows;

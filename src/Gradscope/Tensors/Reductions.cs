@@ -72,6 +72,50 @@ public static class Reductions
         return (nan, inf);
     }
 
+    /// <summary>
+    /// <c>sum = a + b</c>, returning the sum of squares of what it wrote, in double, in the same
+    /// pass: two halves of a batch's weight gradient added into the gradient, with its norm.
+    /// <paramref name="sum"/> may alias <paramref name="a"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double AddWithSquares<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> sum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Length != b.Length || sum.Length != a.Length)
+            throw new ArgumentException($"Lengths differ: {a.Length}, {b.Length} and {sum.Length}.");
+        double squares = 0;
+        int i = 0;
+        if (Elementwise.UseSimd)
+        {
+            int width = Vector<T>.Count;
+            ref T ra = ref MemoryMarshal.GetReference(a);
+            ref T rb = ref MemoryMarshal.GetReference(b);
+            ref T rs = ref MemoryMarshal.GetReference(sum);
+            while (i <= a.Length - width)
+            {
+                Vector<T> q = default;
+                int blockEnd = Math.Min(a.Length - width, i + ((BlockVectors - 1) * width));
+                for (; i <= blockEnd; i += width)
+                {
+                    var v = Vector.LoadUnsafe(ref ra, (nuint)i) + Vector.LoadUnsafe(ref rb, (nuint)i);
+                    v.StoreUnsafe(ref rs, (nuint)i);
+                    q += v * v;
+                }
+
+                squares += double.CreateTruncating(Vector.Sum(q));
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            sum[i] = a[i] + b[i];
+            double v = double.CreateTruncating(sum[i]);
+            squares += v * v;
+        }
+
+        return squares;
+    }
+
     /// <summary>Squared L2 distance between two spans of equal length, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)

@@ -19,6 +19,7 @@ public sealed class Trainer<T>
     private readonly TrainerOptions _options;
     private readonly ILearningRateSchedule? _schedule;
     private readonly List<ITrainingObserver<T>> _observers = [];
+    private readonly BatchSplit<T>? _split;
     private Matrix<T> _input;
     private Matrix<T> _gradOutput;
     private int[] _labels;
@@ -36,7 +37,12 @@ public sealed class Trainer<T>
         _input = new Matrix<T>(options.BatchSize, model.InputSize);
         _gradOutput = new Matrix<T>(options.BatchSize, model.OutputSize);
         _labels = new int[options.BatchSize];
+        if (options.SplitBatch)
+            _split = BatchSplit<T>.TryCreate(model, loss, options.BatchSize);
     }
+
+    /// <summary>True when batches of at least 32 rows run as two halves on two cores (see <see cref="TrainerOptions.SplitBatch"/>).</summary>
+    public bool SplitsBatches => _split is not null;
 
     /// <summary>The network being trained.</summary>
     public Sequential<T> Model { get; }
@@ -101,10 +107,8 @@ public sealed class Trainer<T>
     {
         LoadBatch(data, batch);
         Model.ZeroGrad();
-        var output = Model.Forward(_input, training: true);
-        double loss = double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, batch.Length), _gradOutput));
+        double loss = double.CreateTruncating(ForwardAndBackward(batch.Length));
         var info = new StepInfo(_step, epoch, loss, batch.Length, Optimizer.LearningRate);
-        Model.Backward(_gradOutput);
         foreach (var observer in _observers)
             observer.OnGradients(Model, info);
 
@@ -119,6 +123,17 @@ public sealed class Trainer<T>
         foreach (var observer in _observers)
             observer.OnStepEnd(Model, info);
         _step++;
+        return loss;
+    }
+
+    // The loaded batch's forward pass, loss and backward pass: returns the mean loss.
+    private T ForwardAndBackward(int rows)
+    {
+        if (_split is not null && rows >= BatchSplit<T>.MinRows)
+            return _split.Run(_input, _labels, _gradOutput);
+        var output = Model.Forward(_input, training: true);
+        T loss = Loss.Compute(output, _labels.AsSpan(0, rows), _gradOutput);
+        Model.Backward(_gradOutput);
         return loss;
     }
 

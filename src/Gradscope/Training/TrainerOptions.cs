@@ -21,6 +21,14 @@ public sealed record TrainerOptions
     /// <summary>Clip every gradient element to [-value, value].</summary>
     public double? ClipValue { get; init; }
 
+    /// <summary>
+    /// When true (the default), a network of small dense layers trains each batch of 32 rows or
+    /// more as two halves, one per core, their weight gradients added at the end of the backward
+    /// pass. The result is deterministic either way, but a weight gradient summed in two parts
+    /// differs in its last bits from one summed in one pass; false always runs the batch as one.
+    /// </summary>
+    public bool SplitBatch { get; init; } = true;
+
     /// <summary>Evaluate on the full training set after each epoch (costs one forward pass over it).</summary>
     public bool EvaluateTrainSet { get; init; } = true;
 
