@@ -151,6 +151,24 @@ public sealed class BatchSplitTests
         Assert.Equal(smallWhole.Train(data).Final!.TrainLoss, small.Train(data).Final!.TrainLoss); // never split: same bits
     }
 
+    [Fact]
+    public void DivergingSplitRun_StopsAndTheMonitorLocatesTheFirstNonFiniteValue()
+    {
+        var spec = new NetworkSpec(4, [32, 32, 32], 3, Activation.Parse("relu"));
+        var model = spec.Build<float>(Initializer.Parse("he-normal"), new SeededRandom(1));
+        var trainer = new Trainer<float>(
+            model,
+            Loss.Parse<float>("cross-entropy"),
+            Optimizer.Create<float>("sgd", new OptimizerOptions { LearningRate = 1e6 }),
+            new TrainerOptions { BatchSize = 64, Epochs = 20 });
+        var monitor = new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap));
+        trainer.AddObserver(monitor);
+        var result = trainer.Train(SyntheticData.Blobs(256, 3, 4, 0.5, seed: 2));
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.NotNull(monitor.Trace.FirstNonFinite);
+        Assert.Equal(result.Steps + 1, monitor.Trace.StepCount); // the diverged step is recorded, not taken
+    }
+
     private sealed record StepState(double Loss, double[][] Outputs, double[][] Deltas, double[][] WeightGrads, double[][] BiasGrads, double[] WeightSquares, double[] ActivationSquares, SaturationStats[] Saturation, double[][] Alive);
 
     private static (StepState Split, StepState Whole) Compare<T>(string activation, string lossName, int rows)
