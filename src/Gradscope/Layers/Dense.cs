@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Gradscope.Tensors;
 
 namespace Gradscope.Layers;
@@ -134,20 +133,7 @@ public sealed class Dense<T> : ILayer<T>
         // or written over it when the gradient was just zeroed.
         var weightGrad = Weight.GradForWrite(out bool accumulate);
         WeightGradSumOfSquares = Gemm.MultiplyTransposeASquares(gradOutput, input, weightGrad, accumulate);
-        Span<T> biasGrad = Bias.GradForWrite(out bool accumulateBias).Span;
-        int first = 0;
-        if (!accumulateBias && gradOutput.Rows > 0)
-        {
-            gradOutput.Row(0).CopyTo(biasGrad);
-            first = 1;
-        }
-        else if (!accumulateBias)
-        {
-            biasGrad.Clear();
-        }
-
-        for (int r = first; r < gradOutput.Rows; r++)
-            TensorPrimitives.Add(biasGrad, gradOutput.Row(r), biasGrad);
+        Reductions.SumRows<T>(gradOutput.Span, OutputSize, Bias.GradForWrite(out bool accumulateBias).Span, accumulateBias);
 
         if (!ComputesInputGradient)
         {

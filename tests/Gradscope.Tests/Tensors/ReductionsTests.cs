@@ -22,6 +22,52 @@ public sealed class ReductionsTests
         }
     }
 
+    // The bias gradient: the same bits as adding one row at a time, every column count around the
+    // four-vector and one-vector chunks, written over or added to, on both paths.
+    [Fact]
+    public void SumRows_EqualsAddingOneRowAtATime_BitForBit()
+    {
+        int w = Vector<float>.Count;
+        foreach (bool simd in new[] { true, false })
+        {
+            for (int cols = 1; cols <= (5 * w) + 3; cols++)
+            {
+                foreach (int rows in new[] { 0, 1, 2, 7 })
+                {
+                    var matrix = Random(rows * cols, seed: (cols * 10) + rows);
+                    foreach (bool accumulate in new[] { false, true })
+                    {
+                        var start = Random(cols, seed: cols + 1000);
+                        var expected = (float[])start.Clone();
+                        if (!accumulate)
+                            Array.Clear(expected);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            for (int c = 0; c < cols; c++)
+                                expected[c] = (r == 0 && !accumulate) ? matrix[c] : expected[c] + matrix[(r * cols) + c];
+                        }
+
+                        var sums = (float[])start.Clone();
+                        WithSimd(simd, () =>
+                        {
+                            Reductions.SumRows<float>(matrix, cols, sums, accumulate);
+                            return 0;
+                        });
+                        Assert.Equal(expected, sums);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SumRows_RejectsMismatchedShapes()
+    {
+        Assert.Throws<ArgumentException>(() => Reductions.SumRows<float>(new float[6], 4, new float[4], accumulate: false));
+        Assert.Throws<ArgumentException>(() => Reductions.SumRows<float>(new float[8], 4, new float[3], accumulate: false));
+        Assert.Throws<ArgumentException>(() => Reductions.SumRows<float>(new float[8], 0, Array.Empty<float>(), accumulate: true));
+    }
+
     [Fact]
     public void SumAndSquares_OfALargeFloatArray_KeepsFloatLevelAccuracy()
     {
