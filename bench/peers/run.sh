@@ -5,9 +5,9 @@
 # Installs what it needs (Debian packages only when missing), builds incrementally, rewrites OUT.
 #
 #   bash bench/peers/run.sh             # full run, about 5-15 minutes on 2 cores
-#   bash bench/peers/run.sh --rounds 3  # the training steps measured 3 times, interleaved; tables
-#                                       # show the median over rounds (a busy host moves single
-#                                       # runs by 20-40%)
+#   bash bench/peers/run.sh --rounds 3  # training steps and GEMMs measured 3 times, interleaved;
+#                                       # tables show the median over rounds (a busy host moves
+#                                       # single runs by 20-40%)
 #   bash bench/peers/run.sh --quick     # a few steps each, to try the setup (numbers mean little)
 #
 # OUT (default bench/peers/out) keeps every raw JSON result and the tables (tables.txt).
@@ -124,10 +124,14 @@ done
 # --- GEMM --------------------------------------------------------------------------------------
 SIZES=64,128,256,512,1024,2048
 ((QUICK)) && SIZES=64,512
-for threads in 1 2; do
-  say "gemm, $threads thread(s)"
-  DOTNET_PROCESSOR_COUNT="$threads" "$GEMM" "$SIZES" >>"$OUT/gemm-gradscope.jsonl"
-  peer "$threads" /usr/bin/python3 "$HERE/openblas_gemm.py" --threads "$threads" --sizes "$SIZES" >>"$OUT/gemm-openblas.jsonl"
+# In rounds too, Gradscope and OpenBLAS back to back: a single GEMM measurement on a busy host
+# moved by 40% between runs (512, one thread: 43 to 78 GFLOP/s in three runs a minute apart).
+for ((round = 1; round <= ROUNDS; round++)); do
+  for threads in 1 2; do
+    say "round $round: gemm, $threads thread(s)"
+    DOTNET_PROCESSOR_COUNT="$threads" "$GEMM" "$SIZES" >>"$OUT/gemm-gradscope.jsonl"
+    peer "$threads" /usr/bin/python3 "$HERE/openblas_gemm.py" --threads "$threads" --sizes "$SIZES" >>"$OUT/gemm-openblas.jsonl"
+  done
 done
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
