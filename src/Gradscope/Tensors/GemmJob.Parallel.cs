@@ -23,9 +23,7 @@ internal sealed partial class GemmJob<T>
     private readonly GemmUnitQueue _queue = new();
     private double[] _unitSquares = [];
     private int _unitSlots;
-    private int _arrived;
-    private int _barrierGeneration;
-    private volatile bool _aborted;
+    private readonly SpinBarrier _barrier = new();
     private bool _prepared;
 
     /// <summary>
@@ -49,7 +47,8 @@ internal sealed partial class GemmJob<T>
             _unitSquares = new double[slots];
         Array.Clear(_unitSquares, 0, slots);
         _queue.Clear();
-        (_arrived, _aborted, _unitSlots, _prepared) = (0, false, slots, true);
+        _barrier.Reset();
+        (_unitSlots, _prepared) = (slots, true);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -65,7 +64,7 @@ internal sealed partial class GemmJob<T>
         }
         catch
         {
-            _aborted = true; // the other parts leave their barriers instead of waiting forever
+            _barrier.Abort(); // the other parts leave their barriers instead of waiting forever
             throw;
         }
     }
@@ -253,24 +252,6 @@ internal sealed partial class GemmJob<T>
     private static (int First, int End) Share(int count, int part, int parts) =>
         ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
 
-    // Spins (yielding after a while) until every part has arrived. The count is reset before the
-    // generation moves on, so a part that hurries to the next barrier counts there.
-    private void Barrier(int parts)
-    {
-        int generation = Volatile.Read(ref _barrierGeneration);
-        if (Interlocked.Increment(ref _arrived) == parts)
-        {
-            Volatile.Write(ref _arrived, 0);
-            Interlocked.Increment(ref _barrierGeneration);
-            return;
-        }
-
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref _barrierGeneration) == generation)
-        {
-            if (_aborted)
-                throw new InvalidOperationException("Another part of this matrix product failed.");
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
+    // Every part has packed, or is done with, what the next step needs.
+    private void Barrier(int parts) => _barrier.Wait(parts, "Another part of this matrix product failed.");
 }

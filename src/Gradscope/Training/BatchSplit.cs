@@ -40,9 +40,7 @@ internal sealed class BatchSplit<T> : IParallelJob
     private int _rows;
     private bool _useSimd;
     private GemmPath? _path;
-    private int _arrived;
-    private int _barrierGeneration;
-    private volatile bool _aborted;
+    private readonly SpinBarrier _barrier = new();
 
     private BatchSplit(Sequential<T> full, IRowwiseLoss<T> loss)
     {
@@ -153,7 +151,7 @@ internal sealed class BatchSplit<T> : IParallelJob
             (Elementwise.UseSimd, GemmKernel.PathOverride) = (_useSimd, _path);
             if (part < Halves)
                 RunHalfOrAbort(part);
-            Barrier(parts);
+            _barrier.Wait(parts, "The other half of this batch failed.");
             for (int l = part; l < _denseAt.Length; l += parts)
                 AddGradients(l);
         }
@@ -171,7 +169,7 @@ internal sealed class BatchSplit<T> : IParallelJob
         }
         catch
         {
-            _aborted = true; // the other part leaves the barrier instead of waiting forever
+            _barrier.Abort(); // the other part leaves the barrier instead of waiting forever
             throw;
         }
     }
@@ -192,7 +190,7 @@ internal sealed class BatchSplit<T> : IParallelJob
     {
         (_labels, _rows) = (labels, input.Rows);
         (_useSimd, _path) = (Elementwise.UseSimd, GemmKernel.PathOverride);
-        (_arrived, _aborted) = (0, false);
+        _barrier.Reset();
         int first = FirstHalfRows(_rows);
         for (int s = 0; s < Halves; s++)
         {
@@ -275,23 +273,4 @@ internal sealed class BatchSplit<T> : IParallelJob
 
     private static Matrix<T> GradInputOf(ILayer<T> layer) =>
         layer is Dense<T> dense ? dense.GradInput : ((ActivationLayer<T>)layer).GradInput;
-
-    private void Barrier(int parts)
-    {
-        int generation = Volatile.Read(ref _barrierGeneration);
-        if (Interlocked.Increment(ref _arrived) == parts)
-        {
-            Volatile.Write(ref _arrived, 0);
-            Interlocked.Increment(ref _barrierGeneration);
-            return;
-        }
-
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref _barrierGeneration) == generation)
-        {
-            if (_aborted)
-                throw new InvalidOperationException("The other half of this batch failed.");
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
 }
