@@ -124,13 +124,16 @@ done
 # --- GEMM --------------------------------------------------------------------------------------
 SIZES=64,128,256,512,1024,2048
 ((QUICK)) && SIZES=64,512
-# In rounds too, Gradscope and OpenBLAS back to back: a single GEMM measurement on a busy host
-# moved by 40% between runs (512, one thread: 43 to 78 GFLOP/s in three runs a minute apart).
+# In rounds too, and each size by Gradscope then OpenBLAS back to back, seconds apart: a single
+# GEMM measurement on a busy host moved by 40% between runs (512, one thread: 43 to 78 GFLOP/s in
+# three runs a minute apart). The tables pair the two measurements of a size within a round.
 for ((round = 1; round <= ROUNDS; round++)); do
   for threads in 1 2; do
     say "round $round: gemm, $threads thread(s)"
-    DOTNET_PROCESSOR_COUNT="$threads" "$GEMM" "$SIZES" >>"$OUT/gemm-gradscope.jsonl"
-    peer "$threads" /usr/bin/python3 "$HERE/openblas_gemm.py" --threads "$threads" --sizes "$SIZES" >>"$OUT/gemm-openblas.jsonl"
+    for size in ${SIZES//,/ }; do
+      DOTNET_PROCESSOR_COUNT="$threads" "$GEMM" "$size" >>"$OUT/gemm-gradscope.jsonl"
+      peer "$threads" /usr/bin/python3 "$HERE/openblas_gemm.py" --threads "$threads" --sizes "$size" >>"$OUT/gemm-openblas.jsonl"
+    done
   done
 done
 

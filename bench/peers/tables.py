@@ -82,6 +82,8 @@ def step_table(out):
 
 
 def gemm_table(out):
+    # Records of one (peer, n, threads) in file order: the k-th of Gradscope and of OpenBLAS were
+    # measured back to back in round k.
     rounds = {}
     for peer in ("gradscope", "openblas"):
         for record in json_lines(os.path.join(out, f"gemm-{peer}.jsonl")):
@@ -94,10 +96,13 @@ def gemm_table(out):
         row = [str(n)]
         for threads in (1, 2):
             own, blas = by_peer.get(("gradscope", n, threads)), by_peer.get(("openblas", n, threads))
-            row += [cell(own, 1), cell(blas, 1), cell(own / blas if own and blas else None, 2)]
+            pairs = list(zip(rounds.get(("gradscope", n, threads), []), rounds.get(("openblas", n, threads), [])))
+            ratios = [g / b for g, b in pairs if b]
+            ratio = statistics.median(ratios) if ratios else None
+            row += [cell(own, 1), cell(blas, 1), cell(ratio, 2)]
         rows.append(row)
-    print("GEMM C = A B^T, float32, n x n, GFLOP/s (2 n^3 / median time; higher is faster;")
-    print("with several rounds, the median of the rounds')")
+    print("GEMM C = A B^T, float32, n x n, GFLOP/s (2 n^3 / median time; higher is faster; with several")
+    print("rounds, the median of the rounds, and the ratio is the median of each round's back-to-back pair)")
     print_table(["n", "Gradscope 1t", "OpenBLAS 1t", "Gradscope/OpenBLAS 1t", "Gradscope 2t", "OpenBLAS 2t", "Gradscope/OpenBLAS 2t"], rows)
     described = set()  # one line per thread count, not one per round
     for record in json_lines(os.path.join(out, "gemm-openblas.jsonl")):
