@@ -98,7 +98,6 @@ internal static class BenchCommand
         if (monitor.Current is not null)
             monitor.Current = new GradientMonitor<T>(model, MonitorOptions.For(request.Monitor), request.Steps + 1);
         var milliseconds = new double[request.Steps];
-        // The engine's worker threads run parts of a step: their allocations count too.
         long allocatedBefore = AllocatedByStepThreads();
         for (int i = 0; i < request.Steps; i++)
         {
@@ -114,12 +113,13 @@ internal static class BenchCommand
         return new Result(median, milliseconds[0], milliseconds[^1], request.BatchSize / (median / 1000), (double)allocated / request.Steps, warmupSteps);
     }
 
-    // .NET first runs a method unoptimized and swaps in optimized code once it has run a while; ten
-    // steps of a small network end long before that (a 20x64 step timed 10 ms after 10 warm-up steps,
-    // 2.4 ms after 300). So warm-up also lasts at least MinWarmup: the steps asked for are a floor.
+    // The calling thread's allocations and the engine's worker threads' (they run parts of a step).
     private static long AllocatedByStepThreads() =>
         GC.GetAllocatedBytesForCurrentThread() + Gradscope.Tensors.GemmWorkers.WorkerAllocatedBytes;
 
+    // .NET first runs a method unoptimized and swaps in optimized code once it has run a while; ten
+    // steps of a small network end long before that (a 20x64 step timed 10 ms after 10 warm-up steps,
+    // 2.4 ms after 300). So warm-up also lasts at least MinWarmup: the steps asked for are a floor.
     private static int WarmUp<T>(Trainer<T> trainer, Dataset data, int[] batch, int minimumSteps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Gradscope.Activations;
 using Gradscope.Tensors;
 
@@ -48,7 +49,7 @@ public abstract class ActivationLayer<T> : ILayer<T>
         var (a, b) = (first.LastSaturation, second.LastSaturation);
         LastSaturation = new SaturationStats(a.Saturated + b.Saturated, a.Sum + b.Sum, a.SumOfSquares + b.SumOfSquares);
         _aliveUnits ??= new T[Size];
-        System.Numerics.Tensors.TensorPrimitives.Max(first.AliveUnits, second.AliveUnits, _aliveUnits);
+        TensorPrimitives.Max(first.AliveUnits, second.AliveUnits, _aliveUnits);
     }
 
     /// <summary>The function this layer applies.</summary>

@@ -36,11 +36,11 @@ internal sealed class BatchSplit<T> : IParallelJob
     private readonly double[] _lossSums = new double[Halves];
     private readonly int[] _denseAt; // index in the layer list of each dense layer
     private readonly double[] _weightSquares; // per dense layer: the added gradient's sum of squares
+    private readonly SpinBarrier _barrier = new();
     private int[] _labels = [];
     private int _rows;
     private bool _useSimd;
     private GemmPath? _path;
-    private readonly SpinBarrier _barrier = new();
 
     private BatchSplit(Sequential<T> full, IRowwiseLoss<T> loss)
     {
@@ -177,7 +177,7 @@ internal sealed class BatchSplit<T> : IParallelJob
     private void RunHalf(int half)
     {
         var output = _halves[half].Forward(_inputs[half], training: true);
-        int row0 = half == 0 ? 0 : FirstHalfRows(_rows);
+        int row0 = HalfRows(half).Row0;
         _lossSums[half] = _loss.SumRows(output, _labels.AsSpan(row0, output.Rows), _gradOutputs[half], _rows);
         _halves[half].Backward(_gradOutputs[half]);
     }
@@ -191,43 +191,58 @@ internal sealed class BatchSplit<T> : IParallelJob
         (_labels, _rows) = (labels, input.Rows);
         (_useSimd, _path) = (Elementwise.UseSimd, GemmKernel.PathOverride);
         _barrier.Reset();
-        int first = FirstHalfRows(_rows);
         for (int s = 0; s < Halves; s++)
         {
-            int row0 = s == 0 ? 0 : first;
-            int rows = s == 0 ? first : _rows - first;
+            var (row0, rows) = HalfRows(s);
             _inputs[s].ViewRows(input, row0, rows);
             _gradOutputs[s].ViewRows(gradOutput, row0, rows);
-            for (int i = 0; i < _full.Layers.Count; i++)
-                PointSlice(_full.Layers[i], _halves[s].Layers[i], row0, rows);
             _halves[s].ZeroGrad();
+        }
+
+        for (int i = 0; i < _full.Layers.Count; i++)
+        {
+            if (_full.Layers[i] is Dense<T> dense)
+                PointSlices(dense, i);
+            else
+                PointSlices((ActivationLayer<T>)_full.Layers[i], i);
         }
     }
 
-    private void PointSlice(ILayer<T> layer, ILayer<T> slice, int row0, int rows)
+    // Rows [row0, row0 + rows) of the batch that half `half` runs.
+    private (int Row0, int Rows) HalfRows(int half)
     {
-        if (layer is Dense<T> dense)
+        int first = FirstHalfRows(_rows);
+        return half == 0 ? (0, first) : (first, _rows - first);
+    }
+
+    private void PointSlices(Dense<T> dense, int i)
+    {
+        dense.Output.Resize(_rows);
+        if (dense.ComputesInputGradient)
+            dense.GradInput.Resize(_rows);
+        for (int s = 0; s < Halves; s++)
         {
-            var denseSlice = (Dense<T>)slice;
-            dense.Output.Resize(_rows);
-            denseSlice.Output.ViewRows(dense.Output, row0, rows);
-            denseSlice.ComputesInputGradient = dense.ComputesInputGradient;
+            var (row0, rows) = HalfRows(s);
+            var slice = (Dense<T>)_halves[s].Layers[i];
+            slice.Output.ViewRows(dense.Output, row0, rows);
+            slice.ComputesInputGradient = dense.ComputesInputGradient;
             if (dense.ComputesInputGradient)
-            {
-                dense.GradInput.Resize(_rows);
-                denseSlice.GradInput.ViewRows(dense.GradInput, row0, rows);
-            }
-
-            return;
+                slice.GradInput.ViewRows(dense.GradInput, row0, rows);
         }
+    }
 
-        var activation = (ActivationLayer<T>)layer;
-        var activationSlice = (ActivationLayer<T>)slice;
+    private void PointSlices(ActivationLayer<T> activation, int i)
+    {
         activation.Output.Resize(_rows);
         activation.GradInput.Resize(_rows);
-        activationSlice.Output.ViewRows(activation.Output, row0, rows);
-        activationSlice.GradInput.ViewRows(activation.GradInput, row0, rows);
-        activationSlice.CollectsSaturation = activation.CollectsSaturation;
+        for (int s = 0; s < Halves; s++)
+        {
+            var (row0, rows) = HalfRows(s);
+            var slice = (ActivationLayer<T>)_halves[s].Layers[i];
+            slice.Output.ViewRows(activation.Output, row0, rows);
+            slice.GradInput.ViewRows(activation.GradInput, row0, rows);
+            slice.CollectsSaturation = activation.CollectsSaturation;
+        }
     }
 
     // The layer's gradients are the first half's plus the second's, written over them (or, when the
