@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Gradscope.Activations;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
+using Gradscope.Training;
+
+namespace Gradscope.Lab.Tests.Runs;
+
+public sealed class RunSpecJsonTests
+{
+    private const string Schema = "run-spec.v1.schema.json";
+
+    private static readonly string SigmoidSpec =
+        """{"layers": [{"type": "dense", "units": 16}, {"type": "activation", "name": "sigmoid"}, {"type": "dense", "units": 16}, {"type": "activation", "name": "sigmoid"}]}""";
+
+    public static TheoryData<RunConfig> Configs() =>
+    [
+        new RunConfig(),
+        new RunConfig { Hidden = [64, 32], Activation = "tanh", Norm = "batch", Residual = true, Dropout = 0.1, Init = "glorot-uniform:gain=1.6667" },
+        new RunConfig { ModelSpec = SigmoidSpec, Init = "standard", Optimizer = "adam", Schedule = "cosine:0.0001", Loss = "mse", UseDouble = true },
+        new RunConfig { Data = "data.csv", DataOptions = new() { Label = "y" }, Optimizer = "nesterov", Momentum = 0.8, WeightDecay = 1e-4, Schedule = "step:5:0.5", ClipNorm = 1, ClipValue = 0.5, MaxSteps = 100, Seed = 7, TestSplit = 0 },
+        new RunConfig { Data = "spiral", DataOptions = new() { Count = 600, Classes = 4, Noise = 0.3 }, Init = "normal:0.05:bias=-1", Loss = "bce", Optimizer = "rmsprop" },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void RunSpec_RoundTripsThroughJson(RunConfig config)
+    {
+        var spec = RunSpecs.FromConfig(config);
+        string json = RunSpecJson.Write(spec);
+        string again = RunSpecJson.Write(RunSpecJson.Read(json, "spec.json"));
+        Assert.Equal(json, again);
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void RunSpec_ValidatesAgainstTheSchema(RunConfig config)
+    {
+        string json = RunSpecJson.Write(RunSpecs.FromConfig(config));
+        Assert.Empty(SchemaValidation.Errors(Schema, json));
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void RunSpec_ToConfigDescribesTheSameRun(RunConfig config)
+    {
+        var spec = RunSpecs.FromConfig(config);
+        var back = RunSpecs.FromConfig(RunSpecs.ToConfig(spec));
+        Assert.Equal(RunSpecJson.Write(spec), RunSpecJson.Write(back));
+    }
+
+    [Fact]
+    public void FromConfig_ResolvesAutoInitFromTheSpecsActivation()
+    {
+        var spec = RunSpecs.FromConfig(new RunConfig { ModelSpec = SigmoidSpec });
+        Assert.Equal("glorot-uniform", spec.Init.ToSpec());
+        Assert.Equal("he-normal", RunSpecs.FromConfig(new RunConfig { Activation = "relu" }).Init.ToSpec());
+    }
+
+    [Fact]
+    public void FromConfig_ExpandsFlagsIntoLayers()
+    {
+        var spec = RunSpecs.FromConfig(new RunConfig { Hidden = [8, 8, 8], Activation = "tanh", Residual = true });
+        Assert.IsType<DenseSpec>(spec.Network.Layers[0]);
+        Assert.IsType<ResidualSpec>(spec.Network.Layers[1]);
+        Assert.Equal("tanh", spec.Network.FirstActivation!.Name);
+    }
+
+    [Fact]
+    public void FromConfig_StatesTheDefaultLearningRate()
+    {
+        Assert.Equal(0.1, RunSpecs.FromConfig(new RunConfig { Optimizer = "sgd" }).Optimizer.LearningRate);
+        Assert.Equal(0.001, RunSpecs.FromConfig(new RunConfig { Optimizer = "adam" }).Optimizer.LearningRate);
+        Assert.Equal(OptimizerKind.RmsProp, RunSpecs.FromConfig(new RunConfig { Optimizer = "RMSProp" }).Optimizer.Kind);
+    }
+
+    [Fact]
+    public void Read_FillsDefaultsForOptionalKeys()
+    {
+        var spec = RunSpecJson.Read("""
+            {"format": "gradscope.run", "version": 1, "data": {"source": "moons"},
+             "network": {"layers": [{"type": "dense", "units": 4}]}, "init": "he-normal",
+             "optimizer": {"name": "sgd", "lr": 0.5}}
+            """);
+        Assert.Equal("moons", spec.Data.Source);
+        Assert.Equal(0.2, spec.Data.TestSplit);
+        Assert.Equal(30, spec.Budget.Epochs);
+        Assert.Equal(0.5, spec.Optimizer.LearningRate);
+        Assert.Equal(ScheduleKind.Constant, spec.Schedule.Kind);
+        Assert.Equal(1, spec.Seed);
+    }
+
+    public static TheoryData<string, string> Malformed() => new()
+    {
+        { "{", "not valid JSON" },
+        { "[]", "must be an object" },
+        { """{"format": "other", "version": 1}""", "format: must be \"gradscope.run\"" },
+        { Replace("\"version\": 1", "\"version\": 2"), "version: is 2, written by a newer Gradscope" },
+        { Replace("\"seed\": 1", "\"seed\": 1, \"colour\": 3"), "colour: unknown key" },
+        { Replace("\"seed\": 1", "\"seed\": \"one\""), "seed: must be a whole number" },
+        { Replace("\"lr\": 0.1", "\"lr\": -1"), "optimizer.lr: must be a number" },
+        { Replace("\"lr\": 0.1", "\"lr\": 1e400"), "optimizer.lr" },
+        { Replace("\"name\": \"sgd\"", "\"name\": \"lbfgs\""), "optimizer.name: Unknown optimizer 'lbfgs'" },
+        { Replace("\"init\": \"he-normal\"", "\"init\": \"frobnicate\""), "init: Unknown initializer 'frobnicate'" },
+        { Replace("\"loss\": \"cross-entropy\"", "\"loss\": \"hinge\""), "loss: Unknown loss 'hinge'" },
+        { Replace("\"dtype\": \"float32\"", "\"dtype\": \"float16\""), "dtype: is \"float16\"" },
+        { Replace("\"epochs\": 30", "\"epochs\": 0"), "budget.epochs: must be a whole number from 1" },
+        { Replace("\"test_split\": 0.2", "\"test_split\": 1"), "data.test_split" },
+        { Replace("\"source\": \"spiral\"", "\"source\": \"\""), "data.source: must not be empty" },
+        { Replace("\"units\": 32", "\"units\": 0"), "network: layers[0]: \"units\" must be a whole number" },
+        { Replace("\"name\": \"constant\"", "\"name\": \"linear\""), "schedule.name: is \"linear\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Read_RejectsMalformedSpecsNamingFileAndKey(string json, string expected)
+    {
+        var ex = Assert.Throws<GradscopeException>(() => RunSpecJson.Read(json, "runs/x.json"));
+        Assert.StartsWith("runs/x.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_ListsEveryActivationTheEngineAccepts()
+    {
+        using var doc = JsonDocument.Parse(SchemaValidation.SchemaText(Schema));
+        var names = new List<string>();
+        var activation = doc.RootElement.GetProperty("$defs").GetProperty("layer").GetProperty("oneOf")[2];
+        foreach (var name in activation.GetProperty("properties").GetProperty("name").GetProperty("enum").EnumerateArray())
+            names.Add(name.GetString()!);
+        Assert.Equal(new List<string>(Activation.Names), names);
+    }
+
+    [Fact]
+    public void Schema_RejectsWhatTheReaderRejects()
+    {
+        Assert.NotEmpty(SchemaValidation.Errors(Schema, Replace("\"seed\": 1", "\"seed\": 1, \"colour\": 3")));
+        Assert.NotEmpty(SchemaValidation.Errors(Schema, Replace("\"units\": 32", "\"units\": 0")));
+    }
+
+    private static string Replace(string from, string to)
+    {
+        string json = RunSpecJson.Write(RunSpecs.FromConfig(new RunConfig { Hidden = [32] }));
+        Assert.Contains(from, json, StringComparison.Ordinal);
+        return json.Replace(from, to, StringComparison.Ordinal);
+    }
+}
