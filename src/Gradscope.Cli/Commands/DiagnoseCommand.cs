@@ -65,8 +65,6 @@ internal static class DiagnoseCommand
             Data = dataset.Name,
             TestSplit = 0,
             Standardize = false,
-            Hidden = loaded.Spec.HiddenSizes,
-            Activation = loaded.Spec.Activation.Name,
             Optimizer = request.Optimizer,
             LearningRate = request.LearningRate,
             Epochs = int.MaxValue / 2,
@@ -74,7 +72,7 @@ internal static class DiagnoseCommand
             BatchSize = request.BatchSize,
             Seed = request.Seed,
             UseDouble = typeof(T) == typeof(double),
-        };
+        }.WithLayers(loaded.Spec.Layout());
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
         var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, "the model file's");
         IReadOnlyList<FixOutcome> fixes = [];

@@ -4,15 +4,29 @@ using Gradscope.Training;
 
 namespace Gradscope.Diagnostics;
 
-/// <summary>What the rules look at: the trace, the network's activation and initializer, and the thresholds.</summary>
-public sealed record DiagnosisContext(Trace Trace, Activation Activation, string Initializer, DiagnosisThresholds Thresholds)
+/// <summary>What the rules look at: the trace, the network that made it, and the thresholds.</summary>
+public sealed record DiagnosisContext(Trace Trace, NetworkFacts Network, DiagnosisThresholds Thresholds)
 {
     /// <summary>The mean-field prediction for the configuration, when it is a plain dense network; rules cite it as evidence.</summary>
     public Preflight? Preflight { get; init; }
 
-    /// <summary>Creates a context from a run configuration, with its <see cref="Preflight"/> when the theory applies.</summary>
-    public static DiagnosisContext For(Trace trace, RunConfig config, DiagnosisThresholds? thresholds = null) =>
-        new(trace, config.ParsedActivation, config.ParsedInitializer.Name, thresholds ?? DiagnosisThresholds.Default) { Preflight = Preflight.For(config) };
+    /// <summary>How findings name the initialization: the initializer's name, or a label such as "the model file's" when the weights were loaded.</summary>
+    public string Initializer { get; init; } = Network.Initializer?.Name ?? "unknown";
+
+    /// <summary>The activation after most hidden layers (see <see cref="NetworkFacts.MainActivation"/>).</summary>
+    public Activation Activation => Network.MainActivation;
+
+    /// <summary>Creates a context from a run configuration (its flags or its model spec), with its <see cref="Preflight"/> when the theory applies.</summary>
+    public static DiagnosisContext For(Trace trace, RunConfig config, DiagnosisThresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(config);
+        var spec = config.CreateSpec(trace.LayerInputs[0], trace.LayerWidths[^1]);
+        return new(trace, NetworkFacts.For(spec, config.ParsedInitializer), thresholds ?? DiagnosisThresholds.Default) { Preflight = Preflight.For(config) };
+    }
+
+    /// <summary>The facts of trace layer <paramref name="layer"/>; none known (no activation) when the network lists fewer layers than the trace.</summary>
+    public DenseFacts LayerFacts(int layer) => layer < Network.Layers.Count ? Network.Layers[layer] : default;
 
     /// <summary>Steps [0, n) of the early window: at least 1 and at most 50 steps.</summary>
     public int EarlyEnd => Math.Clamp((int)Math.Ceiling(Trace.StepCount * Thresholds.EarlyWindowFraction), 1, 50);

@@ -52,9 +52,9 @@ public static class FixTrials
         {
             if (outcomes.Count >= maxRemedies || !seen.Add(remedy.Id))
                 continue;
-            var config = remedy.Apply(baseline.Config);
-            if (config == baseline.Config)
+            if (!remedy.Changes(baseline.Config))
                 continue;
+            var config = remedy.Apply(baseline.Config);
             starting?.Invoke(remedy);
             var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), data);
             outcomes.Add(Outcome(remedy.Title, remedy, run));

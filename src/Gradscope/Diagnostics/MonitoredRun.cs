@@ -28,6 +28,7 @@ public static class MonitoredRun
             run.Trainer.AddObserver(observer);
         var result = run.Trainer.Train(run.Train, run.Test);
         var context = DiagnosisContext.For(gradientMonitor.Trace, run.Config, thresholds);
+        context = context with { Network = NetworkFacts.For(run.Spec, initializerLabel is null ? run.Config.ParsedInitializer : null) };
         if (initializerLabel is not null)
             context = context with { Initializer = initializerLabel };
         var report = Diagnosis.Run(context);

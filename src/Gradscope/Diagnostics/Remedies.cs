@@ -1,8 +1,13 @@
+using Gradscope.Activations;
 using Gradscope.Training;
 
 namespace Gradscope.Diagnostics;
 
-/// <summary>The remedies the rules recommend, each a rewrite of a <see cref="RunConfig"/>.</summary>
+/// <summary>
+/// The remedies the rules recommend, each a rewrite of a <see cref="RunConfig"/>'s network: flags
+/// are rewritten as flags, a layer list (a model spec) as a layer list, so a remedy applies the
+/// same way to any network.
+/// </summary>
 public static class Remedies
 {
     /// <summary>ReLU with He initialization.</summary>
@@ -10,35 +15,35 @@ public static class Remedies
         "relu-he",
         "Switch to ReLU with He initialization",
         "ReLU's derivative is exactly 1 for active units, so depth does not multiply small factors; He init keeps the signal's variance constant from layer to layer (He et al. 2015).",
-        c => c with { Activation = "relu", Init = "he-normal" });
+        c => WithActivation(c, "relu") with { Init = "he-normal" });
 
     /// <summary>GELU with He initialization.</summary>
     public static Remedy GeluHe { get; } = new(
         "gelu-he",
         "Switch to GELU with He initialization",
         "GELU does not squash positive inputs and has no flat region that kills whole units.",
-        c => c with { Activation = "gelu", Init = "he-normal" });
+        c => WithActivation(c, "gelu") with { Init = "he-normal" });
 
     /// <summary>Leaky ReLU with He initialization.</summary>
     public static Remedy LeakyReluHe { get; } = new(
         "leaky-relu-he",
         "Switch to leaky ReLU with He initialization",
         "A leaky unit passes 1% of the gradient when inactive, so it can always recover: it cannot die.",
-        c => c with { Activation = "leaky-relu", Init = "he-normal" });
+        c => WithActivation(c, "leaky-relu") with { Init = "he-normal" });
 
     /// <summary>tanh with Glorot initialization, the classic fix for sigmoid.</summary>
     public static Remedy TanhGlorot { get; } = new(
         "tanh-glorot",
         "Switch from sigmoid to tanh with Glorot initialization",
         "tanh's derivative peaks at 1 instead of 0.25 and its output is zero-centred; Glorot init balances forward and backward variance (Glorot and Bengio 2010).",
-        c => c with { Activation = "tanh", Init = "glorot-uniform" });
+        c => WithActivation(c, "tanh") with { Init = "glorot-uniform" });
 
     /// <summary>The activation's recommended initialization, default gain, zero bias.</summary>
     public static Remedy RecommendedInit { get; } = new(
         "recommended-init",
-        "Use the activation's recommended initialization (He for ReLU family, Glorot otherwise) with zero biases",
+        "Use the activation's recommended initialization (He for ReLU family, LeCun for SELU, Glorot otherwise) with zero biases",
         "A weight scale matched to the activation keeps each layer's gain near 1, so signals neither shrink nor grow with depth.",
-        c => c with { Init = "auto" });
+        c => c with { Init = NetworkFacts.RecommendedInitializer(MainActivation(c)).ToSpec() });
 
     /// <summary>Gradient clipping and a lower learning rate.</summary>
     public static Remedy ClipAndLowerLearningRate { get; } = new(
@@ -47,22 +52,19 @@ public static class Remedies
         "Clipping bounds every update, and a smaller step keeps training out of the region where gradients blow up (Pascanu et al. 2013).",
         c => c with { ClipNorm = 1.0, LearningRate = (c.LearningRate ?? PreparedRun<float>.DefaultLearningRate(c.Optimizer) ?? 0.001) / 10 });
 
-    /// <summary>Batch normalization after every hidden dense layer.</summary>
+    /// <summary>Batch normalization before every hidden activation.</summary>
     public static Remedy BatchNorm { get; } = new(
         "batch-norm",
         "Add batch normalization after every hidden dense layer",
         "Normalizing each layer's pre-activations to zero mean and unit variance keeps units out of the flat regions and the gradient's scale steady (Ioffe and Szegedy 2015).",
-        c => c with { Norm = "batch" });
+        c => c.ModelSpec is null && c.ParsedNorm == NormKind.None ? c with { Norm = "batch" } : c.WithLayers(LayerRewrites.InsertNorms(c.HiddenLayout(), NormKind.Batch)));
 
     /// <summary>Residual (skip) connections.</summary>
     public static Remedy Residual { get; } = new(
         "residual",
         "Add residual connections (blocks of 2 dense layers with an identity skip path)",
         "The identity path carries the gradient past every block unchanged, so depth no longer multiplies it away (He et al. 2016).",
-        c => c with { Residual = true });
-
-    /// <summary>Remedies that change the architecture (normalization, residual paths), recommended after activation and initialization fixes.</summary>
-    public static IReadOnlyList<Remedy> Architectural { get; } = [BatchNorm, Residual];
+        c => c.ModelSpec is null ? c with { Residual = true } : c.WithLayers(LayerRewrites.WrapInResidualBlocks(c.HiddenLayout())));
 
     /// <summary>Every remedy, for lookup by id.</summary>
     public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate, BatchNorm, Residual];
@@ -78,4 +80,11 @@ public static class Remedies
 
         throw new GradscopeException($"Unknown remedy '{id}'.");
     }
+
+    private static RunConfig WithActivation(RunConfig config, string name) => config.ModelSpec is null
+        ? config with { Activation = name }
+        : config.WithLayers(LayerRewrites.SwapActivations(config.HiddenLayout(), Activation.Parse(name)));
+
+    private static Activation MainActivation(RunConfig config) =>
+        NetworkFacts.For(NetworkSpec.FromLayers(1, config.HiddenLayout(), 1), null).MainActivation;
 }

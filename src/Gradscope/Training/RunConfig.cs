@@ -124,6 +124,29 @@ public sealed record RunConfig
         };
     }
 
+    /// <summary>The hidden layout this configuration builds: the model spec's layers, or what the flags expand to.</summary>
+    /// <exception cref="GradscopeException">A setting is invalid.</exception>
+    public IReadOnlyList<LayerSpec> HiddenLayout() => ModelSpec is not null
+        ? ModelSpecJson.Parse(ModelSpec).Layers
+        : new NetworkSpec(1, Hidden, 1, ParsedActivation)
+        {
+            Norm = ParsedNorm,
+            Residual = Residual ? ResidualStyle.PreActivation : ResidualStyle.None,
+            Dropout = Dropout,
+        }.Layout();
+
+    /// <summary>
+    /// This configuration with <paramref name="layers"/> as its hidden layout (a model spec keeping
+    /// the spec's input and output sizes); the flag settings of the layout are reset, since the spec
+    /// replaces them.
+    /// </summary>
+    public RunConfig WithLayers(IReadOnlyList<LayerSpec> layers)
+    {
+        var doc = ModelSpec is null ? null : ModelSpecJson.Parse(ModelSpec);
+        var widths = NetworkSpec.FromLayers(1, layers, 1).HiddenSizes;
+        return this with { ModelSpec = ModelSpecJson.Write(doc?.Input, layers, doc?.Output), Hidden = widths, Norm = "none", Residual = false, Dropout = 0 };
+    }
+
     /// <summary>Hidden sizes as <c>10x32</c> when uniform, else <c>64,32</c>.</summary>
     public string DescribeLayers()
     {

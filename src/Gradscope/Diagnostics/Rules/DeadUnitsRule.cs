@@ -12,17 +12,22 @@ public sealed class DeadUnitsRule : IDiagnosisRule
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)
     {
         var trace = context.Trace;
-        if (trace.StepCount == 0 || context.Activation.Name != "relu")
+        if (trace.StepCount == 0)
             yield break;
         var t = context.Thresholds;
         var early = context.Early(LayerStat.Dead);
         var late = context.Late(LayerStat.Dead);
         var layers = new List<int>();
         double worst = 0, sum = 0;
+        int considered = 0;
         for (int l = 0; l < trace.LayerCount - 1; l++)
         {
+            // Only plain ReLU units die: leaky ReLU passes a gradient when inactive.
+            if (context.LayerFacts(l).Activation?.Name != "relu")
+                continue;
             double fraction = Math.Max(double.IsFinite(early[l]) ? early[l] : 0, double.IsFinite(late[l]) ? late[l] : 0);
             sum += fraction;
+            considered++;
             worst = Math.Max(worst, fraction);
             if (fraction >= t.DeadWarningFraction)
                 layers.Add(l);
@@ -35,7 +40,7 @@ public sealed class DeadUnitsRule : IDiagnosisRule
         var evidence = new Dictionary<string, double>
         {
             ["max_dead_fraction"] = worst,
-            ["mean_dead_fraction"] = sum / Math.Max(1, trace.LayerCount - 1),
+            ["mean_dead_fraction"] = sum / Math.Max(1, considered),
             ["dead_layers"] = layers.Count,
             ["first_layer_act_mean"] = actMean[0],
         };
@@ -43,6 +48,6 @@ public sealed class DeadUnitsRule : IDiagnosisRule
         string cause = $"Up to {(100 * worst).ToString("0", CultureInfo.InvariantCulture)}% of the ReLU units in a layer are dead: their pre-activation is negative for every sample, so their output and gradient are exactly zero and they cannot recover. " +
             "Usual causes: negative biases or a bad initialization, or a learning rate large enough to push units off.";
         yield return new Finding(FindingKind.DeadUnits, severity, layers, evidence, thresholds, cause,
-            [Remedies.RecommendedInit, Remedies.LeakyReluHe, Remedies.GeluHe, .. Remedies.Architectural]);
+            RemedyChoice.DeadUnits(context.Network));
     }
 }

@@ -34,12 +34,9 @@ public sealed class ExplodingRule : IDiagnosisRule
         var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.ExplodingWarningOrders, ["error_orders"] = t.ExplodingErrorOrders };
         string f = profile.PerLayerFactor.ToString("0.##", CultureInfo.InvariantCulture);
         string cause = acrossDepth >= overTime
-            ? $"Each layer multiplies the backward gradient by about {f} (weight scale {evidence["weight_scale"].ToString("0.##", CultureInfo.InvariantCulture)} with {context.Initializer} init is too large for {context.Activation.Name}), so the first layer's gradient is {acrossDepth.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude larger than the last layer's." + VanishingRule.PredictionSentence(context)
+            ? $"Each layer multiplies the backward gradient by about {f} (weight scale {evidence["weight_scale"].ToString("0.##", CultureInfo.InvariantCulture)} with {context.Initializer} init is too large for {context.Network.ActivationNames}), so the first layer's gradient is {acrossDepth.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude larger than the last layer's." + VanishingRule.PredictionSentence(context)
             : $"The largest layer gradient norm grew {overTime.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude during training: the updates are feeding back on themselves (learning rate too high for the curvature).";
-        IReadOnlyList<Remedy> remedies = acrossDepth >= overTime
-            ? [Remedies.RecommendedInit, Remedies.ClipAndLowerLearningRate, .. Remedies.Architectural]
-            : [Remedies.ClipAndLowerLearningRate, Remedies.RecommendedInit, .. Remedies.Architectural];
-        yield return new Finding(FindingKind.Exploding, severity, VanishingRule.AllLayers(trace), evidence, thresholds, cause, remedies);
+        yield return new Finding(FindingKind.Exploding, severity, VanishingRule.AllLayers(trace), evidence, thresholds, cause, RemedyChoice.Exploding(context.Network, acrossDepth >= overTime));
     }
 
     private static double GrowthOverTime(DiagnosisContext context)

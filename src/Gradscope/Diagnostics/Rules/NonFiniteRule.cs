@@ -19,6 +19,6 @@ public sealed class NonFiniteRule : IDiagnosisRule
                 ? "Values entering that layer were already finite, so its weights or bias held a non-finite value or overflowed: usually exploding updates from a too-large learning rate."
                 : "The forward pass was finite, so the backward pass overflowed: gradients exploded.");
         yield return new Finding(FindingKind.NonFinite, Severity.Error, [first.Layer], evidence, new Dictionary<string, double>(), cause,
-            [Remedies.ClipAndLowerLearningRate, Remedies.RecommendedInit]);
+            RemedyChoice.NonFinite(context.Network));
     }
 }

@@ -50,9 +50,6 @@ public sealed class StalledLayersRule : IDiagnosisRule
         string cause = $"{layers.Count} early layer(s) update {worst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude more slowly than the last layer " +
             $"(update ratio {ratios[0].ToString("0.0e+0", CultureInfo.InvariantCulture)} vs {reference.ToString("0.0e+0", CultureInfo.InvariantCulture)}): the gradient reaching them is too small, so they keep their random initial features." +
             (frozen > 0 ? $" {frozen} layer(s) did not change at all: their updates fell below the weights' floating-point resolution." : string.Empty);
-        IReadOnlyList<Remedy> remedies = context.Activation.IsSquashing
-            ? [Remedies.ReluHe, .. Remedies.Architectural, Remedies.GeluHe]
-            : [Remedies.RecommendedInit, .. Remedies.Architectural];
-        yield return new Finding(FindingKind.StalledLayers, severity, layers, evidence, thresholds, cause, remedies);
+        yield return new Finding(FindingKind.StalledLayers, severity, layers, evidence, thresholds, cause, RemedyChoice.Stalled(context.Network));
     }
 }

@@ -34,7 +34,7 @@ public sealed class VanishingRule : IDiagnosisRule
         };
         AddPrediction(context, evidence);
         var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.VanishingWarningOrders, ["error_orders"] = t.VanishingErrorOrders };
-        yield return new Finding(FindingKind.Vanishing, severity, AllLayers(trace), evidence, thresholds, Cause(context, profile, weightScale), RemediesFor(context));
+        yield return new Finding(FindingKind.Vanishing, severity, AllLayers(trace), evidence, thresholds, Cause(context, profile, weightScale), RemedyChoice.Vanishing(context.Network));
     }
 
     /// <summary>Adds the mean-field prediction (when the context has one) to the evidence.</summary>
@@ -90,22 +90,6 @@ public sealed class VanishingRule : IDiagnosisRule
         }
 
         return $"The weight scale of {context.Initializer} init is too small for {a.Name}, so each layer shrinks the gradient. " + measured;
-    }
-
-    private static IReadOnlyList<Remedy> RemediesFor(DiagnosisContext context)
-    {
-        var a = context.Activation;
-        var remedies = new List<Remedy>();
-        if (a.IsSquashing || !a.IsReluFamily)
-            remedies.Add(Remedies.ReluHe);
-        if (a.IsSquashing)
-            remedies.Add(Remedies.GeluHe);
-        if (a.Name == "sigmoid")
-            remedies.Add(Remedies.TanhGlorot);
-        if (a.IsReluFamily && context.Initializer is not ("he-normal" or "he-uniform"))
-            remedies.Add(Remedies.RecommendedInit);
-        remedies.AddRange(Remedies.Architectural);
-        return remedies;
     }
 
     internal static int[] AllLayers(Trace trace)
