@@ -80,7 +80,7 @@ internal static class CommonOptions
         }
     }
 
-    /// <summary>Loads a named or CSV data set, with a clear message when the path does not exist.</summary>
+    /// <summary>Loads a named set or a data file (CSV, .npz, .safetensors), with a clear message when the path does not exist.</summary>
     public static Dataset LoadData(string nameOrPath, DataOptions options)
     {
         bool looksLikePath = nameOrPath.Contains('/', StringComparison.Ordinal) || nameOrPath.Contains('.', StringComparison.Ordinal);

@@ -20,7 +20,7 @@ internal static class DiagnoseCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Model file (safetensors).", Required = true };
-        var data = new Option<string>("--data") { Description = "Data: a CSV file or a built-in set name.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F], y [N]) or a built-in set name.", Required = true };
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata.");
         var steps = new Option<int>("--steps") { Description = "Training steps to watch.", DefaultValueFactory = _ => 200 };

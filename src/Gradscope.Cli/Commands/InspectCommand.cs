@@ -11,7 +11,7 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Model file (safetensors), from 'gradscope train --save' or PyTorch.", Required = true };
-        var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last) or a built-in set name.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last), an .npz or .safetensors file with x [N, F] and y [N], or a built-in set name.", Required = true };
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata (e.g. written by PyTorch).");
         var dtype = CommonOptions.Dtype();

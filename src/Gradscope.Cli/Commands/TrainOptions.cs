@@ -7,7 +7,7 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist, or a CSV file path.",
+        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or a file: CSV, or .npz / .safetensors with float features x [N, F] and integer labels y [N].",
         DefaultValueFactory = _ => "spiral",
     };
 

@@ -97,19 +97,29 @@ public sealed class Dataset
     /// <param name="seed">Seed of the shuffle.</param>
     public (Dataset Train, Dataset Test) Split(double testFraction, int seed)
     {
+        int[] order = SplitOrder(Count, testFraction, seed, out int testCount);
+        var test = Subset(order.AsSpan(0, testCount));
+        var train = Subset(order.AsSpan(testCount));
+        return (train, test);
+    }
+
+    /// <summary>
+    /// The seeded shuffle of <c>0..count-1</c> that <see cref="Split"/> uses, and how many of its first
+    /// entries go to the test set; shared with the sequence data sets so both split alike.
+    /// </summary>
+    internal static int[] SplitOrder(int count, double testFraction, int seed, out int testCount)
+    {
         if (!(testFraction > 0.0 && testFraction < 1.0))
             throw new GradscopeException($"The test fraction must be between 0 and 1 (exclusive), got {testFraction}.");
 
-        var order = new int[Count];
+        var order = new int[count];
         for (int i = 0; i < order.Length; i++)
             order[i] = i;
         new SeededRandom(seed).Shuffle(order.AsSpan());
 
-        int testCount = (int)Math.Round(Count * testFraction, MidpointRounding.AwayFromZero);
-        testCount = Count < 2 ? 0 : Math.Clamp(testCount, 1, Count - 1);
-        var test = Subset(order.AsSpan(0, testCount));
-        var train = Subset(order.AsSpan(testCount));
-        return (train, test);
+        testCount = (int)Math.Round(count * testFraction, MidpointRounding.AwayFromZero);
+        testCount = count < 2 ? 0 : Math.Clamp(testCount, 1, count - 1);
+        return order;
     }
 
     /// <summary>Fits per-feature mean and standard deviation on this data set.</summary>

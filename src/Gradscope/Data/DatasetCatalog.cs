@@ -1,9 +1,12 @@
+using Gradscope.Data.Arrays;
+
 namespace Gradscope.Data;
 
 /// <summary>
 /// Loads a data set by name (<c>spiral</c>, <c>moons</c>, <c>circles</c>, <c>xor</c>,
 /// <c>checkerboard</c>, <c>blobs</c>, <c>teacher</c>, <c>digits</c>, <c>fashion-mnist</c>,
-/// <c>mnist</c>) or from a CSV file path. Names are case-insensitive.
+/// <c>mnist</c>) or from a file: CSV, or arrays in <c>.npz</c> or <c>.safetensors</c> (see
+/// <see cref="ArrayDataFile"/>). Names are case-insensitive.
 /// </summary>
 public static class DatasetCatalog
 {
@@ -15,8 +18,8 @@ public static class DatasetCatalog
     public static IReadOnlyList<string> Names { get; } =
         ["spiral", "moons", "circles", "xor", "checkerboard", "blobs", "teacher", "digits", "fashion-mnist", "mnist"];
 
-    /// <summary>Loads the named set, or reads <paramref name="nameOrPath"/> as a CSV file.</summary>
-    /// <param name="nameOrPath">One of <see cref="Names"/>, or a path to a <c>.csv</c> (or <c>.csv.gz</c>) file.</param>
+    /// <summary>Loads the named set, or reads <paramref name="nameOrPath"/> as a data file.</summary>
+    /// <param name="nameOrPath">One of <see cref="Names"/>, or a path to a <c>.npz</c> or <c>.safetensors</c> file of arrays <c>x [N, F]</c> and <c>y [N]</c>, or else a CSV file (<c>.csv</c>, <c>.csv.gz</c>, or any existing file).</param>
     /// <param name="options">Size, noise, seed, data directory...; <see cref="DataOptions.Default"/> when null.</param>
     /// <exception cref="GradscopeException">The name is unknown (the message lists the valid ones), an option does not fit the set, or the data is missing or malformed.</exception>
     public static Dataset Load(string nameOrPath, DataOptions? options = null)
@@ -40,10 +43,14 @@ public static class DatasetCatalog
 
     private static Dataset LoadFile(string path, DataOptions options)
     {
+        if (ArrayDataFile.IsArrayPath(path))
+            return ArrayDataFile.ReadDataset(path);
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new GradscopeException($"{path} is a single NumPy array; a data file holds the features and the labels together: np.savez('data.npz', x=features, y=labels).");
         bool looksCsv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
         if (looksCsv || File.Exists(path))
             return CsvDataReader.Read(path, options.Label);
-        throw new GradscopeException($"Unknown data set '{path}'. Use one of: {string.Join(", ", Names)}; or give the path of a .csv file.");
+        throw new GradscopeException($"Unknown data set '{path}'. Use one of: {string.Join(", ", Names)}; or give the path of a .csv, .npz or .safetensors file.");
     }
 
     private static Dataset LoadIdx(string setName, IReadOnlyList<string> classNames, DataOptions options)

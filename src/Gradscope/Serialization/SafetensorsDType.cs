@@ -5,7 +5,7 @@ namespace Gradscope.Serialization;
 /// <summary>
 /// The element types Gradscope reads and writes, their sizes, and conversion between their
 /// little-endian bytes and <see cref="double"/>. Every supported type converts to double exactly,
-/// except I64 beyond 2^53, which rounds to the nearest double.
+/// except I64 and U64 beyond 2^53, which round to the nearest double.
 /// </summary>
 internal static class SafetensorsDType
 {
@@ -15,16 +15,23 @@ internal static class SafetensorsDType
     public const string BF16 = "BF16";
     public const string I32 = "I32";
     public const string I64 = "I64";
+    public const string I8 = "I8";
+    public const string I16 = "I16";
+    public const string U8 = "U8";
+    public const string U16 = "U16";
+    public const string U32 = "U32";
+    public const string U64 = "U64";
 
     /// <summary>For messages: what the reader accepts.</summary>
-    public const string Readable = "F32, F64, F16, BF16, I32 and I64";
+    public const string Readable = "F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 and U64";
 
     /// <summary>Bytes per element of a readable dtype; 0 for one Gradscope cannot read.</summary>
     public static int SizeOf(string dtype) => dtype switch
     {
-        F64 or I64 => 8,
-        F32 or I32 => 4,
-        F16 or BF16 => 2,
+        F64 or I64 or U64 => 8,
+        F32 or I32 or U32 => 4,
+        F16 or BF16 or I16 or U16 => 2,
+        I8 or U8 => 1,
         _ => 0,
     };
 
@@ -64,7 +71,8 @@ internal static class SafetensorsDType
                     destination[i] = BinaryPrimitives.ReadInt64LittleEndian(source.Slice(8 * i, 8));
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a readable dtype");
+                DecodeSmallIntegers(dtype, source, destination);
+                break;
         }
     }
 
@@ -90,6 +98,24 @@ internal static class SafetensorsDType
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a writable dtype");
+        }
+    }
+
+    // The integer types data files use for labels (NumPy's uint8 and friends); U64 beyond 2^53 rounds.
+    private static void DecodeSmallIntegers(string dtype, ReadOnlySpan<byte> source, Span<double> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = dtype switch
+            {
+                I8 => (sbyte)source[i],
+                U8 => source[i],
+                I16 => BinaryPrimitives.ReadInt16LittleEndian(source.Slice(2 * i, 2)),
+                U16 => BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i, 2)),
+                U32 => BinaryPrimitives.ReadUInt32LittleEndian(source.Slice(4 * i, 4)),
+                U64 => BinaryPrimitives.ReadUInt64LittleEndian(source.Slice(8 * i, 8)),
+                _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a readable dtype"),
+            };
         }
     }
 

@@ -7,7 +7,7 @@ namespace Gradscope.Serialization;
 /// its values in row-major order, widened to <see cref="double"/>.
 /// </summary>
 /// <remarks>
-/// F32, F64, F16, BF16 and I32 widen to double exactly; I64 values beyond 2^53 round to the nearest
+/// F32, F64, F16, BF16 and the integers up to 32 bits widen to double exactly; I64 and U64 values beyond 2^53 round to the nearest
 /// double. <see cref="Shape"/> and <see cref="Values"/> are the live arrays, not copies; the writer
 /// checks them against each other again before it writes anything.
 /// </remarks>
@@ -17,10 +17,10 @@ public sealed class SafetensorsTensor
     /// Creates a tensor. <paramref name="shape"/> is copied; <paramref name="values"/> is kept as is.
     /// </summary>
     /// <param name="name">Tensor name, for example <c>0.weight</c> as PyTorch's state dict writes it.</param>
-    /// <param name="dtype">Element type as safetensors names it: F32, F64, F16, BF16, I32 or I64.</param>
+    /// <param name="dtype">Element type as safetensors names it: F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 or U64.</param>
     /// <param name="shape">Dimensions, outermost first; <c>[]</c> is a scalar holding one value.</param>
     /// <param name="values">Row-major values; their count must be the product of <paramref name="shape"/>.</param>
-    /// <exception cref="ArgumentException">The dtype is not one of the six, a dimension is negative, or the value count does not match the shape.</exception>
+    /// <exception cref="ArgumentException">The dtype is not one of those, a dimension is negative, or the value count does not match the shape.</exception>
     public SafetensorsTensor(string name, string dtype, int[] shape, double[] values)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -43,7 +43,7 @@ public sealed class SafetensorsTensor
     /// <summary>Tensor name, unique within its file.</summary>
     public string Name { get; }
 
-    /// <summary>Element type in the file: F32, F64, F16, BF16, I32 or I64.</summary>
+    /// <summary>Element type in the file: F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 or U64.</summary>
     public string DType { get; }
 
     /// <summary>Dimensions, outermost first. Empty for a scalar.</summary>

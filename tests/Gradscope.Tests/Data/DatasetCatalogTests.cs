@@ -48,7 +48,7 @@ public class DatasetCatalogTests
     {
         var e = Assert.Throws<GradscopeException>(() => DatasetCatalog.Load("spirals"));
         Assert.Equal(
-            "Unknown data set 'spirals'. Use one of: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or give the path of a .csv file.",
+            "Unknown data set 'spirals'. Use one of: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or give the path of a .csv, .npz or .safetensors file.",
             e.Message);
     }
 
@@ -60,6 +60,27 @@ public class DatasetCatalogTests
         var data = DatasetCatalog.Load(path, new DataOptions { Label = "kind" });
         Assert.Equal([1, 0], data.Labels);
         Assert.Equal(["x"], data.FeatureNames);
+    }
+
+    [Theory]
+    [InlineData("pts.npz")]
+    [InlineData("PTS.NPZ")]
+    public void Load_NpzPath_ReadsTheArrays(string name)
+    {
+        using var files = new TestFiles();
+        string path = files.Write(name, NpzTestWriter.Table([1, 2, 3, 4], [1, 0]));
+        var data = DatasetCatalog.Load(path, new DataOptions { Label = "ignored" });
+        Assert.Equal([1.0, 2, 3, 4], data.Features);
+        Assert.Equal([1, 0], data.Labels);
+    }
+
+    [Fact]
+    public void Load_NpyPath_AsksForAnNpzOfXAndY()
+    {
+        using var files = new TestFiles();
+        string path = files.Write("x.npy", NpzTestWriter.Npy("<f8", [1, 1], NpzTestWriter.Float64(1)));
+        var e = Assert.Throws<GradscopeException>(() => DatasetCatalog.Load(path));
+        Assert.Equal($"{path} is a single NumPy array; a data file holds the features and the labels together: np.savez('data.npz', x=features, y=labels).", e.Message);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public sealed class SafetensorsMalformedTests
         { "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}", 0, "\"__metadata__\" key 'k' appears twice" },
         { "{\"__metadata__\":{\"epochs\":3}}", 0, "\"__metadata__\" value of 'epochs' must be a string but is 3" },
         { "{\"__metadata__\":[\"x\"]}", 0, "\"__metadata__\" must be an object of string values but is an array" },
-        { "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has unsupported dtype 'U8'; Gradscope reads F32, F64, F16, BF16, I32 and I64" },
-        { "{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has unsupported dtype 'f32'; Gradscope reads F32, F64, F16, BF16, I32 and I64" },
+        { "{\"a\":{\"dtype\":\"BOOL\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has unsupported dtype 'BOOL'; Gradscope reads F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 and U64" },
+        { "{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has unsupported dtype 'f32'; Gradscope reads F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 and U64" },
     };
 
     [Theory]

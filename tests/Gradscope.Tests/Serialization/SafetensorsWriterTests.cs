@@ -95,9 +95,9 @@ public sealed class SafetensorsWriterTests : IDisposable
     [Fact]
     public void Constructor_UnknownDType_Throws()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new SafetensorsTensor("w", "U8", [1], [1]));
+        var ex = Assert.Throws<ArgumentException>(() => new SafetensorsTensor("w", "BOOL", [1], [1]));
 
-        Assert.StartsWith("Unsupported dtype 'U8'; expected F32, F64, F16, BF16, I32 and I64.", ex.Message);
+        Assert.StartsWith("Unsupported dtype 'BOOL'; expected F32, F64, F16, BF16, I8, I16, I32, I64, U8, U16, U32 and U64.", ex.Message);
     }
 
     [Fact]
