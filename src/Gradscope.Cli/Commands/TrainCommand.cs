@@ -21,7 +21,9 @@ internal static class TrainCommand
             "Examples:\n" +
             "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
             "  gradscope train --data spiral --layers 10x32 --activation tanh --init glorot-uniform --optimizer sgd --lr 0.1 --epochs 30 --batch-size 64 --seed 1 --save model.safetensors\n" +
-            "  gradscope train --data digits --layers 64,32 --optimizer adam --dtype float64");
+            "  gradscope train --data digits --layers 64,32 --optimizer adam --dtype float64\n" +
+            "  gradscope train --data spiral --layers 10x32 --activation tanh --print-spec > run.json\n" +
+            "  gradscope train --run-spec run.json --save model.safetensors");
         foreach (var option in options.All)
             command.Options.Add(option);
         command.SetAction(parsed => Run(context, options, parsed));
@@ -32,7 +34,9 @@ internal static class TrainCommand
 
     private static int Run(CliContext context, TrainOptions o, ParseResult parsed)
     {
-        var config = ToConfig(o, parsed);
+        var config = TrainSpec.Config(o, parsed);
+        if (parsed.GetValue(o.PrintSpec))
+            return TrainSpec.Print(context, config);
         var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");

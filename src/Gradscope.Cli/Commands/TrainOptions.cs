@@ -112,10 +112,24 @@ internal sealed class TrainOptions
 
     public Option<string?> Trace { get; } = new("--trace") { Description = "Write the monitor's trace to this file (JSON Lines: a header line, one line per step, histograms, epochs)." };
 
+    public Option<string?> RunSpec { get; } = new("--run-spec")
+    {
+        Description = "Run the run description in this JSON file (as --print-spec or a --json result's \"spec\" writes it) instead of the data, network, init, optimizer, loss, budget, dtype and seed options.",
+    };
+
+    public Option<bool> PrintSpec { get; } = new("--print-spec") { Description = "Print the run description (JSON) that the options make, and exit without training." };
+
+    /// <summary>The options a run description replaces; giving one beside --run-spec is bad usage.</summary>
+    public IEnumerable<Option> Described =>
+    [
+        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
+        WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed, Dtype,
+    ];
+
     public IEnumerable<Option> All =>
     [
         Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
-        Dtype, Save, Json, Monitor, Trace,
+        Dtype, Save, Json, Monitor, Trace, RunSpec, PrintSpec,
     ];
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;
@@ -44,6 +45,8 @@ internal static class TrainReport
     {
         JsonOutput.WriteObject(output, w =>
         {
+            w.WritePropertyName("spec");
+            RunSpecJson.Write(w, RunSpecs.FromConfig(run.Config));
             w.WriteString("data", run.Train.Name);
             w.WriteString("network", run.Spec.Describe());
             w.WriteString("status", result.Status.ToString().ToLowerInvariant());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gradscope.Activations;
 using Gradscope.Initialization;
 using Gradscope.Training;
 
@@ -7,8 +8,8 @@ namespace Gradscope.Theory;
 /// <summary>
 /// The mean-field prediction for a training configuration, before training: sigma_w^2 from the
 /// initializer, the phase, chi_1 and the first-to-last gradient ratio at the network's depth.
-/// Only for plain dense networks (no normalization, residual blocks, dropout or model spec), where
-/// the theory applies as it stands.
+/// Only for plain dense chains (dense and one activation, alternating, however they were described:
+/// no normalization, residual blocks or dropout), where the theory applies as it stands.
 /// </summary>
 public sealed record Preflight
 {
@@ -53,14 +54,15 @@ public sealed record Preflight
     public static Preflight? For(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.ModelSpec is not null || config.ParsedNorm != NormKind.None || config.Residual || config.Dropout > 0 || config.Hidden.Count == 0)
+        if (PlainChain(config.HiddenLayout()) is not { } chain)
             return null;
+        var (hidden, activation) = chain;
         var initializer = config.ParsedInitializer;
         double sum = 0;
-        int layers = Math.Max(1, config.Hidden.Count - 1);
+        int layers = Math.Max(1, hidden.Count - 1);
         for (int i = 0; i < layers; i++)
         {
-            int fanIn = config.Hidden[config.Hidden.Count == 1 ? 0 : i], fanOut = config.Hidden[config.Hidden.Count == 1 ? 0 : i + 1];
+            int fanIn = hidden[hidden.Count == 1 ? 0 : i], fanOut = hidden[hidden.Count == 1 ? 0 : i + 1];
             if (WeightVarianceOf(initializer, fanIn, fanOut) is not { } v)
                 return null;
             sum += v;
@@ -69,8 +71,8 @@ public sealed record Preflight
         double weightVariance = sum / layers;
         if (!(weightVariance > 0) || !double.IsFinite(weightVariance))
             return null;
-        int depth = config.Hidden.Count + 1;
-        var prediction = MeanField.Analyze(config.ParsedActivation, weightVariance, 0.0, depth);
+        int depth = hidden.Count + 1;
+        var prediction = MeanField.Analyze(activation, weightVariance, 0.0, depth);
         return new Preflight
         {
             WeightVariance = weightVariance,
@@ -81,6 +83,27 @@ public sealed record Preflight
             Prediction = prediction,
             Text = Describe(prediction, initializer, weightVariance),
         };
+    }
+
+    /// <summary>
+    /// The widths and the activation of a plain chain <c>dense, act, dense, act, ...</c> with one
+    /// activation throughout, the networks the theory describes; null for any other layout.
+    /// </summary>
+    private static (List<int> Widths, Activation Activation)? PlainChain(IReadOnlyList<LayerSpec> layers)
+    {
+        if (layers.Count == 0 || layers.Count % 2 != 0)
+            return null;
+        var widths = new List<int>();
+        Activation? activation = null;
+        for (int i = 0; i < layers.Count; i += 2)
+        {
+            if (layers[i] is not DenseSpec dense || layers[i + 1] is not ActivationSpec act || (activation is not null && act.Activation.Name != activation.Name))
+                return null;
+            widths.Add(dense.Units);
+            activation = act.Activation;
+        }
+
+        return (widths, activation!);
     }
 
     /// <summary>
