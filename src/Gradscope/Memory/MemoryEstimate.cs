@@ -77,10 +77,16 @@ internal sealed record MemoryEstimate
     /// <exception cref="MemoryLimitException">It needs more memory than there is.</exception>
     public void Ensure(string what)
     {
-        if (LargestArray > Array.MaxLength)
-            throw new GradscopeException($"{what} needs {LargestArrayName} as one array of {LargestArray} values, more than the {Array.MaxLength} an array can hold.");
+        if (ArrayLimitProblem(what) is { } problem)
+            throw new GradscopeException(problem);
         MemoryBudget.Ensure(Total, what, Describe());
     }
+
+    /// <summary>Why no machine can run this (an array over <see cref="Array.MaxLength"/>), or null.</summary>
+    public string? ArrayLimitProblem(string what) =>
+        LargestArray > Array.MaxLength
+            ? $"{what} needs {LargestArrayName} as one array of {LargestArray} values, more than the {Array.MaxLength} an array can hold."
+            : null;
 
     /// <summary>The parts, largest first: <c>parameters 8.1 GB, gradients 8.1 GB, activations 12 MB</c>.</summary>
     public string Describe()
