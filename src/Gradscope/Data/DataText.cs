@@ -27,7 +27,8 @@ internal static class DataText
         var info = new FileInfo(path);
         if (info.Exists && info.Length > maxBytes)
         {
-            MemoryBudget.Ensure(MemoryEstimate.Product(info.Length, CsvExpansion), $"{path}: reading this {MemoryBudget.Format(info.Length)} file");
+            throw new MemoryLimitException(
+                $"{path}: the file is {MemoryBudget.Format(info.Length)}, more than the {MemoryBudget.Format(maxBytes)} a text data file may hold (1/{CsvExpansion} of the memory) when {MemoryBudget.Limit()}.");
         }
 
         using var stream = new CappedStream(DataStreams.OpenMaybeGzip(path), maxBytes, max => TooLong(path, max));

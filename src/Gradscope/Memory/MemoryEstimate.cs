@@ -110,14 +110,15 @@ internal sealed record MemoryEstimate
         // The trainer's (or inspection's) batch: inputs, the loss gradient, labels.
         tally.Batch(Product(b, spec.InputSize), "the batch of inputs");
         tally.Batch(Product(b, spec.OutputSize), "the loss gradient");
-        long splitCopies = training && SplitsBatch(tally, shape) ? 2 * tally.DenseParameters : 0;
+        bool splits = training && SplitsBatch(tally, shape);
+        long splitCopies = splits ? 2 * tally.DenseParameters : 0;
         return new MemoryEstimate
         {
             Parameters = Product(tally.ParameterValues, size),
             Gradients = Product(Sum(tally.Trainable, splitCopies), size),
             OptimizerState = training ? Product(tally.Trainable, OptimizerBuffers(shape), size) : 0,
             Activations = Sum(Product(tally.BatchValues, size), Product(b, sizeof(int))),
-            Workspace = Sum(GemmWorkspace(tally, size), Product(tally.LayerCount, BookkeepingBytesPerLayer)),
+            Workspace = Sum(GemmWorkspace(tally, shape, splits), Product(tally.LayerCount, BookkeepingBytesPerLayer)),
             Monitor = shape.MonitorSteps > 0 ? MonitorBytes(tally, shape) : 0,
             Data = shape.DataBytes,
             LargestArray = tally.Largest,
@@ -145,14 +146,22 @@ internal sealed record MemoryEstimate
         shape.SplitBatch && GemmWorkers.HasWorkers && shape.BatchSize >= BatchSplit<float>.MinRows && tally.OnlyDenseAndActivation
         && BatchSplit<float>.MostlySmallProducts(tally.DenseShapes, shape.BatchSize);
 
-    // Per core (and one shared set): two A blocks of Mc x Kc and a B block of Kc x Nc (GemmJob.Parallel).
-    private static long GemmWorkspace(MemoryTally tally, int size)
+    // Per thread that packs: two A blocks of Mc x Kc and a B block of Kc x Nc (GemmJob.Parallel).
+    // Products large enough to share run on every core plus one shared set; otherwise the calling
+    // thread packs alone, or with the batch split's worker.
+    private static long GemmWorkspace(MemoryTally tally, MemoryShape shape, bool splits)
     {
+        int size = shape.ElementSize;
         long kc = GemmKernel.DepthBlock((int)Math.Min(tally.MaxDepth, int.MaxValue));
         long nc = Math.Min(GemmKernel.Nc, tally.MaxColumns) + GemmMicroKernel.MaxNr;
         long mc = size == sizeof(double) ? GemmKernel.McFor<double>() : GemmKernel.McFor<float>();
-        long perCore = Product(Sum(Product(2 * mc, kc), Product(nc, kc)), size);
-        return Product(perCore, Environment.ProcessorCount + 1);
+        long perThread = Product(Sum(Product(2 * mc, kc), Product(nc, kc)), size);
+        long largestProduct = 0;
+        foreach (var (input, output) in tally.DenseShapes)
+            largestProduct = Math.Max(largestProduct, Product(shape.BatchSize, input, output));
+        int threads = largestProduct >= GemmKernel.ParallelThreshold ? Math.Clamp(Environment.ProcessorCount, 1, GemmWorkers.MaxParts) + 1
+            : splits ? 2 : 1;
+        return Product(perThread, threads);
     }
 
     // GradientMonitor: the previous weights (for update ratios), alive units, and a trace of every
