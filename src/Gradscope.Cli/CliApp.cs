@@ -39,6 +39,8 @@ internal static class CliApp
 
         try
         {
+            // A malformed GRADSCOPE_MEMORY_LIMIT is bad usage, found before any command runs.
+            CommonOptions.AsUsage(Memory.MemoryBudget.FromEnvironment);
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)

@@ -6,6 +6,7 @@ using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
 using Gradscope.Losses;
+using Gradscope.Memory;
 using Gradscope.Optimizers;
 using Gradscope.Training;
 
@@ -48,10 +49,11 @@ internal static class BenchCommand
                 Positive(parsed.GetValue(batch), "--batch-size"),
                 ParseMonitor(parsed.GetValue(monitor)!),
                 Positive(parsed.GetValue(steps), "--steps"),
-                Math.Max(0, parsed.GetValue(warmup)),
+                OptionChecks.AtLeast(parsed.GetValue(warmup), 0, "--warmup"),
                 parsed.GetValue(json),
                 parsed.GetValue(seed));
             bool isDouble = CommonOptions.IsDouble(parsed.GetValue(dtype)!);
+            EnsureFits(request, parsed.GetValue(layers)!, isDouble);
             var result = isDouble ? Measure<double>(request) : Measure<float>(request);
             Report(context.Out, request, result, isDouble ? "float64" : "float32");
             return CliApp.Success;
@@ -173,6 +175,30 @@ internal static class BenchCommand
             w.WriteNumber("samples_per_s", result.SamplesPerSecond);
             w.WriteNumber("allocated_bytes_per_step", result.AllocatedPerStep);
         });
+    }
+
+    // Shapes no machine can hold are bad usage; shapes this machine cannot hold are refused (exit
+    // code 1), both before anything is allocated.
+    private static void EnsureFits(Request request, string layers, bool isDouble)
+    {
+        var widths = new List<int?> { request.Input };
+        foreach (int width in request.Hidden)
+            widths.Add(width);
+        widths.Add(request.Classes);
+        string given = $"--input {request.Input} --layers {layers} --classes {request.Classes}";
+        OptionChecks.DenseShapes(widths, given);
+        var estimate = MemoryEstimate.For(request.Spec, new MemoryShape
+        {
+            BatchSize = request.BatchSize,
+            ElementSize = isDouble ? sizeof(double) : sizeof(float),
+            MonitorSteps = request.Monitor == MonitorPreset.Off ? 0 : Math.Max(request.Warmup, request.Steps) + 1,
+            DataBytes = MemoryEstimate.DataSetBytes(request.BatchSize, request.Input),
+        });
+        if ((long)request.BatchSize * request.Input > Array.MaxLength)
+            throw new UsageException($"--batch-size {request.BatchSize} with --input {request.Input}: the random batch would have {(long)request.BatchSize * request.Input} values, more than the {Array.MaxLength} one array can hold.");
+        if (estimate.ArrayLimitProblem($"--batch-size {request.BatchSize} with {given}") is { } problem)
+            throw new UsageException(problem);
+        estimate.Ensure("this benchmark");
     }
 
     private static int Positive(int value, string option) =>

@@ -67,6 +67,14 @@ internal static class CommonOptions
         return (loaded, dataset);
     }
 
+    /// <summary>The options of a command that reads a model and data: no empty names.</summary>
+    public static void CheckModelAndData(string model, string data, string? label)
+    {
+        OptionChecks.Path(model, "--model");
+        OptionChecks.Name(data, "--data");
+        OptionChecks.Name(label, "--label");
+    }
+
     /// <summary>Runs <paramref name="parse"/>, turning its <see cref="GradscopeException"/> into bad usage (exit code 2).</summary>
     public static TResult AsUsage<TResult>(Func<TResult> parse)
     {
@@ -74,7 +82,7 @@ internal static class CommonOptions
         {
             return parse();
         }
-        catch (GradscopeException ex)
+        catch (GradscopeException ex) when (ex is not Memory.MemoryLimitException)
         {
             throw new UsageException(ex.Message);
         }

@@ -30,12 +30,14 @@ internal static class DemoCommand
         };
         command.SetAction(parsed =>
         {
-            var hidden = CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(parsed.GetValue(layers)!));
+            string layersText = parsed.GetValue(layers)!;
+            var hidden = CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(layersText));
+            OptionChecks.DenseShapes([2, .. hidden.Select(w => (int?)w), 3], $"--layers '{layersText}'");
             int e = parsed.GetValue(epochs);
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, parsed.GetValue(png));
+            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"));
         });
         return command;
     }

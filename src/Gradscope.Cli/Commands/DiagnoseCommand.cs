@@ -47,6 +47,8 @@ internal static class DiagnoseCommand
                 parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
                 Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(optimizer)!,
                 parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json));
+            CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
+            TrainValidation.Optimizer(request.Optimizer, request.LearningRate, momentum: null, weightDecay: null);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
         });
         return command;

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
+using Gradscope.Memory;
 
 namespace Gradscope.Cli.Commands;
 
@@ -34,6 +36,7 @@ internal static class InspectCommand
                 parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
                 parsed.GetValue(json),
                 parsed.GetValue(seed));
+            CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
         });
         return command;
@@ -46,6 +49,9 @@ internal static class InspectCommand
     {
         var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Data, request.Label, request.Seed);
 
+        // One pass over all rows at once: the whole data set is the batch.
+        MemoryEstimate.For(loaded.Spec, new MemoryShape { BatchSize = dataset.Count, ElementSize = Unsafe.SizeOf<T>(), Optimizer = null })
+            .Ensure($"inspecting this model on all {dataset.Count} rows");
         var result = Inspection.Run(loaded.Network, dataset);
         if (request.Json)
             LayerReport.Json(context.Out, result);

@@ -56,7 +56,11 @@ internal static class TheoryCommand
             bool isPhase = parsed.GetValue(phaseDiagram), isTrain = parsed.GetValue(trainability), isMeasure = parsed.GetValue(measure);
             RejectMixedModes(isPhase, isTrain, isMeasure);
             if (isPhase)
-                return PhaseDiagramRunner.Run(context, settings, PhaseDiagramRunner.ParseGrid(parsed.GetValue(grid)!), parsed.GetValue(png), parsed.GetValue(output));
+            {
+                return PhaseDiagramRunner.Run(context, settings, PhaseDiagramRunner.ParseGrid(parsed.GetValue(grid)!),
+                    OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(output), "--output"));
+            }
+
             if (isTrain)
                 return TrainabilityRunner.Run(context, settings, parsed.GetValue(quick));
             if (settings.WeightVariance is null)
@@ -79,6 +83,8 @@ internal static class TheoryCommand
     {
         if (width < 2)
             throw new UsageException($"--width must be at least 2; got {width}.");
+        if ((long)width * width > Array.MaxLength)
+            throw new UsageException($"--width {width}: a {width}x{width} weight matrix has {(long)width * width} values, more than the {Array.MaxLength} one array can hold.");
         if (seeds < 1)
             throw new UsageException($"--seeds must be at least 1; got {seeds}.");
         if (depth < 2)

@@ -64,7 +64,7 @@ internal static class TrainCommand
             Norm = ParseNorm(parsed.GetValue(o.Norm)!),
             Residual = parsed.GetValue(o.Residual),
             Dropout = parsed.GetValue(o.Dropout),
-            ModelSpec = ReadModelSpec(parsed.GetValue(o.ModelSpec)),
+            ModelSpec = ReadModelSpec(OptionChecks.Path(parsed.GetValue(o.ModelSpec), "--model-spec")),
             Init = parsed.GetValue(o.Init)!,
             Optimizer = parsed.GetValue(o.Optimizer)!,
             LearningRate = parsed.GetValue(o.LearningRate),
@@ -80,14 +80,7 @@ internal static class TrainCommand
             Seed = parsed.GetValue(o.Seed),
             UseDouble = CommonOptions.IsDouble(parsed.GetValue(o.Dtype)!),
         };
-        if (config.Epochs < 1)
-            throw new UsageException($"--epochs must be at least 1; got {config.Epochs}.");
-        if (config.BatchSize < 1)
-            throw new UsageException($"--batch-size must be at least 1; got {config.BatchSize}.");
-        if (config.TestSplit is < 0 or >= 1)
-            throw new UsageException($"--test-split must be in [0, 1); got {config.TestSplit}.");
-        if (config.Dropout is < 0 or >= 1 || double.IsNaN(config.Dropout))
-            throw new UsageException($"--dropout must be in [0, 1); got {config.Dropout}.");
+        TrainValidation.Check(config, o, parsed);
         return config;
     }
 
@@ -112,7 +105,7 @@ internal static class TrainCommand
         if (!File.Exists(path))
             throw new GradscopeException($"Model spec file '{path}' does not exist.");
         string json = File.ReadAllText(path);
-        ModelSpecJson.Parse(json, path);
+        SpecShapes.Check(ModelSpecJson.Parse(json, path), path);
         return json;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Gradscope.Data;
 
@@ -15,11 +14,10 @@ public static class CsvDataReader
     /// <param name="path">The CSV file (UTF-8, with or without a byte order mark; gzip detected by content).</param>
     /// <param name="labelColumn">Name of the label column; the last column when null.</param>
     /// <exception cref="GradscopeException">The file is missing, empty, ragged, or has a non-numeric, NaN or infinite feature cell, with its line and column.</exception>
+    /// <exception cref="Memory.MemoryLimitException">The file is larger than memory allows, or never ends.</exception>
     public static Dataset Read(string path, string? labelColumn = null)
     {
-        string text;
-        using (var reader = new StreamReader(DataStreams.OpenMaybeGzip(path), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-            text = reader.ReadToEnd();
+        string text = DataText.ReadAll(path);
         return Parse(text, path, DatasetName(path), labelColumn);
     }
 

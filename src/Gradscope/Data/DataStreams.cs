@@ -18,7 +18,8 @@ internal static class DataStreams
             throw new GradscopeException($"Cannot open {path}: {e.Message}", e);
         }
 
-        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Stream stream = file.CanSeek ? file : new PrefixedStream(file);
+        return IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
     }
 
     /// <summary>Reads as many bytes as the stream has, up to <paramref name="buffer"/>'s length; returns how many.</summary>
@@ -34,11 +35,14 @@ internal static class DataStreams
         }
     }
 
-    private static bool IsGzip(FileStream file)
+    // A pipe cannot seek back: there the magic is peeked (PrefixedStream) instead.
+    private static bool IsGzip(Stream stream)
     {
+        if (stream is PrefixedStream prefixed)
+            return prefixed.Peek(2) is [0x1f, 0x8b];
         Span<byte> magic = stackalloc byte[2];
-        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        file.Position = 0;
+        int read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        stream.Position = 0;
         return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 }

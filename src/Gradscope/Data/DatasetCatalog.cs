@@ -1,4 +1,5 @@
 using Gradscope.Data.Arrays;
+using Gradscope.Memory;
 
 namespace Gradscope.Data;
 
@@ -25,19 +26,58 @@ public static class DatasetCatalog
     public static Dataset Load(string nameOrPath, DataOptions? options = null)
     {
         options ??= DataOptions.Default;
+        if (Synthetic(nameOrPath, options) is { } set)
+        {
+            set.Validate();
+            MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
+            return set.Generate(options.Seed);
+        }
+
         return nameOrPath.ToLowerInvariant() switch
         {
-            "spiral" => SyntheticData.Spiral(Count(options, 300 * Classes(options)), Classes(options), options.Noise ?? 0.2, options.Seed),
-            "moons" => SyntheticData.Moons(Count(options, 1000), Planar("moons", options, 0.1), options.Seed),
-            "circles" => SyntheticData.Circles(Count(options, 1000), Planar("circles", options, 0.05), options.Seed),
-            "xor" => SyntheticData.Xor(Count(options, 1000), Planar("xor", options, 0.1), options.Seed),
-            "checkerboard" => SyntheticData.Checkerboard(Count(options, 2000), Planar("checkerboard", options, 0.0), options.Seed),
-            "blobs" => SyntheticData.Blobs(Count(options, 300 * Classes(options)), Classes(options), options.Dimensions ?? 2, options.Noise ?? 1.0, options.Seed),
-            "teacher" => SyntheticData.Teacher(Count(options, 2000), Classes(options), options.Dimensions ?? 10, options.Noise ?? 0.0, options.Seed),
             "digits" => Digits.Load(),
             "fashion-mnist" => LoadIdx("fashion-mnist", FashionMnistClasses, options),
             "mnist" => LoadIdx("mnist", Dataset.NumberedNames(string.Empty, 10), options),
             _ => LoadFile(nameOrPath, options),
+        };
+    }
+
+    /// <summary>True for the generated sets (spiral ... teacher), whose every option is the caller's choice.</summary>
+    internal static bool IsSynthetic(string name) => Synthetic(name, DataOptions.Default) is not null;
+
+    /// <summary>
+    /// Checks the options of a generated set (count, classes, noise, dimensions, the size of its
+    /// arrays) without generating it; nothing for other sets.
+    /// </summary>
+    /// <exception cref="GradscopeException">An option does not fit the set.</exception>
+    internal static void CheckSynthetic(string name, DataOptions options) => Synthetic(name, options)?.Validate();
+
+    private static SyntheticSet? Synthetic(string name, DataOptions o) => name.ToLowerInvariant() switch
+    {
+        "spiral" => new("spiral", Count(o, 300 * Classes(o)), Classes(o), 2, o.Noise ?? 0.2),
+        "moons" => new("moons", Count(o, 1000), 2, 2, Planar("moons", o, 0.1)),
+        "circles" => new("circles", Count(o, 1000), 2, 2, Planar("circles", o, 0.05)),
+        "xor" => new("xor", Count(o, 1000), 2, 2, Planar("xor", o, 0.1)),
+        "checkerboard" => new("checkerboard", Count(o, 2000), 2, 2, Planar("checkerboard", o, 0.0)),
+        "blobs" => new("blobs", Count(o, 300 * Classes(o)), Classes(o), o.Dimensions ?? 2, o.Noise ?? 1.0),
+        "teacher" => new("teacher", Count(o, 2000), Classes(o), o.Dimensions ?? 10, o.Noise ?? 0.0),
+        _ => null,
+    };
+
+    /// <summary>A generated set's resolved settings.</summary>
+    private sealed record SyntheticSet(string Name, int Count, int Classes, int Dimensions, double Noise)
+    {
+        public void Validate() => SyntheticData.Validate(Name, Count, Classes, Dimensions, Noise);
+
+        public Dataset Generate(int seed) => Name switch
+        {
+            "spiral" => SyntheticData.Spiral(Count, Classes, Noise, seed),
+            "moons" => SyntheticData.Moons(Count, Noise, seed),
+            "circles" => SyntheticData.Circles(Count, Noise, seed),
+            "xor" => SyntheticData.Xor(Count, Noise, seed),
+            "checkerboard" => SyntheticData.Checkerboard(Count, Noise, seed),
+            "blobs" => SyntheticData.Blobs(Count, Classes, Dimensions, Noise, seed),
+            _ => SyntheticData.Teacher(Count, Classes, Dimensions, Noise, seed),
         };
     }
 

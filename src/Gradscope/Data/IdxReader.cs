@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gradscope.Memory;
 
 namespace Gradscope.Data;
 
@@ -26,6 +27,7 @@ public static class IdxReader
     /// <param name="classNames">One name per class; every label must be below its count.</param>
     /// <param name="limit">Read only the first this many examples; all when null.</param>
     /// <exception cref="GradscopeException">A file is missing, has the wrong magic, absurd dimensions, is truncated, the counts differ or a label is out of range.</exception>
+    /// <exception cref="MemoryLimitException">The images need more memory than the process may use.</exception>
     public static Dataset Read(string imagesPath, string labelsPath, string name, IReadOnlyList<string> classNames, int? limit = null)
     {
         if (limit is < 1)
@@ -42,6 +44,7 @@ public static class IdxReader
 
         int take = Math.Min(count, limit ?? count);
         int pixels = rows * cols;
+        MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(take, pixels), $"{imagesPath}: reading {take} images of {rows}x{cols}");
         var features = new double[take * pixels];
         ReadPixels(images, imagesPath, features, $"{count} images of {rows}x{cols}");
         int[] labelValues = ReadLabels(labels, labelsPath, take, count, classNames.Count);

@@ -12,7 +12,7 @@ public static partial class SyntheticData
     /// <param name="seed">Seed of the positions and the noise.</param>
     public static Dataset Xor(int count, double noise, int seed)
     {
-        CheckCommon("xor", count, 2, noise);
+        Validate("xor", count, 2, 2, noise);
         var random = new SeededRandom(seed);
         var features = new double[count * 2];
         var labels = new int[count];
@@ -39,7 +39,7 @@ public static partial class SyntheticData
     /// <param name="seed">Seed of the positions and the noise.</param>
     public static Dataset Checkerboard(int count, double noise, int seed)
     {
-        CheckCommon("checkerboard", count, 2, noise);
+        Validate("checkerboard", count, 2, 2, noise);
         const int Cells = 4;
         const double CellWidth = 2.0 / Cells;
         var random = new SeededRandom(seed);

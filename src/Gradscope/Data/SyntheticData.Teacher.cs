@@ -90,7 +90,7 @@ public static partial class SyntheticData
         if (dimensions < 1 || dimensions > MaxDimensions)
             throw new GradscopeException($"{name}: dimensions must be between 1 and {MaxDimensions}, got {dimensions}.");
         if ((long)count * dimensions > Array.MaxLength)
-            throw new GradscopeException($"{name}: {count} points of {dimensions} dimensions do not fit in memory; lower the count or the dimensions.");
+            throw new GradscopeException($"{name}: {count} points of {dimensions} dimensions are {(long)count * dimensions} values, more than the {Array.MaxLength} one array can hold; lower the count or the dimensions.");
     }
 
     private static double[] Gaussians(SeededRandom random, int length, double std)

@@ -21,7 +21,7 @@ public static partial class SyntheticData
     /// <param name="seed">Seed of the jitter.</param>
     public static Dataset Spiral(int count, int classes, double noise, int seed)
     {
-        CheckCommon("spiral", count, classes, noise);
+        Validate("spiral", count, classes, 2, noise);
         var random = new SeededRandom(seed);
         var features = new double[count * 2];
         var labels = new int[count];
@@ -52,7 +52,7 @@ public static partial class SyntheticData
     /// <param name="seed">Seed of the noise.</param>
     public static Dataset Moons(int count, double noise, int seed)
     {
-        CheckCommon("moons", count, 2, noise);
+        Validate("moons", count, 2, 2, noise);
         var random = new SeededRandom(seed);
         var features = new double[count * 2];
         var labels = new int[count];
@@ -81,7 +81,7 @@ public static partial class SyntheticData
     /// <param name="factor">Radius of the inner circle, in (0, 1).</param>
     public static Dataset Circles(int count, double noise, int seed, double factor = 0.5)
     {
-        CheckCommon("circles", count, 2, noise);
+        Validate("circles", count, 2, 2, noise);
         if (!(factor > 0.0 && factor < 1.0))
             throw new GradscopeException($"circles: the inner radius factor must be between 0 and 1, got {factor}.");
         var random = new SeededRandom(seed);
@@ -119,6 +119,17 @@ public static partial class SyntheticData
     {
         int denominator = endpoint ? n - 1 : n;
         return denominator > 0 ? (double)i / denominator : 0.0;
+    }
+
+    /// <summary>
+    /// The checks every generator makes before it allocates: classes, count, noise, dimensions and
+    /// the size of the feature array. The catalog runs them without generating, so a command can
+    /// check its options first.
+    /// </summary>
+    internal static void Validate(string name, int count, int classes, int dimensions, double noise)
+    {
+        CheckCommon(name, count, classes, noise);
+        CheckDimensions(name, count, dimensions);
     }
 
     private static void CheckCommon(string name, int count, int classes, double noise)

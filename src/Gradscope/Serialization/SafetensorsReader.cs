@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gradscope.Memory;
 
 namespace Gradscope.Serialization;
 
@@ -13,12 +14,16 @@ internal static class SafetensorsReader
 
     private const int PrefixBytes = 8;
 
+    // A buffered byte of a pipe: the buffer (which may grow by doubling), then up to 2 as doubles.
+    private const int UnseekableExpansion = 4;
+
     public static SafetensorsFile Read(ReadOnlySpan<byte> file, string source)
     {
         CheckPrefixPresent(file.Length, source);
         ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(file);
         int headerLength = SafetensorsHeader.CheckLength(declared, file.Length - PrefixBytes, source);
         var header = SafetensorsHeader.Parse(file.Slice(PrefixBytes, headerLength), file.Length - PrefixBytes - headerLength, source);
+        EnsureFits(header, source);
         var data = file[(PrefixBytes + headerLength)..];
         var tensors = new SafetensorsTensor[header.Entries.Count];
         for (int i = 0; i < tensors.Length; i++)
@@ -59,6 +64,7 @@ internal static class SafetensorsReader
         var json = new byte[headerLength];
         stream.ReadExactly(json);
         var header = SafetensorsHeader.Parse(json, remaining - PrefixBytes - headerLength, source);
+        EnsureFits(header, source);
 
         // Entries are contiguous and sorted, so the data is consumed front to back with no seeking.
         var chunk = new byte[(int)Math.Clamp(remaining - PrefixBytes - headerLength, PrefixBytes, ChunkBytes)];
@@ -76,11 +82,26 @@ internal static class SafetensorsReader
 
     private static SafetensorsFile ReadUnseekable(Stream stream, string source)
     {
-        // Without a length the header cannot be checked against the file, so buffer it all first.
+        // Without a length the header cannot be checked against the file, so buffer it all first,
+        // up to what memory allows: a pipe or device may never end.
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        using (var capped = new CappedStream(stream, MemoryBudget.MaxReadBytes(UnseekableExpansion), max => TooLong(source, max)))
+            capped.CopyTo(copy);
         return Read(copy.GetBuffer().AsSpan(0, (int)copy.Length), source);
     }
+
+    // Every value is held as a double: float32 files double in memory, bf16 and f16 ones quadruple.
+    private static void EnsureFits(SafetensorsHeader header, string source)
+    {
+        long values = 0;
+        foreach (var entry in header.Entries)
+            values = MemoryEstimate.Sum(values, entry.ElementCount);
+        MemoryBudget.Ensure(MemoryEstimate.Product(values, sizeof(double)), $"{source}: reading its {values} values");
+    }
+
+    private static MemoryLimitException TooLong(string source, long maxBytes) =>
+        new($"{source}: the stream goes on past {MemoryBudget.Format(maxBytes)}, the most a model read from a pipe may hold (1/{UnseekableExpansion} of the memory) " +
+            $"when {MemoryBudget.Limit()}; is it a device or a pipe that never ends?");
 
     private static void DecodeFromStream(Stream stream, string dtype, double[] values, byte[] chunk)
     {

@@ -18,9 +18,11 @@ public static class SignalPropagationMeasurement
 {
     /// <summary>Runs the measurement.</summary>
     /// <exception cref="GradscopeException">A configuration value is out of range; the message names it.</exception>
+    /// <exception cref="Memory.MemoryLimitException">One network of this width and depth needs more memory than the process may use.</exception>
     public static SignalPropagationReport Measure(SignalPropagationConfig config)
     {
         Validate(config);
+        MeasurementMemory.Estimate(config).Ensure($"measuring random networks of width {config.Width} and depth {config.Depth}");
         var meanField = new MeanField(config.Activation, config.WeightVariance, config.BiasVariance);
         var prediction = meanField.Analyze(config.Depth);
         double inputLength = config.InputLength ?? DefaultInputLength(meanField.Status, meanField.QStar);

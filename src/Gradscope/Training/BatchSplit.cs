@@ -99,16 +99,26 @@ internal sealed class BatchSplit<T> : IParallelJob
     // at full width; splitting the batch pays when most of the work is in smaller ones.
     private static bool MostlySmallProducts(Sequential<T> model, int batchSize)
     {
-        long total = 0, serial = 0;
+        var shapes = new List<(int In, int Out)>();
         foreach (var layer in model.Layers)
         {
             if (layer is Dense<T> dense)
-            {
-                long macs = (long)batchSize * dense.InputSize * dense.OutputSize;
-                total += macs;
-                if (macs < GemmKernel.ParallelThreshold)
-                    serial += macs;
-            }
+                shapes.Add((dense.InputSize, dense.OutputSize));
+        }
+
+        return MostlySmallProducts(shapes, batchSize);
+    }
+
+    /// <summary>The same rule for dense layers of these shapes (the memory estimate predicts the split with it).</summary>
+    internal static bool MostlySmallProducts(IReadOnlyList<(int In, int Out)> denseShapes, int batchSize)
+    {
+        long total = 0, serial = 0;
+        foreach (var (input, output) in denseShapes)
+        {
+            long macs = (long)batchSize * input * output;
+            total += macs;
+            if (macs < GemmKernel.ParallelThreshold)
+                serial += macs;
         }
 
         return serial * 2 >= total;

@@ -249,13 +249,16 @@ public sealed record NetworkSpec
     }
 
     /// <summary>
-    /// Parses hidden sizes: <c>10x32</c> (ten layers of 32) or <c>64,32,16</c>; <c>none</c> or an
-    /// empty string for no hidden layer.
+    /// Parses hidden sizes: <c>10x32</c> (ten layers of 32) or <c>64,32,16</c>; <c>none</c> for no
+    /// hidden layer. An empty string is an error: it is more often a variable that was not set
+    /// than a wish for a network without hidden layers.
     /// </summary>
     public static IReadOnlyList<int> ParseLayers(string text)
     {
         string spec = text.Trim();
-        if (spec.Length == 0 || spec.Equals("none", StringComparison.OrdinalIgnoreCase))
+        if (spec.Length == 0)
+            throw new GradscopeException("Invalid layers '': give the hidden layers, e.g. '10x32' or '64,32,16', or 'none' for a network without hidden layers.");
+        if (spec.Equals("none", StringComparison.OrdinalIgnoreCase))
             return [];
         int x = spec.IndexOfAny(['x', 'X']);
         if (x > 0)

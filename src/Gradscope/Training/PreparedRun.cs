@@ -2,6 +2,7 @@ using System.Numerics;
 using Gradscope.Data;
 using Gradscope.Layers;
 using Gradscope.Losses;
+using Gradscope.Memory;
 using Gradscope.Optimizers;
 
 namespace Gradscope.Training;
@@ -43,9 +44,14 @@ public sealed class PreparedRun<T>
     public Trainer<T> Trainer { get; }
 
     /// <summary>Loads the data and builds everything <paramref name="config"/> describes.</summary>
+    /// <exception cref="MemoryLimitException">The run needs more memory than the process may use; checked before the network is built.</exception>
     public static PreparedRun<T> Create(RunConfig config, Dataset? preloaded = null)
     {
         var data = preloaded ?? DatasetCatalog.Load(config.Data, config.DataOptions with { Seed = config.Seed });
+        var spec = config.CreateSpec(data.FeatureCount, Math.Max(data.ClassCount, 2));
+
+        // Before the split and standardization copy the data, and before the network exists.
+        RunMemory.Ensure(config, spec, data.Count, MemoryEstimate.DataSetBytes(data.Count, data.FeatureCount) * RunMemory.DataCopies(config));
         var (train, test) = Split(data, config);
         Standardizer? standardizer = null;
         if (config.Standardize)
@@ -55,14 +61,21 @@ public sealed class PreparedRun<T>
             test = test is null ? null : standardizer.Apply(test);
         }
 
-        var spec = config.CreateSpec(train.FeatureCount, Math.Max(data.ClassCount, 2));
         var rng = new SeededRandom(config.Seed);
         var network = spec.Build<T>(config.ParsedInitializer, rng);
-        return Create(config, train, test, standardizer, spec, network);
+        return Build(config, train, test, standardizer, spec, network);
     }
 
     /// <summary>Wraps an existing network (for example one loaded from a file) with a trainer for <paramref name="config"/>.</summary>
+    /// <exception cref="MemoryLimitException">Training it needs more memory than the process may use.</exception>
     public static PreparedRun<T> Create(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        RunMemory.Ensure(config, spec, train.Count, MemoryEstimate.DataSetBytes(train.Count, train.FeatureCount));
+        return Build(config, train, test, standardizer, spec, network);
+    }
+
+    private static PreparedRun<T> Build(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
     {
         var optimizer = Optimizers.Optimizer.Create<T>(config.Optimizer, new OptimizerOptions
         {
@@ -74,7 +87,7 @@ public sealed class PreparedRun<T>
         var trainer = new Trainer<T>(network, Loss.Parse<T>(config.Loss), optimizer, new TrainerOptions
         {
             Epochs = config.Epochs,
-            BatchSize = config.BatchSize,
+            BatchSize = RunMemory.BatchRows(config, train.Count),
             Seed = config.Seed,
             MaxSteps = config.MaxSteps,
             ClipNorm = config.ClipNorm,

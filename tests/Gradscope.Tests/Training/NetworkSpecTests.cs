@@ -20,6 +20,8 @@ public sealed class NetworkSpecTests
     [InlineData("64,,16", "the width '' is not a whole number")]
     [InlineData("0x32", "the layer count '0' is not a whole number from 1")]
     [InlineData("-5", "the width '-5'")]
+    [InlineData("", "or 'none' for a network without hidden layers")]
+    [InlineData("  ", "or 'none' for a network without hidden layers")]
     public void ParseLayers_RejectsMalformed(string text, string message)
     {
         var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.ParseLayers(text));
