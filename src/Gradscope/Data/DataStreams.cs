@@ -1,11 +1,12 @@
-using System.IO.Compression;
-
 namespace Gradscope.Data;
 
 /// <summary>Opens data files, gzipped or not: the format is told by the gzip magic bytes, not the file name.</summary>
 internal static class DataStreams
 {
-    /// <summary>Opens <paramref name="path"/> for reading, decompressing when it starts with 1f 8b.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading, decompressing when it starts with 1f 8b; a truncated
+    /// or corrupt gzip file fails with a <see cref="GradscopeException"/> naming it (see <see cref="CheckedGzipStream"/>).
+    /// </summary>
     public static Stream OpenMaybeGzip(string path)
     {
         FileStream file;
@@ -18,7 +19,7 @@ internal static class DataStreams
             throw new GradscopeException($"Cannot open {path}: {e.Message}", e);
         }
 
-        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return IsGzip(file) ? new CheckedGzipStream(file, path) : file;
     }
 
     /// <summary>Reads as many bytes as the stream has, up to <paramref name="buffer"/>'s length; returns how many.</summary>
