@@ -24,7 +24,7 @@ public sealed class Standardizer
         for (int i = 0; i < deviations.Length; i++)
         {
             if (!double.IsFinite(means[i]) || !(deviations[i] > 0.0) || !double.IsFinite(deviations[i]))
-                throw new GradscopeException($"feature {i} has mean {means[i]} and deviation {deviations[i]}; a standardizer needs a finite mean and a positive, finite deviation.");
+                throw new GradscopeException(FormattableString.Invariant($"feature {i} has mean {means[i]} and deviation {deviations[i]}; a standardizer needs a finite mean and a positive, finite deviation."));
         }
 
         _means = means;
