@@ -13,8 +13,8 @@ namespace Gradscope.Data;
 /// </summary>
 internal sealed class CheckedGzipStream : Stream
 {
-    private static readonly byte[] _marker = "\0gradscope: end of gzip data\0"u8.ToArray();
-    private static readonly byte[] _markerMember = Compress(_marker);
+    private static readonly byte[] Marker = "\0gradscope: end of gzip data\0"u8.ToArray();
+    private static readonly byte[] MarkerMember = Compress(Marker);
 
     private readonly string _path;
     private readonly MarkedSource _source;
@@ -48,9 +48,9 @@ internal sealed class CheckedGzipStream : Stream
     {
         if (buffer.IsEmpty)
             return 0;
-        while (!_ended && _end - _start <= _marker.Length)
+        while (!_ended && _end - _start <= Marker.Length)
             Fill();
-        int count = Math.Min(buffer.Length, _end - _start - _marker.Length);
+        int count = Math.Min(buffer.Length, _end - _start - Marker.Length);
         if (count <= 0)
             return 0;
         _buffer.AsSpan(_start, count).CopyTo(buffer);
@@ -89,7 +89,7 @@ internal sealed class CheckedGzipStream : Stream
         if (read > 0)
             return;
         _ended = true;
-        bool marked = _end - _start >= _marker.Length && _buffer.AsSpan(_end - _marker.Length, _marker.Length).SequenceEqual(_marker);
+        bool marked = _end - _start >= Marker.Length && _buffer.AsSpan(_end - Marker.Length, Marker.Length).SequenceEqual(Marker);
         if (!marked)
             throw _source.ReachedEnd ? Truncated(null) : new GradscopeException($"{_path}: the file goes on after the end of its gzip data; it is damaged, or not one gzip file.");
     }
@@ -151,8 +151,8 @@ internal sealed class CheckedGzipStream : Stream
                 ReachedEnd = true;
             }
 
-            int count = Math.Min(buffer.Length, _markerMember.Length - _markerSent);
-            _markerMember.AsSpan(_markerSent, count).CopyTo(buffer);
+            int count = Math.Min(buffer.Length, MarkerMember.Length - _markerSent);
+            MarkerMember.AsSpan(_markerSent, count).CopyTo(buffer);
             _markerSent += count;
             return count;
         }
