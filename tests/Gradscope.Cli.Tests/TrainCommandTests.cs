@@ -9,8 +9,8 @@ public sealed class TrainCommandTests
         string model = Path.Combine(dir, "m.safetensors");
         var (exit, output, error) = CliRunner.Run("train", "--data", "spiral", "--layers", "2x16", "--activation", "tanh", "--epochs", "3", "--save", model);
         Assert.True(exit == 0, error);
-        Assert.Contains("| train |", output);
-        Assert.Contains("| test  |", output);
+        Assert.Matches(@"\| train\s+\|\s+720 \|", output);
+        Assert.Matches(@"\| test split \|\s+180 \|", output);
         Assert.Contains("network 2-16-16-3 tanh", output);
         Assert.Contains("init glorot-uniform", output);
         Assert.True(File.Exists(model));

@@ -47,8 +47,9 @@ internal static class CommonOptions
     }
 
     /// <summary>
-    /// Loads a model file and a data set for it, applying the input standardization saved with the
-    /// model; the feature counts must agree.
+    /// Loads a model file and a data set for it: the labels in the model's class order (through the
+    /// class names saved with the model, else as class indices; see <see cref="ModelFile.MapLabels"/>)
+    /// and the input standardization saved with the model applied; the feature counts must agree.
     /// </summary>
     public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, string data, string? label, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -57,13 +58,12 @@ internal static class CommonOptions
             throw new GradscopeException($"Model file '{modelPath}' does not exist.");
         var loaded = ModelFile.Load<T>(modelPath, activation);
         var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed });
+        int inputs = loaded.Spec.InputSize;
+        if (dataset.FeatureCount != inputs)
+            throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {inputs} inputs (data {data}, model {modelPath}).");
+        dataset = ModelFile.MapLabels(dataset, !DatasetCatalog.IsNamedSet(data), loaded.Classes, loaded.Spec.OutputSize, data, modelPath);
         if (loaded.Standardizer is { } standardizer)
-        {
-            if (standardizer.FeatureCount != dataset.FeatureCount)
-                throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {standardizer.FeatureCount} inputs.");
             dataset = standardizer.Apply(dataset);
-        }
-
         return (loaded, dataset);
     }
 

@@ -132,7 +132,7 @@ internal static class TrainCommand
         clock.Stop();
 
         if (outputs.Save is not null && result.Status != TrainingStatus.Diverged)
-            ModelFile.Save(outputs.Save, run.Spec, run.Network, run.Standardizer);
+            ModelFile.Save(outputs.Save, run.Spec, run.Network, run.Standardizer, run.ClassLabels);
         if (monitor is not null && outputs.Trace is not null)
             TraceFile.Write(monitor.Trace, outputs.Trace);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));

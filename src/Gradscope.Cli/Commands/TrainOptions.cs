@@ -84,10 +84,9 @@ internal sealed class TrainOptions
 
     public Option<int?> MaxSteps { get; } = new("--max-steps") { Description = "Stop after this many steps." };
 
-    public Option<double> TestSplit { get; } = new("--test-split")
+    public Option<double?> TestSplit { get; } = new("--test-split")
     {
-        Description = "Fraction of rows held out for testing (0 for none).",
-        DefaultValueFactory = _ => 0.2,
+        Description = "Fraction of rows held out (0 for none). Default 0.2, a test split; for fashion-mnist and mnist with their official test files (t10k-*) present, those are the test set, the default is 0, and a fraction holds out a validation split of the training files.",
     };
 
     public Option<bool> NoStandardize { get; } = new("--no-standardize") { Description = "Do not standardize features (by default: zero mean, unit variance, fitted on the training split and saved with the model)." };

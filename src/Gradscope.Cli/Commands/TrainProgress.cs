@@ -14,7 +14,7 @@ internal static class TrainProgress
     {
         if (terminal.Plain)
         {
-            var printer = new EpochPrinter<T>(terminal, run.Config.Epochs);
+            var printer = new EpochPrinter<T>(terminal, run.Config.Epochs, run.TestKind?.Name() ?? "test");
             run.Trainer.AddObserver(printer);
             return run.Trainer.Train(run.Train, run.Test);
         }
@@ -51,7 +51,7 @@ internal static class TrainProgress
         }
     }
 
-    private sealed class EpochPrinter<T>(Terminal terminal, int epochs) : ITrainingObserver<T>
+    private sealed class EpochPrinter<T>(Terminal terminal, int epochs, string heldOut) : ITrainingObserver<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void OnGradients(Sequential<T> model, in StepInfo step)
@@ -69,7 +69,7 @@ internal static class TrainProgress
             if (epoch.Epoch == 0 || epoch.Epoch == epochs - 1 || (epoch.Epoch + 1) % every == 0)
             {
                 terminal.Text($"epoch {epoch.Epoch + 1,4}/{epochs}  train loss {Format.Fixed(epoch.TrainLoss)}  acc {Format.Percent(epoch.TrainAccuracy)}" +
-                    (double.IsNaN(epoch.TestLoss) ? string.Empty : $"  test loss {Format.Fixed(epoch.TestLoss)}  acc {Format.Percent(epoch.TestAccuracy)}"));
+                    (double.IsNaN(epoch.TestLoss) ? string.Empty : $"  {heldOut} loss {Format.Fixed(epoch.TestLoss)}  acc {Format.Percent(epoch.TestAccuracy)}"));
             }
         }
     }

@@ -15,7 +15,7 @@ internal static class TrainReport
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = run.Config;
-        terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {run.Train.Count} train / {run.Test?.Count ?? 0} test rows, {run.Train.FeatureCount} features, {run.Spec.OutputSize} classes");
+        terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {Markup.Escape(DescribeRows(run))}, {run.Train.FeatureCount} features, {run.Spec.OutputSize} classes");
         terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.ParsedInitializer.Name)}, " +
             $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.BatchSize}, {c.Epochs} epochs, {(c.UseDouble ? "float64" : "float32")}, seed {c.Seed}");
         if (Preflight.For(c) is { } preflight)
@@ -25,13 +25,9 @@ internal static class TrainReport
     public static void Summary<T>(Terminal terminal, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, string? save)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var table = Terminal.NewTable(terminal.Plain, "split", "loss", "accuracy");
-        if (result.Final is { } final)
-        {
-            table.AddRow("train", Format.Fixed(final.TrainLoss), Format.Percent(final.TrainAccuracy));
-            if (!double.IsNaN(final.TestLoss))
-                table.AddRow("test", Format.Fixed(final.TestLoss), Format.Percent(final.TestAccuracy));
-        }
+        var table = Terminal.NewTable(terminal.Plain, "split", "rows", "loss", "accuracy");
+        foreach (var split in Results(run, result))
+            table.AddRow(Markup.Escape(split.Name), split.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Format.Fixed(split.Loss), Format.Percent(split.Accuracy));
 
         terminal.Write(table);
         double seconds = elapsed.TotalSeconds;
@@ -54,6 +50,24 @@ internal static class TrainReport
                 w.WriteString("message", result.Message);
             w.WriteNumber("steps", result.Steps);
             w.WriteNumber("seconds", elapsed.TotalSeconds);
+
+            // Which split the epochs' test_loss and test_accuracy come from; null when none was held out.
+            if (run.TestKind is { } kind)
+                w.WriteString("held_out", kind.Name());
+            else
+                w.WriteNull("held_out");
+            w.WriteStartArray("results");
+            foreach (var split in Results(run, result))
+            {
+                w.WriteStartObject();
+                w.WriteString("split", split.Name);
+                w.WriteNumber("rows", split.Rows);
+                JsonNumbers.Write(w, "loss", split.Loss);
+                JsonNumbers.Write(w, "accuracy", split.Accuracy);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("epochs");
             foreach (var e in result.Epochs)
             {
@@ -71,4 +85,36 @@ internal static class TrainReport
                 DiagnosisJson.WriteFindings(w, report);
         });
     }
+
+    /// <summary>"160 train / 40 validation / 30 test (official) rows": the rows of each split.</summary>
+    private static string DescribeRows<T>(PreparedRun<T> run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string rows = $"{run.Train.Count} {SplitNames.Train}";
+        if (run.Test is not null && run.TestKind is { } kind)
+            rows += $" / {run.Test.Count} {kind.Name()}";
+        if (run.FinalTest is not null)
+            rows += $" / {run.FinalTest.Count} {HeldOutKind.OfficialTest.Name()}";
+        return run.Test is null ? rows + " rows (none held out)" : rows + " rows";
+    }
+
+    /// <summary>
+    /// The final loss and accuracy of each split, named: train, the held-out split of every epoch,
+    /// and the official test set evaluated once now when the epochs were validated on a split.
+    /// </summary>
+    private static List<SplitResult> Results<T>(PreparedRun<T> run, TrainingResult result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var results = new List<SplitResult>();
+        if (result.Final is not { } final)
+            return results;
+        results.Add(new(SplitNames.Train, run.Train.Count, final.TrainLoss, final.TrainAccuracy));
+        if (run.Test is not null && run.TestKind is { } kind && !double.IsNaN(final.TestLoss))
+            results.Add(new(kind.Name(), run.Test.Count, final.TestLoss, final.TestAccuracy));
+        if (result.Status != TrainingStatus.Diverged && run.EvaluateFinalTest() is { } test)
+            results.Add(new(HeldOutKind.OfficialTest.Name(), run.FinalTest!.Count, test.Loss, test.Accuracy));
+        return results;
+    }
+
+    private sealed record SplitResult(string Name, int Rows, double Loss, double Accuracy);
 }

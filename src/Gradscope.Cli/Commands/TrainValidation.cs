@@ -49,7 +49,8 @@ internal static class TrainValidation
         OptionChecks.AtLeast(config.Epochs, 1, "--epochs");
         OptionChecks.AtLeast(config.BatchSize, 1, "--batch-size");
         OptionChecks.AtLeast(config.MaxSteps, 1, "--max-steps");
-        OptionChecks.Fraction(config.TestSplit, "--test-split");
+        if (config.TestSplit is { } testSplit)
+            OptionChecks.Fraction(testSplit, "--test-split");
         OptionChecks.Fraction(config.Dropout, "--dropout");
     }
 

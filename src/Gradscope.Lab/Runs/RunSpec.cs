@@ -75,8 +75,8 @@ public sealed record DataSpec
     /// <summary>Folder of IDX files; null for the default search.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Fraction of rows held out for testing; 0 for none.</summary>
-    public double TestSplit { get; init; } = 0.2;
+    /// <summary>Fraction of rows held out for testing (a validation split when the set has official test files); 0 for none; null for the set's default (0.2, or 0 with official test files).</summary>
+    public double? TestSplit { get; init; }
 
     /// <summary>Standardize features with the training split's statistics.</summary>
     public bool Standardize { get; init; } = true;

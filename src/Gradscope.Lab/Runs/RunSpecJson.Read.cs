@@ -65,7 +65,7 @@ public static partial class RunSpecJson
         Noise = data.OptionalNumber("noise", 0, double.MaxValue),
         Label = data.OptionalText("label"),
         DataDir = data.OptionalText("data_dir"),
-        TestSplit = data.Number("test_split", 0, 0.999999, 0.2),
+        TestSplit = data.OptionalNumber("test_split", 0, 0.999999),
         Standardize = data.Boolean("standardize", true),
     };
 

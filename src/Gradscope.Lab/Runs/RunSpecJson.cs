@@ -85,7 +85,7 @@ public static partial class RunSpecJson
         Nullable(writer, "noise", data.Noise);
         Nullable(writer, "label", data.Label);
         Nullable(writer, "data_dir", data.DataDir);
-        writer.WriteNumber("test_split", data.TestSplit);
+        Nullable(writer, "test_split", data.TestSplit);
         writer.WriteBoolean("standardize", data.Standardize);
         writer.WriteEndObject();
     }

@@ -7,6 +7,8 @@ namespace Gradscope.Data;
 /// exactly 0..k-1 keep their value. Other integers (e.g. 1..10) are numbered in numeric order.
 /// Anything else is text, numbered in ordinal (culture-free) sorted order, so "cat", "dog" are
 /// 0, 1 whichever comes first in the file. Integral decimals such as "3.0" count as integers.
+/// The class names keep the labels' text ("3" for an integer), so a model trained on the file
+/// stores them and other data map onto the same classes (see <see cref="Serialization.ModelFile.MapLabels"/>).
 /// </summary>
 internal static class CsvLabels
 {
@@ -26,18 +28,27 @@ internal static class CsvLabels
         return integers is not null ? MapIntegers(integers) : MapText(raw, distinct);
     }
 
+    /// <summary>True when <paramref name="label"/> is an integer label ("3", "3.0", "-1"), with its value.</summary>
+    public static bool TryInteger(string label, out int value)
+    {
+        value = 0;
+        if (!double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            || v != Math.Floor(v) || v < int.MinValue || v > int.MaxValue)
+        {
+            return false;
+        }
+
+        value = (int)v;
+        return true;
+    }
+
     private static int[]? TryIntegers(List<string> raw)
     {
         var values = new int[raw.Count];
         for (int i = 0; i < values.Length; i++)
         {
-            if (!double.TryParse(raw[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-                || v != Math.Floor(v) || v < int.MinValue || v > int.MaxValue)
-            {
+            if (!TryInteger(raw[i], out values[i]))
                 return null;
-            }
-
-            values[i] = (int)v;
         }
 
         return values;

@@ -1,11 +1,12 @@
-using System.IO.Compression;
-
 namespace Gradscope.Data;
 
 /// <summary>Opens data files, gzipped or not: the format is told by the gzip magic bytes, not the file name.</summary>
 internal static class DataStreams
 {
-    /// <summary>Opens <paramref name="path"/> for reading, decompressing when it starts with 1f 8b.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading, decompressing when it starts with 1f 8b; a truncated
+    /// or corrupt gzip file fails with a <see cref="GradscopeException"/> naming it (see <see cref="CheckedGzipStream"/>).
+    /// </summary>
     public static Stream OpenMaybeGzip(string path)
     {
         FileStream file;
@@ -19,7 +20,7 @@ internal static class DataStreams
         }
 
         Stream stream = file.CanSeek ? file : new PrefixedStream(file);
-        return IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+        return IsGzip(stream) ? new CheckedGzipStream(stream, path) : stream;
     }
 
     /// <summary>Reads as many bytes as the stream has, up to <paramref name="buffer"/>'s length; returns how many.</summary>

@@ -81,6 +81,41 @@ public static class DatasetCatalog
         };
     }
 
+    /// <summary>
+    /// True when <paramref name="nameOrPath"/> names a built-in set (one of <see cref="Names"/>), whose
+    /// labels are class indices; false for a file, whose class names are the labels' text.
+    /// </summary>
+    public static bool IsNamedSet(string nameOrPath)
+    {
+        foreach (string name in Names)
+        {
+            if (string.Equals(name, nameOrPath, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The official test set of <paramref name="nameOrPath"/>, or null when it has none: for
+    /// <c>mnist</c> and <c>fashion-mnist</c>, the <c>t10k-*</c> files beside the training files,
+    /// when they are there (at most <see cref="DataOptions.Limit"/> rows, as for the training files).
+    /// </summary>
+    /// <exception cref="GradscopeException">The training files are missing, or the test files are malformed.</exception>
+    public static Dataset? LoadOfficialTest(string nameOrPath, DataOptions? options = null)
+    {
+        options ??= DataOptions.Default;
+        string setName = nameOrPath.ToLowerInvariant();
+        if (setName is not ("fashion-mnist" or "mnist"))
+            return null;
+        string? environment = Environment.GetEnvironmentVariable(IdxLocator.EnvironmentVariable);
+        (string trainImages, _) = IdxLocator.Find(setName, train: true, options.DataDir, environment);
+        if (IdxLocator.FindTest(trainImages) is not { } test)
+            return null;
+        var classNames = setName == "mnist" ? Dataset.NumberedNames(string.Empty, 10) : FashionMnistClasses;
+        return IdxReader.Read(test.Images, test.Labels, setName + "-test", classNames, options.Limit);
+    }
+
     private static Dataset LoadFile(string path, DataOptions options)
     {
         if (ArrayDataFile.IsArrayPath(path))

@@ -32,6 +32,18 @@ internal static class IdxLocator
             (setName == "fashion-mnist" ? "; on Debian or Ubuntu, 'apt install dataset-fashion-mnist' installs them in /usr/share/datasets/fashion-mnist." : "."));
     }
 
+    /// <summary>
+    /// The official test files (<c>t10k-*</c>) beside the training images at
+    /// <paramref name="trainImages"/>, or null when that directory has none.
+    /// </summary>
+    public static (string Images, string Labels)? FindTest(string trainImages)
+    {
+        string dir = Path.GetDirectoryName(trainImages) ?? ".";
+        string? images = FindFile(dir, "t10k", "images", 3);
+        string? labels = FindFile(dir, "t10k", "labels", 1);
+        return images is not null && labels is not null ? (images, labels) : null;
+    }
+
     private static IEnumerable<string> Places(string setName, string? explicitDir, string? environmentDir, string systemRoot)
     {
         string? root = !string.IsNullOrEmpty(explicitDir) ? explicitDir

@@ -20,11 +20,11 @@ public sealed class Standardizer
     public Standardizer(double[] means, double[] deviations)
     {
         if (means.Length != deviations.Length)
-            throw new GradscopeException($"Standardizer: {means.Length} means but {deviations.Length} deviations.");
+            throw new GradscopeException($"{means.Length} means but {deviations.Length} deviations; a standardizer needs one of each per feature.");
         for (int i = 0; i < deviations.Length; i++)
         {
             if (!double.IsFinite(means[i]) || !(deviations[i] > 0.0) || !double.IsFinite(deviations[i]))
-                throw new GradscopeException($"Standardizer: feature {i} has mean {means[i]} and deviation {deviations[i]}; need a finite mean and a positive, finite deviation.");
+                throw new GradscopeException(FormattableString.Invariant($"feature {i} has mean {means[i]} and deviation {deviations[i]}; a standardizer needs a finite mean and a positive, finite deviation."));
         }
 
         _means = means;

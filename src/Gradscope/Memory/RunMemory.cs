@@ -33,7 +33,7 @@ internal static class RunMemory
     public static int BatchRows(RunConfig config, int rows) => Math.Max(1, Math.Min(config.BatchSize, rows));
 
     /// <summary>How many copies of the data a run holds at once: the set, its split, its standardized split.</summary>
-    public static int DataCopies(RunConfig config) => 1 + (config.TestSplit > 0 ? 1 : 0) + (config.Standardize ? 1 : 0);
+    public static int DataCopies(RunConfig config) => 1 + (config.TestSplit is null or > 0 ? 1 : 0) + (config.Standardize ? 1 : 0);
 
     // As MonitoredRun.ExpectedSteps sizes the trace.
     private static int MonitorSteps(RunConfig config, int rows, int batch)

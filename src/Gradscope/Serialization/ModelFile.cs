@@ -35,7 +35,12 @@ public static partial class ModelFile
     public const string StandardizationKey = "gradscope.standardization";
 
     /// <summary>Writes <paramref name="network"/> (built from <paramref name="spec"/>) to <paramref name="path"/>, atomically.</summary>
-    public static void Save<T>(string path, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null)
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="spec">The network's architecture, written to the metadata.</param>
+    /// <param name="network">The network whose tensors are written.</param>
+    /// <param name="standardizer">The input standardization it was trained with, if any.</param>
+    /// <param name="classes">The label of each class in class-index order (see <see cref="ClassesKey"/>), if the training data named them; one per output.</param>
+    public static void Save<T>(string path, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null, IReadOnlyList<string>? classes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tensors = StateDict(network);
@@ -46,6 +51,8 @@ public static partial class ModelFile
         };
         if (standardizer is not null)
             metadata[StandardizationKey] = StandardizationJson(standardizer);
+        if (classes is not null)
+            metadata[ClassesKey] = ClassesJson(classes, spec.OutputSize);
         SafetensorsFile.Write(path, tensors, metadata);
     }
 
@@ -54,20 +61,25 @@ public static partial class ModelFile
     /// and is required when the file has none (a file PyTorch wrote, which then must be a plain dense
     /// network); a file whose metadata lists its layers takes no override.
     /// </summary>
-    /// <exception cref="GradscopeException">The file is malformed or its tensors do not fit its architecture.</exception>
+    /// <exception cref="GradscopeException">
+    /// The file is malformed, its tensors do not fit its architecture or hold a non-finite value (or a
+    /// negative batch-norm variance), or its metadata contradicts its tensors.
+    /// </exception>
     public static LoadedModel<T> Load<T>(string path, Activation? activation = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var file = SafetensorsFile.Read(path);
+        CheckValues<T>(file, path);
         if (DescribedSpec(file, activation, path) is { } described)
         {
             var built = described.BuildUninitialized<T>();
             LoadStateDict(built, file, path);
-            return new LoadedModel<T>(described, built, ReadStandardization(file, described.InputSize, path));
+            return Loaded(described, built, file, path);
         }
 
         var weights = DenseWeights(file, path);
         var spec = InferSpec(file, weights, activation, path);
+        CheckDenseMetadata(file, spec, weights, path);
         var network = spec.BuildUninitialized<T>();
         int dense = 0;
         for (int i = 0; i < network.Layers.Count; i++)
@@ -76,8 +88,12 @@ public static partial class ModelFile
                 Fill(layer, file, weights[dense++], path);
         }
 
-        return new LoadedModel<T>(spec, network, ReadStandardization(file, spec.InputSize, path));
+        return Loaded(spec, network, file, path);
     }
+
+    private static LoadedModel<T> Loaded<T>(NetworkSpec spec, Sequential<T> network, SafetensorsFile file, string path)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(spec, network, ReadStandardization(file, spec.InputSize, path), ReadClasses(file, spec.OutputSize, path));
 
     private static void Fill<T>(Dense<T> layer, SafetensorsFile file, int index, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -152,6 +168,10 @@ public static partial class ModelFile
         {
             throw new GradscopeException($"{path}: metadata '{ArchitectureKey}' is not valid JSON: {ex.Message}", ex);
         }
+        catch (GradscopeException ex)
+        {
+            throw new GradscopeException($"{path}: metadata '{ArchitectureKey}': {ex.Message}", ex);
+        }
 
         throw new GradscopeException($"{path}: metadata '{ArchitectureKey}' has no \"activation\" string.");
     }
@@ -203,12 +223,22 @@ public static partial class ModelFile
 
         if (record?.Mean is null || record.Std is null || record.Mean.Length != features || record.Std.Length != features)
             throw new GradscopeException($"{path}: metadata '{StandardizationKey}' must hold 'mean' and 'std' arrays of {features} numbers.");
-        return new Standardizer(record.Mean, record.Std);
+        try
+        {
+            return new Standardizer(record.Mean, record.Std);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new GradscopeException($"{path}: metadata '{StandardizationKey}': {ex.Message}", ex);
+        }
     }
 }
 
-/// <summary>A network read from a file, its architecture and the input standardization it was trained with (if any).</summary>
-public sealed record LoadedModel<T>(NetworkSpec Spec, Sequential<T> Network, Standardizer? Standardizer)
+/// <summary>
+/// A network read from a file, its architecture, the input standardization it was trained with (if
+/// any) and its class names (<see cref="ModelFile.ClassesKey"/>; null when the file names none).
+/// </summary>
+public sealed record LoadedModel<T>(NetworkSpec Spec, Sequential<T> Network, Standardizer? Standardizer, IReadOnlyList<string>? Classes = null)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 internal sealed record StandardizationRecord(double[] Mean, double[] Std);

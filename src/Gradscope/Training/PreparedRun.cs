@@ -11,6 +11,9 @@ namespace Gradscope.Training;
 public sealed class PreparedRun<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The share of rows held out when <see cref="RunConfig.TestSplit"/> is null and the set has no official test set.</summary>
+    public const double DefaultTestSplit = 0.2;
+
     private PreparedRun(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network, Trainer<T> trainer)
     {
         Config = config;
@@ -28,8 +31,27 @@ public sealed class PreparedRun<T>
     /// <summary>Training split (standardized when configured).</summary>
     public Dataset Train { get; }
 
-    /// <summary>Test split, or null when <see cref="RunConfig.TestSplit"/> is 0.</summary>
+    /// <summary>
+    /// The held-out rows evaluated after every epoch (standardized like <see cref="Train"/>), of kind
+    /// <see cref="TestKind"/>; null when there are none.
+    /// </summary>
     public Dataset? Test { get; }
+
+    /// <summary>Where <see cref="Test"/> comes from; null when it is null.</summary>
+    public HeldOutKind? TestKind { get; private set; }
+
+    /// <summary>
+    /// The official test set when <see cref="Test"/> is a validation split carved from the training
+    /// files: evaluated once, after training (<see cref="EvaluateFinalTest"/>). Null otherwise.
+    /// </summary>
+    public Dataset? FinalTest { get; private set; }
+
+    /// <summary>
+    /// The label text of each class, in class order, when the labels came from a file (a CSV label
+    /// column): what a saved model stores so that other data map onto the same classes. Null for
+    /// built-in sets, whose labels are class indices.
+    /// </summary>
+    public IReadOnlyList<string>? ClassLabels { get; private set; }
 
     /// <summary>The feature standardization fitted on the training split, if any.</summary>
     public Standardizer? Standardizer { get; }
@@ -43,27 +65,47 @@ public sealed class PreparedRun<T>
     /// <summary>The trainer.</summary>
     public Trainer<T> Trainer { get; }
 
-    /// <summary>Loads the data and builds everything <paramref name="config"/> describes.</summary>
+    /// <summary>
+    /// Loads the data and builds everything <paramref name="config"/> describes. A set with official
+    /// test files (<see cref="DatasetCatalog.LoadOfficialTest"/>) is tested on them; a test split
+    /// then carves a validation split from the training files.
+    /// </summary>
+    /// <exception cref="GradscopeException">The data cannot be loaded, has fewer than two classes, or does not fit the configuration.</exception>
     /// <exception cref="MemoryLimitException">The run needs more memory than the process may use; checked before the network is built.</exception>
     public static PreparedRun<T> Create(RunConfig config, Dataset? preloaded = null)
     {
-        var data = preloaded ?? DatasetCatalog.Load(config.Data, config.DataOptions with { Seed = config.Seed });
-        var spec = config.CreateSpec(data.FeatureCount, Math.Max(data.ClassCount, 2));
+        var options = config.DataOptions with { Seed = config.Seed };
+        var data = preloaded ?? DatasetCatalog.Load(config.Data, options);
+        if (data.ClassCount < 2)
+        {
+            throw new GradscopeException(
+                $"{config.Data}: the data has one class ('{data.ClassNames[0]}'); training a classifier needs two or more classes. Is the label column the right one?");
+        }
+
+        var spec = config.CreateSpec(data.FeatureCount, data.ClassCount);
 
         // Before the split and standardization copy the data, and before the network exists.
         RunMemory.Ensure(config, spec, data.Count, MemoryEstimate.DataSetBytes(data.Count, data.FeatureCount) * RunMemory.DataCopies(config));
-        var (train, test) = Split(data, config);
+        var official = preloaded is null ? DatasetCatalog.LoadOfficialTest(config.Data, options) : null;
+        var (train, heldOut) = Split(data, config.TestSplit ?? (official is null ? DefaultTestSplit : 0), config.Seed);
+        var finalTest = heldOut is null ? null : official;
+        var test = heldOut ?? official;
         Standardizer? standardizer = null;
         if (config.Standardize)
         {
             standardizer = train.FitStandardizer();
             train = standardizer.Apply(train);
             test = test is null ? null : standardizer.Apply(test);
+            finalTest = finalTest is null ? null : standardizer.Apply(finalTest);
         }
 
         var rng = new SeededRandom(config.Seed);
         var network = spec.Build<T>(config.ParsedInitializer, rng);
-        return Build(config, train, test, standardizer, spec, network);
+        var run = Build(config, train, test, standardizer, spec, network);
+        run.TestKind = heldOut is null ? (official is null ? null : HeldOutKind.OfficialTest) : (official is null ? HeldOutKind.TestSplit : HeldOutKind.Validation);
+        run.FinalTest = finalTest;
+        run.ClassLabels = DatasetCatalog.IsNamedSet(config.Data) ? null : data.ClassNames;
+        return run;
     }
 
     /// <summary>Wraps an existing network (for example one loaded from a file) with a trainer for <paramref name="config"/>.</summary>
@@ -93,20 +135,23 @@ public sealed class PreparedRun<T>
             ClipNorm = config.ClipNorm,
             ClipValue = config.ClipValue,
         }, schedule);
-        return new PreparedRun<T>(config, train, test, standardizer, spec, network, trainer);
+        return new PreparedRun<T>(config, train, test, standardizer, spec, network, trainer) { TestKind = test is null ? null : HeldOutKind.TestSplit };
     }
+
+    /// <summary>Loss and accuracy of the network on <see cref="FinalTest"/>; null when there is none.</summary>
+    public Evaluation? EvaluateFinalTest() => FinalTest is null ? null : Trainer.Evaluate(FinalTest);
 
     /// <summary>0.1 for the SGD family (PyTorch has no default there), null (PyTorch's default) for adaptive optimizers.</summary>
     public static double? DefaultLearningRate(string optimizer) =>
         optimizer.Trim().ToLowerInvariant() is "sgd" or "momentum" or "nesterov" ? 0.1 : null;
 
-    private static (Dataset Train, Dataset? Test) Split(Dataset data, RunConfig config)
+    private static (Dataset Train, Dataset? Test) Split(Dataset data, double fraction, int seed)
     {
-        if (config.TestSplit is < 0 or >= 1)
-            throw new GradscopeException($"The test split must be in [0, 1); got {config.TestSplit}.");
-        if (config.TestSplit == 0 || data.Count < 2)
+        if (fraction is < 0 or >= 1)
+            throw new GradscopeException($"The test split must be in [0, 1); got {fraction}.");
+        if (fraction == 0 || data.Count < 2)
             return (data, null);
-        var (train, test) = data.Split(config.TestSplit, config.Seed);
+        var (train, test) = data.Split(fraction, seed);
         return (train, test);
     }
 }

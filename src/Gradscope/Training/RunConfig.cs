@@ -17,8 +17,12 @@ public sealed record RunConfig
     /// <summary>Generator and loader settings; its seed is replaced by <see cref="Seed"/>.</summary>
     public DataOptions DataOptions { get; init; } = DataOptions.Default;
 
-    /// <summary>Fraction of rows held out for testing; 0 for none.</summary>
-    public double TestSplit { get; init; } = 0.2;
+    /// <summary>
+    /// Fraction of the rows held out; 0 for none. Null (the default) holds out 0.2 as a test split, or
+    /// nothing for a set with official test files, which are the test set then; a fraction given for
+    /// such a set holds out a validation split (see <see cref="PreparedRun{T}.Create(RunConfig, Dataset?)"/>).
+    /// </summary>
+    public double? TestSplit { get; init; }
 
     /// <summary>Standardize features with the training split's statistics.</summary>
     public bool Standardize { get; init; } = true;

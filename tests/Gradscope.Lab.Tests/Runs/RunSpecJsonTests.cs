@@ -83,7 +83,7 @@ public sealed class RunSpecJsonTests
              "optimizer": {"name": "sgd", "lr": 0.5}}
             """);
         Assert.Equal("moons", spec.Data.Source);
-        Assert.Equal(0.2, spec.Data.TestSplit);
+        Assert.Null(spec.Data.TestSplit);
         Assert.Equal(30, spec.Budget.Epochs);
         Assert.Equal(0.5, spec.Optimizer.LearningRate);
         Assert.Equal(ScheduleKind.Constant, spec.Schedule.Kind);
@@ -105,7 +105,7 @@ public sealed class RunSpecJsonTests
         { Replace("\"loss\": \"cross-entropy\"", "\"loss\": \"hinge\""), "loss: Unknown loss 'hinge'" },
         { Replace("\"dtype\": \"float32\"", "\"dtype\": \"float16\""), "dtype: is \"float16\"" },
         { Replace("\"epochs\": 30", "\"epochs\": 0"), "budget.epochs: must be a whole number from 1" },
-        { Replace("\"test_split\": 0.2", "\"test_split\": 1"), "data.test_split" },
+        { Replace("\"test_split\": null", "\"test_split\": 1"), "data.test_split" },
         { Replace("\"source\": \"spiral\"", "\"source\": \"\""), "data.source: must not be empty" },
         { Replace("\"units\": 32", "\"units\": 0"), "network: layers[0]: \"units\" must be a whole number" },
         { Replace("\"name\": \"constant\"", "\"name\": \"linear\""), "schedule.name: is \"linear\"" },

@@ -94,4 +94,28 @@ public class DatasetCatalogTests
         Assert.Equal(2, data.Count);
         Assert.Equal("Pullover", data.ClassNames[data.Labels[0]]);
     }
+
+    [Fact]
+    public void LoadOfficialTest_ReadsT10kBesideTheTrainingFiles_OrGivesNull()
+    {
+        using var files = new TestFiles();
+        files.Write("train-images-idx3-ubyte.gz", IdxReaderTests.ThreeImages(), gzip: true);
+        files.Write("train-labels-idx1-ubyte.gz", IdxReaderTests.ThreeLabels(), gzip: true);
+        var options = new DataOptions { DataDir = files.Directory };
+        Assert.Null(DatasetCatalog.LoadOfficialTest("fashion-mnist", options));
+        Assert.Null(DatasetCatalog.LoadOfficialTest("spiral", options));
+
+        files.Write("t10k-images-idx3-ubyte", IdxReaderTests.ThreeImages());
+        files.Write("t10k-labels-idx1-ubyte", IdxReaderTests.ThreeLabels());
+        var test = DatasetCatalog.LoadOfficialTest("Fashion-MNIST", options with { Limit = 2 })!;
+        Assert.Equal("fashion-mnist-test", test.Name);
+        Assert.Equal([2, 0], test.Labels);
+    }
+
+    [Theory]
+    [InlineData("spiral", true)]
+    [InlineData("Fashion-MNIST", true)]
+    [InlineData("data.csv", false)]
+    [InlineData("spiral.csv", false)]
+    public void IsNamedSet_TellsBuiltInSetsFromFiles(string name, bool named) => Assert.Equal(named, DatasetCatalog.IsNamedSet(name));
 }

@@ -87,6 +87,18 @@ public sealed class PreflightTests
         Assert.Null(Preflight.For(plain with { Dropout = 0.5 }));
         Assert.Null(Preflight.For(plain with { Hidden = [] }));
         Assert.Null(Preflight.For(plain with { Init = "normal:0" }));
-        Assert.Null(Preflight.For(plain with { ModelSpec = "{}" }));
+        Assert.Null(Preflight.For(plain with { ModelSpec = """{"layers": [{"type": "dense", "units": 8}, {"type": "activation", "name": "tanh"}, {"type": "dropout", "p": 0.1}]}""" }));
+    }
+
+    [Fact]
+    public void For_PlainChainGivenAsSpec_IsTheFlagsPrediction()
+    {
+        var flags = new RunConfig { Hidden = [32, 32, 32, 32], Activation = "tanh", Init = "glorot-uniform" };
+        var spec = flags.WithLayers(flags.HiddenLayout());
+
+        Assert.NotNull(spec.ModelSpec);
+        Assert.Equal(Preflight.For(flags)!.Text, Preflight.For(spec)!.Text);
+        Assert.Null(Preflight.For(flags.WithLayers(
+            [new DenseSpec(8), new ActivationSpec(Activation.Parse("relu")), new DenseSpec(8), new ActivationSpec(Activation.Parse("tanh"))])));
     }
 }
