@@ -46,4 +46,27 @@ public sealed class NetworkAwareDiagnosisCliTests
                 Assert.NotEqual("residual", remedy.GetProperty("id").GetString());
         }
     }
+
+    [Fact]
+    public void Diagnose_TryFixesOnResidualBatchNormModel_KeepsBothInEveryTrial()
+    {
+        string model = Path.Combine(CliRunner.TempDir(), "resbn.safetensors");
+        var (trainExit, _, trainError) = CliRunner.Run("train", "--data", "spiral", "--layers", "9x16", "--activation", "sigmoid", "--init", "normal:3",
+            "--residual", "--norm", "batch", "--epochs", "1", "--save", model, "--json");
+        Assert.True(trainExit == 0, trainError);
+
+        // A learning rate this large makes the gradients explode: remedies get tried.
+        var (exit, output, error) = CliRunner.Run("diagnose", "--model", model, "--data", "spiral", "--steps", "30", "--lr", "1e4", "--try-fixes", "--json");
+
+        Assert.True(exit == 1, error);
+        using var doc = JsonDocument.Parse(output);
+        var fixes = doc.RootElement.GetProperty("fixes").EnumerateArray().ToList();
+        Assert.True(fixes.Count >= 3, $"{fixes.Count} rows");
+        foreach (var fix in fixes)
+        {
+            string network = fix.GetProperty("spec").GetProperty("network").GetRawText();
+            Assert.Contains("\"residual\"", network, StringComparison.Ordinal);
+            Assert.Contains("\"batchnorm\"", network, StringComparison.Ordinal);
+        }
+    }
 }

@@ -41,6 +41,7 @@ internal static class DiagnoseReport
     {
         JsonOutput.WriteObject(output, w =>
         {
+            DiagnosisJson.WriteSpec(w, run.Config);
             DiagnosisJson.WriteFindings(w, run.Report);
             w.WriteStartArray("layers");
             foreach (var layer in TraceStatistics.AtStep(run.Trace))

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
+using Gradscope.Training;
 
 namespace Gradscope.Cli.Output;
 
@@ -47,6 +49,13 @@ internal static class DiagnosisJson
         w.WriteEndObject();
     }
 
+    /// <summary>The run description of <paramref name="config"/> as <c>"spec"</c>.</summary>
+    public static void WriteSpec(Utf8JsonWriter w, RunConfig config)
+    {
+        w.WritePropertyName("spec");
+        RunSpecJson.Write(w, RunSpecs.FromConfig(config));
+    }
+
     public static void WriteOutcome(Utf8JsonWriter w, FixOutcome o)
     {
         w.WriteStartObject();
@@ -55,6 +64,7 @@ internal static class DiagnosisJson
             w.WriteString("remedy", o.Remedy.Id);
         else
             w.WriteNull("remedy");
+        WriteSpec(w, o.Config);
         JsonNumbers.Write(w, "first_to_last_ratio", o.FirstToLastRatio);
         JsonNumbers.Write(w, "orders_lost", o.OrdersLost);
         JsonNumbers.Write(w, "loss", o.Loss);
