@@ -86,7 +86,9 @@ internal sealed class Interrupts : IDisposable
         {
             _first = context.Signal;
             context.Cancel = true;
-            _error.WriteLine($"{(context.Signal == PosixSignal.SIGTERM ? "terminated" : "interrupted")}: stopping after the current step and keeping what exists; press Ctrl-C again to quit at once.");
+            _error.WriteLine(context.Signal == PosixSignal.SIGTERM
+                ? "terminated: stopping after the current step and keeping what exists; a second signal quits at once."
+                : "interrupted: stopping after the current step and keeping what exists; Ctrl-C again quits at once.");
             _error.Flush();
             _stop.Cancel();
             return;

@@ -149,14 +149,12 @@ internal static class TrainCommand
                 terminal.Text($"wrote trace to {outputs.Trace}");
         }
 
-        if (result.Status == TrainingStatus.Interrupted)
-            return context.Interrupts.ExitCode;
         if (result.Status == TrainingStatus.Diverged)
-        {
             context.Error.WriteLine($"error: {result.Message}");
-            return CliApp.Failure;
-        }
 
-        return CliApp.Success;
+        // A Ctrl-C that came after the last step still ends the run as interrupted, with everything kept.
+        if (result.Status == TrainingStatus.Interrupted || context.Interrupts.StopRequested)
+            return context.Interrupts.ExitCode;
+        return result.Status == TrainingStatus.Diverged ? CliApp.Failure : CliApp.Success;
     }
 }
