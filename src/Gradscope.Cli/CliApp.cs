@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Gradscope.Cli.Commands;
 using Gradscope.Cli.Output;
+using Gradscope.Lab.Outputs;
 
 namespace Gradscope.Cli;
 
 /// <summary>
 /// The <c>gradscope</c> command: parses, dispatches, and maps failures to exit codes: 0 success,
-/// 1 bad data or a diagnosed failure, 2 bad usage. Users never see a stack trace unless they set
-/// GRADSCOPE_DEBUG=1.
+/// 1 bad data or a diagnosed failure, 2 bad usage (an unusable output path included), 130 after
+/// Ctrl-C and 143 after SIGTERM (see <see cref="Interrupts"/>). Users never see a stack trace
+/// unless they set GRADSCOPE_DEBUG=1.
 /// </summary>
 internal static class CliApp
 {
@@ -17,9 +19,19 @@ internal static class CliApp
 
     private const string RootName = "gradscope";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain)
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Text output.</param>
+    /// <param name="stderr">Errors and notices.</param>
+    /// <param name="plain">True when the output is not a terminal: no colour, animation or cursor control.</param>
+    /// <param name="standardOutput">Opens the byte stream that an output named <c>-</c> goes to; the console's by default.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain, Func<Stream>? standardOutput = null)
     {
-        var context = new CliContext(stdout, stderr, plain);
+        using var interrupts = Interrupts.Register(stderr, restoreCursor: !plain);
+        var context = new CliContext(stdout, stderr, plain)
+        {
+            Interrupts = interrupts,
+            OpenStandardOutput = standardOutput ?? Console.OpenStandardOutput,
+        };
         var root = BuildRoot(context);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -47,6 +59,16 @@ internal static class CliApp
         {
             stderr.WriteLine($"error: {ex.Message}");
             return Usage;
+        }
+        catch (OutputPathException ex)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return Usage;
+        }
+        catch (OperationCanceledException) when (interrupts.StopRequested)
+        {
+            // A write refused to start because a second signal is ending the process.
+            return interrupts.ExitCode;
         }
         catch (GradscopeException ex)
         {
@@ -101,6 +123,12 @@ internal static class CliApp
 /// <summary>Where a command writes, and whether the output is a terminal.</summary>
 internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Plain)
 {
+    /// <summary>Ctrl-C and SIGTERM; a command that can stop cleanly listens to them.</summary>
+    public Interrupts Interrupts { get; init; } = Interrupts.None;
+
+    /// <summary>Opens the byte stream behind <see cref="Out"/>, for outputs named <c>-</c>.</summary>
+    public Func<Stream> OpenStandardOutput { get; init; } = Console.OpenStandardOutput;
+
     public Terminal CreateTerminal() => new(Out, Plain);
 }
 

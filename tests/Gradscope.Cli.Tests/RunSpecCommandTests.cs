@@ -78,4 +78,18 @@ public sealed class RunSpecCommandTests
         Assert.Equal(1, exit);
         Assert.Contains("'/nonexistent/run.json' does not exist", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RunSpec_IsAnInputNoOutputMayOverwrite()
+    {
+        string path = Path.Combine(CliRunner.TempDir(), "run.json");
+        string spec = CliRunner.Run("train", "--print-spec").Out;
+        File.WriteAllText(path, spec);
+
+        var (exit, _, error) = CliRunner.Run("train", "--run-spec", path, "--save", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--run-spec", error, StringComparison.Ordinal);
+        Assert.Equal(spec, File.ReadAllText(path));
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports;
 using Gradscope.Training;
 
@@ -53,6 +54,7 @@ internal static class DemoCommand
     {
         var terminal = context.CreateTerminal();
         var variants = Variants(baseConfig);
+        var plots = png is null ? null : PlanPlots(png, variants);
         terminal.Line($"[bold]Gradscope demo[/]: a {baseConfig.Hidden.Count}-hidden-layer network ({baseConfig.DescribeLayers()}) on the 3-class spiral, trained three ways for {baseConfig.Epochs} epochs (SGD, lr 0.1, seed {baseConfig.Seed}).");
         var clock = Stopwatch.StartNew();
         var results = DemoRunner.RunAll(terminal, variants);
@@ -63,17 +65,37 @@ internal static class DemoCommand
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
 
-        if (png is not null)
+        if (plots is not null)
         {
             for (int i = 0; i < results.Count; i++)
             {
-                string prefix = variants[i].Config.Activation;
-                foreach (string path in GradientPlots.Write(results[i].Trace, png, prefix, variants[i].Label))
-                    terminal.Text($"wrote {path}");
+                var (trace, label) = (results[i].Trace, variants[i].Label);
+                var (heatmap, curves) = plots.Targets[i];
+                plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label)));
+                plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
+                terminal.Text($"wrote {heatmap}");
+                terminal.Text($"wrote {curves}");
             }
         }
 
         return CliApp.Success;
+    }
+
+    private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);
+
+    // Every picture is checked (and the folder created) before the three networks train.
+    private static Plots PlanPlots(string folder, IReadOnlyList<(string Label, RunConfig Config)> variants)
+    {
+        var files = new OutputFiles();
+        var target = files.AddFolder("--png", folder);
+        var targets = new List<(OutputTarget, OutputTarget)>();
+        foreach (var (_, config) in variants)
+        {
+            var (heatmap, curves) = GradientPlots.FileNames(config.Activation);
+            targets.Add((files.AddFileIn(target, heatmap), files.AddFileIn(target, curves)));
+        }
+
+        return new Plots(files, targets);
     }
 
     internal static IEnumerable<IReadOnlyList<double>> EarlyDeltas(IReadOnlyList<MonitoredRunResult> results)

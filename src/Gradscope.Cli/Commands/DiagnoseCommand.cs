@@ -9,7 +9,8 @@ namespace Gradscope.Cli.Commands;
 /// <summary>
 /// <c>gradscope diagnose</c>: trains a given network (for example one trained elsewhere) for N steps
 /// under the monitor, prints the findings, and with <c>--try-fixes</c> proves the remedies. Exit
-/// code 1 when a finding of severity error is present, so scripts and CI can gate on it.
+/// code 1 when a finding of severity error is present, so scripts and CI can gate on it. Ctrl-C
+/// stops at the next step and reports what was measured, marked interrupted (exit code 130).
 /// </summary>
 internal static class DiagnoseCommand
 {
@@ -76,15 +77,18 @@ internal static class DiagnoseCommand
             UseDouble = typeof(T) == typeof(double),
         }.WithLayers(loaded.Spec.Layout());
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
-        var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, "the model file's");
+        var stop = context.Interrupts.Listen();
+        var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), stop, null, "the model file's");
         IReadOnlyList<FixOutcome> fixes = [];
-        if (request.TryFixes)
-            fixes = [FixTrials.Outcome("as given", null, baseline), .. FixTrials.Run(baseline, dataset, request.MaxFixes)];
+        if (request.TryFixes && !stop.IsCancellationRequested)
+            fixes = [FixTrials.Outcome("as given", null, baseline), .. FixTrials.Run(baseline, dataset, request.MaxFixes, null, stop)];
 
         if (request.Json)
-            DiagnoseReport.Json(context.Out, baseline, fixes, request.TryFixes);
+            DiagnoseReport.Json(context.Out, baseline, fixes, request.TryFixes, stop.IsCancellationRequested);
         else
-            DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes);
+            DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes, stop.IsCancellationRequested);
+        if (stop.IsCancellationRequested)
+            return context.Interrupts.ExitCode;
         return baseline.Report.Healthy ? CliApp.Success : CliApp.Failure;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Gradscope.Cli.Output;
+using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports;
 using Gradscope.Theory;
 using Spectre.Console;
@@ -35,22 +36,28 @@ internal static class PhaseDiagramRunner
 
     public static int Run(CliContext context, TheoryCommand.Settings settings, (int Weights, int Biases) grid, string? png, string? html)
     {
-        var terminal = context.CreateTerminal();
+        // Both files are checked before the diagram is computed; '-' sends one to standard output.
+        var files = new OutputFiles(context.OpenStandardOutput);
+        var pngTarget = png is null ? null : files.AddFile("--png", png);
+        var htmlTarget = html is null ? null : files.AddFile("--output", html);
+        if (settings.Json && files.WritesStandardOutput)
+            throw new UsageException("--json prints its object on standard output, so no output can also be '-'; name a file.");
+        var terminal = (files.WritesStandardOutput ? context with { Out = context.Error } : context).CreateTerminal();
         var options = new PhaseDiagramOptions { WeightVarianceSteps = grid.Weights, BiasVarianceSteps = grid.Biases };
         (double, double)? marker = settings.WeightVariance is { } wv ? (wv, settings.BiasVariance) : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var diagram = DelayedProgress.Run(terminal, settings.Json, $"phase diagram of {settings.Activation.Name}", grid.Biases,
             tick => PhaseDiagram.Compute(settings.Activation, options, _ => tick()));
         double seconds = clock.Elapsed.TotalSeconds;
-        if (png is not null)
+        if (pngTarget is not null)
         {
-            PhaseDiagramPlot.SavePng(diagram, png, marker);
+            files.Write(pngTarget, stream => stream.Write(PhaseDiagramPlot.PngBytes(diagram, marker)));
             terminal.Text($"wrote {png}");
         }
 
-        if (html is not null)
+        if (htmlTarget is not null)
         {
-            PhaseDiagramReport.Write(diagram, html, marker);
+            files.Write(htmlTarget, stream => stream.Write(PhaseDiagramReport.HtmlBytes(diagram, marker)));
             terminal.Text($"wrote {html}");
         }
 

@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics;
-using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
-using Gradscope.Lab.Reports;
-using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
@@ -40,7 +37,8 @@ internal static class TrainCommand
         var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
-        return config.UseDouble ? Run<double>(context, config, outputs) : Run<float>(context, config, outputs);
+        var files = TrainOutputs.Plan(context, config, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), outputs.Save, outputs.Trace, outputs.Json);
+        return config.UseDouble ? Run<double>(files.Report, config, outputs, files) : Run<float>(files.Report, config, outputs, files);
     }
 
     internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
@@ -110,7 +108,7 @@ internal static class TrainCommand
     }
 
 
-    private static int Run<T>(CliContext context, RunConfig config, Outputs outputs)
+    private static int Run<T>(CliContext context, RunConfig config, Outputs outputs, TrainOutputs files)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Usage problems in the specs surface before any data is loaded.
@@ -127,14 +125,12 @@ internal static class TrainCommand
         if (!outputs.Json)
             TrainReport.Header(terminal, run);
 
+        var stop = context.Interrupts.Listen();
         var clock = Stopwatch.StartNew();
-        var result = outputs.Json ? run.Trainer.Train(run.Train, run.Test) : TrainProgress.Run(terminal, run);
+        var result = outputs.Json ? run.Trainer.Train(run.Train, run.Test, stop) : TrainProgress.Run(terminal, run, stop);
         clock.Stop();
 
-        if (outputs.Save is not null && result.Status != TrainingStatus.Diverged)
-            ModelFile.Save(outputs.Save, run.Spec, run.Network, run.Standardizer, run.ClassLabels);
-        if (monitor is not null && outputs.Trace is not null)
-            TraceFile.Write(monitor.Trace, outputs.Trace);
+        files.Keep(run, monitor, result);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
 
         if (outputs.Json)
@@ -145,17 +141,17 @@ internal static class TrainCommand
         {
             TrainReport.Summary(terminal, run, result, clock.Elapsed, outputs.Save);
             if (report is not null)
-                FindingsView.Write(terminal, report);
+                TrainReport.Findings(terminal, result, report);
             if (outputs.Trace is not null)
                 terminal.Text($"wrote trace to {outputs.Trace}");
         }
 
         if (result.Status == TrainingStatus.Diverged)
-        {
             context.Error.WriteLine($"error: {result.Message}");
-            return CliApp.Failure;
-        }
 
-        return CliApp.Success;
+        // A Ctrl-C that came after the last step still ends the run as interrupted, with everything kept.
+        if (result.Status == TrainingStatus.Interrupted || context.Interrupts.StopRequested)
+            return context.Interrupts.ExitCode;
+        return result.Status == TrainingStatus.Diverged ? CliApp.Failure : CliApp.Success;
     }
 }

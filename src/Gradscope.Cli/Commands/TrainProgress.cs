@@ -6,17 +6,21 @@ using Spectre.Console;
 
 namespace Gradscope.Cli.Commands;
 
-/// <summary>Runs training behind a progress bar on a terminal, or with one line per epoch when plain.</summary>
+/// <summary>
+/// Runs training behind a progress bar on a terminal, or with one line per epoch when plain;
+/// the stop token ends it at a step boundary, and the bar then closes normally (which
+/// shows the cursor again).
+/// </summary>
 internal static class TrainProgress
 {
-    public static TrainingResult Run<T>(Terminal terminal, PreparedRun<T> run)
+    public static TrainingResult Run<T>(Terminal terminal, PreparedRun<T> run, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (terminal.Plain)
         {
             var printer = new EpochPrinter<T>(terminal, run.Config.Epochs, run.TestKind?.Name() ?? "test");
             run.Trainer.AddObserver(printer);
-            return run.Trainer.Train(run.Train, run.Test);
+            return run.Trainer.Train(run.Train, run.Test, stop);
         }
 
         TrainingResult? result = null;
@@ -27,8 +31,9 @@ internal static class TrainProgress
             {
                 var task = ctx.AddTask("training", maxValue: run.Config.Epochs);
                 run.Trainer.AddObserver(new ProgressObserver<T>(task, run.Config.Epochs));
-                result = run.Trainer.Train(run.Train, run.Test);
-                task.Value = task.MaxValue;
+                result = run.Trainer.Train(run.Train, run.Test, stop);
+                if (result.Status != TrainingStatus.Interrupted)
+                    task.Value = task.MaxValue;
             });
         return result!;
     }

@@ -2,6 +2,7 @@ using System.Numerics;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
+using Gradscope.Serialization;
 using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;
@@ -32,8 +33,18 @@ internal static class TrainReport
         terminal.Write(table);
         double seconds = elapsed.TotalSeconds;
         terminal.Text($"{result.Steps} steps in {seconds:F2} s ({(seconds > 0 ? result.Steps / seconds : 0):F0} steps/s)");
+        if (result.Status == TrainingStatus.Interrupted)
+            terminal.Text($"interrupted: {result.Message} The numbers above describe the weights after the last step taken.");
         if (save is not null && result.Status != TrainingStatus.Diverged)
-            terminal.Text($"saved model to {save}");
+            terminal.Text(result.Status == TrainingStatus.Interrupted ? $"saved model to {save} (marked \"{ModelFile.InterruptedKey}\": \"true\")" : $"saved model to {save}");
+    }
+
+    /// <summary>The monitor's findings; after an interrupt they say they cover only the steps taken.</summary>
+    public static void Findings(Terminal terminal, TrainingResult result, DiagnosisReport report)
+    {
+        if (result.Status == TrainingStatus.Interrupted)
+            terminal.Text($"findings of the interrupted run ({result.Steps} steps):");
+        FindingsView.Write(terminal, report);
     }
 
     public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, DiagnosisReport? report)

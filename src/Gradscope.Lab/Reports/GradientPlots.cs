@@ -1,4 +1,5 @@
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Outputs;
 using ScottPlot;
 
 namespace Gradscope.Lab.Reports;
@@ -9,16 +10,34 @@ namespace Gradscope.Lab.Reports;
 /// </summary>
 public static class GradientPlots
 {
-    /// <summary>Writes <c>{prefix}-heatmap.png</c> and <c>{prefix}-layers.png</c> into <paramref name="directory"/>; returns their paths.</summary>
+    private const int Width = 900;
+    private const int Height = 500;
+
+    /// <summary>
+    /// Writes <c>{prefix}-heatmap.png</c> and <c>{prefix}-layers.png</c> into
+    /// <paramref name="directory"/> (created when missing), each atomically under the
+    /// <see cref="OutputFiles"/> policy; returns their paths.
+    /// </summary>
     public static IReadOnlyList<string> Write(Trace trace, string directory, string prefix, string title)
     {
-        Directory.CreateDirectory(directory);
-        string heatmap = Path.Combine(directory, $"{prefix}-heatmap.png");
-        string curves = Path.Combine(directory, $"{prefix}-layers.png");
-        Heatmap(trace, title).SavePng(heatmap, 900, 500);
-        Curves(trace, title).SavePng(curves, 900, 500);
-        return [heatmap, curves];
+        var files = new OutputFiles();
+        var folder = files.AddFolder("png", directory);
+        var (heatmap, curves) = FileNames(prefix);
+        var heatmapTarget = files.AddFileIn(folder, heatmap);
+        var curvesTarget = files.AddFileIn(folder, curves);
+        files.Write(heatmapTarget, stream => stream.Write(HeatmapPng(trace, title)));
+        files.Write(curvesTarget, stream => stream.Write(CurvesPng(trace, title)));
+        return [heatmapTarget.Given, curvesTarget.Given];
     }
+
+    /// <summary>The file names <see cref="Write"/> gives the heatmap and the per-layer curves.</summary>
+    public static (string Heatmap, string Curves) FileNames(string prefix) => ($"{prefix}-heatmap.png", $"{prefix}-layers.png");
+
+    /// <summary>The layers x steps heatmap of log10 gradient RMS as PNG bytes.</summary>
+    public static byte[] HeatmapPng(Trace trace, string title) => Heatmap(trace, title).GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
+
+    /// <summary>The per-layer curves of log10 gradient RMS as PNG bytes.</summary>
+    public static byte[] CurvesPng(Trace trace, string title) => Curves(trace, title).GetImage(Width, Height).GetImageBytes(ImageFormat.Png);
 
     /// <summary>log10 gradient RMS, rows = dense layers (layer 1 at the bottom), columns = steps.</summary>
     public static double[,] Log10GradRms(Trace trace)

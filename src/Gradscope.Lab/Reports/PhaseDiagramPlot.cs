@@ -1,3 +1,4 @@
+using Gradscope.Lab.Outputs;
 using Gradscope.Theory;
 using ScottPlot;
 
@@ -15,7 +16,7 @@ public static class PhaseDiagramPlot
     /// <summary>Pixel height of the PNG.</summary>
     public const int Height = 600;
 
-    /// <summary>Writes the PNG to <paramref name="path"/> (folders created as needed).</summary>
+    /// <summary>Writes the PNG to <paramref name="path"/> (folders created as needed), atomically under the <see cref="OutputFiles"/> policy.</summary>
     /// <param name="diagram">The computed diagram.</param>
     /// <param name="path">The PNG file to write.</param>
     /// <param name="marker">A (sigma_w^2, sigma_b^2) to mark, or null.</param>
@@ -24,7 +25,8 @@ public static class PhaseDiagramPlot
         ArgumentNullException.ThrowIfNull(path);
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
             Directory.CreateDirectory(directory);
-        File.WriteAllBytes(path, PngBytes(diagram, marker));
+        var files = new OutputFiles();
+        files.Write(files.AddFile("png", path), stream => stream.Write(PngBytes(diagram, marker)));
     }
 
     /// <summary>The PNG's bytes.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Gradscope.Lab.Outputs;
 using Gradscope.Theory;
 
 namespace Gradscope.Lab.Reports;
@@ -11,7 +12,7 @@ namespace Gradscope.Lab.Reports;
 /// </summary>
 public static class PhaseDiagramReport
 {
-    /// <summary>Writes the report to <paramref name="path"/> (folders created as needed).</summary>
+    /// <summary>Writes the report to <paramref name="path"/> (folders created as needed), atomically under the <see cref="OutputFiles"/> policy.</summary>
     /// <param name="diagram">The computed diagram.</param>
     /// <param name="path">The HTML file to write.</param>
     /// <param name="marker">A (sigma_w^2, sigma_b^2) to mark, or null.</param>
@@ -20,8 +21,13 @@ public static class PhaseDiagramReport
         ArgumentNullException.ThrowIfNull(path);
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
             Directory.CreateDirectory(directory);
-        File.WriteAllText(path, Html(diagram, marker), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        var files = new OutputFiles();
+        files.Write(files.AddFile("html", path), stream => stream.Write(HtmlBytes(diagram, marker)));
     }
+
+    /// <summary>The report's HTML as UTF-8 bytes (no byte order mark).</summary>
+    public static byte[] HtmlBytes(PhaseDiagram diagram, (double WeightVariance, double BiasVariance)? marker = null) =>
+        new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Html(diagram, marker));
 
     /// <summary>The report's HTML text.</summary>
     public static string Html(PhaseDiagram diagram, (double WeightVariance, double BiasVariance)? marker = null)

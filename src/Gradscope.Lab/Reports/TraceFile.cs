@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Outputs;
 
 namespace Gradscope.Lab.Reports;
 
@@ -17,22 +18,22 @@ namespace Gradscope.Lab.Reports;
 /// </summary>
 public static class TraceFile
 {
-    /// <summary>Writes <paramref name="trace"/> to <paramref name="path"/> (replaced atomically).</summary>
+    /// <summary>
+    /// Writes <paramref name="trace"/> to <paramref name="path"/>, replaced atomically under the
+    /// output policy of <see cref="OutputFiles"/> (no devices, FIFOs or folders; <c>-</c> is
+    /// standard output).
+    /// </summary>
     public static void Write(Trace trace, string path)
     {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                Write(trace, writer);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        var files = new OutputFiles();
+        files.Write(files.AddFile("trace", path), stream => Write(trace, stream));
+    }
+
+    /// <summary>Writes <paramref name="trace"/> as UTF-8 JSON Lines to <paramref name="output"/>, which stays open.</summary>
+    public static void Write(Trace trace, Stream output)
+    {
+        using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
+        Write(trace, writer);
     }
 
     /// <summary>Writes <paramref name="trace"/> as JSON Lines to <paramref name="output"/>.</summary>

@@ -42,9 +42,11 @@ public static class FixTrials
     /// <summary>
     /// Runs each distinct remedy of <paramref name="baseline"/>'s findings (at most
     /// <paramref name="maxRemedies"/>, best-ranked first) with the baseline's configuration, data
-    /// and budget. Remedies that would not change the configuration are skipped.
+    /// and budget. Remedies that would not change the configuration are skipped. Once
+    /// <paramref name="cancellation"/> is signalled no further remedy starts, and a trial it stopped
+    /// midway is left out (its numbers would not compare with the baseline's).
     /// </summary>
-    public static IReadOnlyList<FixOutcome> Run(MonitoredRunResult baseline, Dataset? data, int maxRemedies = 4, Action<Remedy>? starting = null)
+    public static IReadOnlyList<FixOutcome> Run(MonitoredRunResult baseline, Dataset? data, int maxRemedies = 4, Action<Remedy>? starting = null, CancellationToken cancellation = default)
     {
         var outcomes = new List<FixOutcome>();
         var seen = new HashSet<string>();
@@ -55,8 +57,12 @@ public static class FixTrials
             if (!remedy.Changes(baseline.Config))
                 continue;
             var config = remedy.Apply(baseline.Config);
+            if (cancellation.IsCancellationRequested)
+                break;
             starting?.Invoke(remedy);
-            var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), data);
+            var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), data, null, cancellation);
+            if (run.Training.Status == TrainingStatus.Interrupted)
+                break;
             outcomes.Add(Outcome(remedy.Title, remedy, run));
         }
 

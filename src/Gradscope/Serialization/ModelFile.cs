@@ -34,6 +34,12 @@ public static partial class ModelFile
     /// <summary>Metadata key holding the input standardization (per-feature mean and std) as JSON.</summary>
     public const string StandardizationKey = "gradscope.standardization";
 
+    /// <summary>
+    /// Metadata key set to <c>"true"</c> when the model was saved from a run that was interrupted
+    /// (Ctrl-C) before its budget was used up; absent otherwise.
+    /// </summary>
+    public const string InterruptedKey = "gradscope.interrupted";
+
     /// <summary>Writes <paramref name="network"/> (built from <paramref name="spec"/>) to <paramref name="path"/>, atomically.</summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="spec">The network's architecture, written to the metadata.</param>
@@ -43,7 +49,23 @@ public static partial class ModelFile
     public static void Save<T>(string path, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null, IReadOnlyList<string>? classes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var tensors = StateDict(network);
+        SafetensorsFile.Write(path, StateDict(network), SaveMetadata(spec, standardizer, classes, interrupted: false));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="network"/> (built from <paramref name="spec"/>) as a safetensors file to
+    /// <paramref name="destination"/>, which the caller chose and makes atomic if it needs to.
+    /// <paramref name="interrupted"/> marks a model whose training was stopped early
+    /// (<see cref="InterruptedKey"/>).
+    /// </summary>
+    public static void Save<T>(Stream destination, string destinationName, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null, IReadOnlyList<string>? classes = null, bool interrupted = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SafetensorsFile.Write(destination, StateDict(network), SaveMetadata(spec, standardizer, classes, interrupted), destinationName);
+    }
+
+    private static Dictionary<string, string> SaveMetadata(NetworkSpec spec, Standardizer? standardizer, IReadOnlyList<string>? classes, bool interrupted)
+    {
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
@@ -53,7 +75,9 @@ public static partial class ModelFile
             metadata[StandardizationKey] = StandardizationJson(standardizer);
         if (classes is not null)
             metadata[ClassesKey] = ClassesJson(classes, spec.OutputSize);
-        SafetensorsFile.Write(path, tensors, metadata);
+        if (interrupted)
+            metadata[InterruptedKey] = "true";
+        return metadata;
     }
 
     /// <summary>

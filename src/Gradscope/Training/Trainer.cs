@@ -61,7 +61,10 @@ public sealed class Trainer<T>
 
     /// <summary>
     /// Trains for the configured epochs (or steps). Stops early, with
-    /// <see cref="TrainingStatus.Diverged"/> and a message, when the loss becomes NaN or infinite.
+    /// <see cref="TrainingStatus.Diverged"/> and a message, when the loss becomes NaN or infinite;
+    /// and with <see cref="TrainingStatus.Interrupted"/> at the first step boundary after
+    /// <paramref name="cancellation"/> is signalled (a partly run epoch is then evaluated, so the
+    /// result describes the weights as they are).
     /// </summary>
     public TrainingResult Train(Dataset train, Dataset? test = null, CancellationToken cancellation = default)
     {
@@ -83,7 +86,7 @@ public sealed class Trainer<T>
             for (int start = 0; start < order.Length; start += _options.BatchSize)
             {
                 if (cancellation.IsCancellationRequested)
-                    return new TrainingResult(epochs, _step, TrainingStatus.Cancelled, "Training was cancelled.");
+                    return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Interrupted, InterruptedMessage(epoch));
                 if (_options.MaxSteps is { } max && _step >= max)
                     return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Completed, null);
                 int size = Math.Min(_options.BatchSize, order.Length - start);
@@ -180,7 +183,7 @@ public sealed class Trainer<T>
 
     private TrainingResult Finish(List<EpochResult> epochs, int epoch, int steps, Dataset train, Dataset? test, TrainingStatus status, string? message)
     {
-        if (steps > 0 && status == TrainingStatus.Completed)
+        if (steps > 0 && status != TrainingStatus.Diverged)
             EndEpoch(epochs, epoch, steps, train, test);
         return new TrainingResult(epochs, _step, status, message);
     }
@@ -198,6 +201,9 @@ public sealed class Trainer<T>
     private string DivergedMessage(double loss, int epoch) =>
         $"Training stopped: the loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at step {_step} (epoch {epoch + 1}). " +
         "Lower the learning rate, clip gradients (--clip-norm 1), or use a smaller initialization gain.";
+
+    private string InterruptedMessage(int epoch) =>
+        $"Training was interrupted after {_step} steps (in epoch {epoch + 1}).";
 
     private void CheckData(Dataset data, string role)
     {
@@ -219,8 +225,8 @@ public enum TrainingStatus
     /// <summary>The loss became NaN or infinite; see the message.</summary>
     Diverged,
 
-    /// <summary>The caller cancelled.</summary>
-    Cancelled,
+    /// <summary>The caller stopped it (Ctrl-C) at a step boundary; the weights are those after the last step taken.</summary>
+    Interrupted,
 }
 
 /// <summary>Mean loss and accuracy over a data set.</summary>

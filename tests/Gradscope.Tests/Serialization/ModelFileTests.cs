@@ -34,6 +34,23 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void SaveToStream_Interrupted_IsMarked_AndStillLoads()
+    {
+        var spec = new NetworkSpec(2, [3], 2, Activation.Parse("tanh"));
+        var network = spec.Build<double>(Initializer.Parse("glorot-uniform"), new SeededRandom(1));
+        var interrupted = new MemoryStream();
+        var completed = new MemoryStream();
+        ModelFile.Save(interrupted, "m.safetensors", spec, network, null, interrupted: true);
+        ModelFile.Save(completed, "m.safetensors", spec, network);
+
+        Assert.Equal("true", SafetensorsFile.Read(interrupted.ToArray(), "m").Metadata[ModelFile.InterruptedKey]);
+        Assert.False(SafetensorsFile.Read(completed.ToArray(), "m").Metadata.ContainsKey(ModelFile.InterruptedKey));
+        string path = Path.Combine(_dir, "m.safetensors");
+        File.WriteAllBytes(path, interrupted.ToArray());
+        Assert.Equal("2-3-2 tanh", ModelFile.Load<double>(path).Spec.Describe());
+    }
+
+    [Fact]
     public void PyTorchFileWithoutMetadata_NeedsActivation()
     {
         string path = WritePyTorchLayout();

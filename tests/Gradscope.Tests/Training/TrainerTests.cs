@@ -108,6 +108,50 @@ public sealed class TrainerTests
         Assert.Equal(24, result.Steps); // 720 training rows / 64 = 11.25 -> 12 batches per epoch
     }
 
+    [Fact]
+    public void Stop_EndsAtTheNextStepBoundary_Interrupted_WithThePartEpochEvaluated()
+    {
+        var run = PreparedRun<float>.Create(SpiralRelu() with { Epochs = 1000 });
+        using var stop = new CancellationTokenSource();
+        run.Trainer.AddObserver(new StopAfter(17, stop));
+        var result = run.Trainer.Train(run.Train, run.Test, stop.Token);
+        Assert.Equal(TrainingStatus.Interrupted, result.Status);
+        Assert.Equal(17, result.Steps);
+        Assert.Contains("interrupted after 17 steps (in epoch 2)", result.Message);
+
+        // 12 steps per epoch: one full epoch, then the 5 steps of the second, evaluated as they stand.
+        Assert.Equal(2, result.Epochs.Count);
+        Assert.Equal(5, result.Epochs[1].Steps);
+        Assert.True(double.IsFinite(result.Epochs[1].TrainLoss));
+    }
+
+    [Fact]
+    public void Stop_BeforeTheFirstStep_TakesNoStep()
+    {
+        var run = PreparedRun<float>.Create(SpiralRelu());
+        var result = run.Trainer.Train(run.Train, run.Test, new CancellationToken(canceled: true));
+        Assert.Equal(TrainingStatus.Interrupted, result.Status);
+        Assert.Equal(0, result.Steps);
+        Assert.Empty(result.Epochs);
+    }
+
+    private sealed class StopAfter(int steps, CancellationTokenSource stop) : ITrainingObserver<float>
+    {
+        public void OnGradients(Sequential<float> model, in StepInfo step)
+        {
+        }
+
+        public void OnStepEnd(Sequential<float> model, in StepInfo step)
+        {
+            if (step.Step + 1 == steps)
+                stop.Cancel();
+        }
+
+        public void OnEpochEnd(EpochResult epoch)
+        {
+        }
+    }
+
     private sealed class CountingObserver : ITrainingObserver<float>
     {
         public int Gradients { get; private set; }
