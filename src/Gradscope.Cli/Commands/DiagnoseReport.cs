@@ -19,27 +19,11 @@ internal static class DiagnoseReport
         GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms));
         FindingsView.Write(terminal, run.Report);
         if (fixes.Count > 0)
-            FixTable(terminal, fixes);
+            FixTableView.Write(terminal, fixes);
         if (interrupted)
             terminal.Line(run.Report.Healthy ? "[yellow]no error found in the steps measured (interrupted)[/]" : "[red]not healthy: a finding of severity error is present (interrupted)[/]");
         else
             terminal.Line(run.Report.Healthy ? "[green]healthy[/]" : "[red]not healthy: a finding of severity error is present (exit code 1)[/]");
-    }
-
-    public static void FixTable(Terminal terminal, IReadOnlyList<FixOutcome> fixes)
-    {
-        terminal.Text("Remedies tried (same data, seed and budget):");
-        var table = Terminal.NewTable(terminal.Plain, "configuration", "layer 1 / last gradient", "orders lost", "loss", "accuracy", "findings left");
-        foreach (var o in fixes)
-        {
-            var kinds = new List<string>();
-            foreach (var f in o.FindingsLeft)
-                kinds.Add(f.Kind.ToString());
-            table.AddRow(Markup.Escape(o.Label), Format.Sci(o.FirstToLastRatio), Format.Fixed(o.OrdersLost, 1), Format.Fixed(o.Loss), Format.Percent(o.Accuracy),
-                kinds.Count == 0 ? "none" : Markup.Escape(string.Join(", ", kinds)));
-        }
-
-        terminal.Write(table);
     }
 
     public static void Json(TextWriter output, MonitoredRunResult run, IReadOnlyList<FixOutcome> fixes, bool includeFixes, bool interrupted)

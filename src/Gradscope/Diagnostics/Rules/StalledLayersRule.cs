@@ -47,9 +47,35 @@ public sealed class StalledLayersRule : IDiagnosisRule
             ["frozen_layers"] = frozen,
         };
         var thresholds = new Dictionary<string, double> { ["warning_orders"] = t.StalledWarningOrders, ["error_orders"] = t.StalledErrorOrders };
-        string cause = $"{layers.Count} early layer(s) update {worst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude more slowly than the last layer " +
-            $"(update ratio {ratios[0].ToString("0.0e+0", CultureInfo.InvariantCulture)} vs {reference.ToString("0.0e+0", CultureInfo.InvariantCulture)}): the gradient reaching them is too small, so they keep their random initial features." +
-            (frozen > 0 ? $" {frozen} layer(s) did not change at all: their updates fell below the weights' floating-point resolution." : string.Empty);
+        string cause = Cause(layers.Count, frozen, WorstMoving(ratios, reference), ratios[0], reference);
         yield return new Finding(FindingKind.StalledLayers, severity, layers, evidence, thresholds, cause, RemedyChoice.Stalled(context.Network));
+    }
+
+    // Orders below the last layer among the layers that moved at all; 0 when none did.
+    private static double WorstMoving(double[] ratios, double reference)
+    {
+        double worst = 0;
+        for (int l = 0; l < ratios.Length - 1; l++)
+        {
+            if (ratios[l] > 0)
+                worst = Math.Max(worst, Math.Log10(reference / ratios[l]));
+        }
+
+        return worst;
+    }
+
+    // A layer whose update ratio is exactly 0 did not change: it is said so, not given a clamped number of orders.
+    private static string Cause(int stalled, int frozen, double worstMoving, double firstRatio, double reference)
+    {
+        string last = reference.ToString("0.0e+0", CultureInfo.InvariantCulture);
+        string frozenText = $"{frozen} early layer(s) did not change at all: their updates fell below the weights' floating-point resolution (the last layer's update ratio is {last}).";
+        string slowText = $"{stalled - frozen} early layer(s) update {worstMoving.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude more slowly than the last layer " +
+            $"(update ratio {firstRatio.ToString("0.0e+0", CultureInfo.InvariantCulture)} vs {last})";
+        const string consequence = ": the gradient reaching them is too small, so they keep their random initial features.";
+        if (frozen == 0)
+            return slowText + consequence;
+        if (frozen >= stalled)
+            return frozenText + " The gradient reaching them is too small, so they keep their random initial features.";
+        return frozenText + " " + slowText + consequence;
     }
 }
