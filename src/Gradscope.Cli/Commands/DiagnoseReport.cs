@@ -14,7 +14,7 @@ internal static class DiagnoseReport
         if (run.Training.Message is not null)
             terminal.Line($"[red]{Markup.Escape(run.Training.Message)}[/]");
         var context = DiagnosisContext.For(run.Trace, run.Config);
-        GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms));
+        GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms), run.Trace.LayerNames);
         FindingsView.Write(terminal, run.Report);
         if (fixes.Count > 0)
             FixTable(terminal, fixes);
@@ -42,10 +42,7 @@ internal static class DiagnoseReport
         JsonOutput.WriteObject(output, w =>
         {
             DiagnosisJson.WriteFindings(w, run.Report);
-            w.WriteStartArray("layers");
-            foreach (var layer in TraceStatistics.AtStep(run.Trace))
-                LayerReport.WriteLayer(w, layer);
-            w.WriteEndArray();
+            LayerReport.WriteLayers(w, TraceStatistics.AtStep(run.Trace));
             w.WriteNumber("steps", run.Trace.StepCount);
             if (includeFixes)
             {

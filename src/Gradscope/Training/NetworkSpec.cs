@@ -37,6 +37,7 @@ public sealed record NetworkSpec
 {
     private readonly IReadOnlyList<LayerSpec>? _layers;
     private readonly double _dropout;
+    private readonly string? _outputModule;
 
     /// <summary>Creates a plain spec from flags; sizes must be at least 1.</summary>
     public NetworkSpec(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation)
@@ -99,15 +100,31 @@ public sealed record NetworkSpec
     public int DenseLayerCount => HiddenSizes.Count + 1;
 
     /// <summary>
-    /// A spec whose hidden part is <paramref name="layers"/> (then <c>Dense(outputSize)</c>), as a JSON
-    /// model spec gives it.
+    /// The output dense layer's module path (<c>head</c>, <c>net.4</c>), or null to name it by its
+    /// index after the hidden layers.
     /// </summary>
-    public static NetworkSpec FromLayers(int inputSize, IReadOnlyList<LayerSpec> layers, int outputSize)
+    public string? OutputModule
+    {
+        get => _outputModule;
+        init => _outputModule = value is null ? null : ModulePath.Check(value);
+    }
+
+    /// <summary>
+    /// A spec whose hidden part is <paramref name="layers"/> (then <c>Dense(outputSize)</c>, at
+    /// <paramref name="outputModule"/> when given), as a JSON model spec gives it.
+    /// </summary>
+    /// <exception cref="GradscopeException">Two layers are given the same module path.</exception>
+    public static NetworkSpec FromLayers(int inputSize, IReadOnlyList<LayerSpec> layers, int outputSize, string? outputModule = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         var widths = new List<int>();
         CollectDenseWidths(layers, widths);
-        return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity")) { Layers = [.. layers] };
+        CheckModulesUnique(layers, outputModule);
+        return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity"))
+        {
+            Layers = [.. layers],
+            OutputModule = outputModule,
+        };
     }
 
     /// <summary>
@@ -121,11 +138,11 @@ public sealed record NetworkSpec
         var doc = ModelSpecJson.Parse(json, source);
         int input = Resolve(doc.Input, inputSize, source, "input", "features");
         int output = Resolve(doc.Output, outputSize, source, "output", "classes");
-        return FromLayers(input, doc.Layers, output);
+        return FromLayers(input, doc.Layers, output, doc.OutputModule);
     }
 
     /// <summary>This spec as a JSON model spec (<see cref="ModelSpecJson"/>), the flags expanded into their layers.</summary>
-    public string ToJson() => ModelSpecJson.Write(InputSize, Layout(), OutputSize);
+    public string ToJson() => ModelSpecJson.Write(InputSize, Layout(), OutputSize, outputModule: OutputModule);
 
     /// <summary>The hidden layout: the layer list, or what the flags expand to.</summary>
     /// <exception cref="GradscopeException">A layer list is combined with norm, residual or dropout flags.</exception>
@@ -161,19 +178,24 @@ public sealed record NetworkSpec
 
     /// <summary>
     /// Builds the network and initializes every dense weight (residual projections included) with
-    /// <paramref name="initializer"/> from <paramref name="rng"/>, in state-dict order, so the same
-    /// seed gives the same weights; then seeds each dropout layer from <paramref name="rng"/>.
+    /// <paramref name="initializer"/> (or the layer's own <see cref="DenseSpec.Init"/>) from
+    /// <paramref name="rng"/>, in state-dict order, so the same seed gives the same weights; then
+    /// seeds each dropout layer from <paramref name="rng"/>.
     /// </summary>
     public Sequential<T> Build<T>(Initializer initializer, SeededRandom rng)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = BuildUninitialized<T>();
+        var own = DenseInitializers(Layout(), InputSize);
+        int denseIndex = 0;
         foreach (var leaf in LayerTree.Leaves(network))
         {
             if (leaf.Layer is Dense<T> dense)
             {
-                initializer.Initialize(dense.Weight.Value, rng);
-                initializer.InitializeBias(dense.Bias.Value);
+                var init = (denseIndex < own.Count ? own[denseIndex] : null) ?? initializer;
+                init.Initialize(dense.Weight.Value, rng);
+                init.InitializeBias(dense.Bias.Value);
+                denseIndex++;
             }
         }
 
@@ -190,11 +212,13 @@ public sealed record NetworkSpec
         var layout = Layout();
         var layers = LayerSpec.CreateAll<T>(layout, InputSize);
         layers.Add(new Dense<T>(LayerSpec.OutputWidth(layout, InputSize), OutputSize));
+        var modules = LayerSpec.ModulesOf(layout);
+        modules.Add(OutputModule);
 
         // The first layer's input is data: nobody reads its gradient.
         if (layers[0] is Dense<T> first)
             first.ComputesInputGradient = false;
-        var network = new Sequential<T>(layers);
+        var network = new Sequential<T>(layers, modules);
         int seed = 0;
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))
             dropout.Reseed(++seed);
@@ -228,6 +252,48 @@ public sealed record NetworkSpec
         }
 
         return null;
+    }
+
+    // Each dense layer's own initializer (null: the network's), in the order LayerTree visits the
+    // dense leaves: a residual block's body, then its projection when it has one (never its own init).
+    private static List<Initializer?> DenseInitializers(IReadOnlyList<LayerSpec> layers, int inputWidth, List<Initializer?>? result = null)
+    {
+        result ??= [];
+        int width = inputWidth;
+        foreach (var layer in layers)
+        {
+            if (layer is DenseSpec dense)
+                result.Add(dense.Init);
+            if (layer is ResidualSpec residual)
+            {
+                DenseInitializers(residual.Layers, width, result);
+                if (residual.OutputWidth(width) != width)
+                    result.Add(null);
+            }
+
+            width = layer.OutputWidth(width);
+        }
+
+        return result;
+    }
+
+    private static void CheckModulesUnique(IReadOnlyList<LayerSpec> layers, string? outputModule)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (outputModule is not null)
+            seen.Add(outputModule);
+        CheckModulesUnique(layers, seen);
+    }
+
+    private static void CheckModulesUnique(IReadOnlyList<LayerSpec> layers, HashSet<string> seen)
+    {
+        foreach (var layer in layers)
+        {
+            if (layer.Module is { } module && !seen.Add(module))
+                throw new GradscopeException($"The module path \"{module}\" is given to two layers; each layer's path is its own.");
+            if (layer is ResidualSpec residual)
+                CheckModulesUnique(residual.Layers, seen);
+        }
     }
 
     private static void CollectDenseWidths(IReadOnlyList<LayerSpec> layers, List<int> widths)
