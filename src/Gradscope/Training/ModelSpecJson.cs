@@ -160,7 +160,7 @@ public static partial class ModelSpecJson
         }
         catch (GradscopeException ex)
         {
-            throw Error(source, path, ex.Message.TrimEnd('.'));
+            throw Error(source, path, char.ToLowerInvariant(ex.Message[0]) + ex.Message[1..].TrimEnd('.'));
         }
     }
 
