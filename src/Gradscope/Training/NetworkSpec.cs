@@ -33,7 +33,7 @@ namespace Gradscope.Training;
 /// tensors <c>0.weight</c>, <c>1.body.0.weight</c> (a batch norm), <c>1.body.2.weight</c> (a dense),
 /// ..., <c>3.running_mean</c>, <c>5.weight</c>.
 /// </remarks>
-public sealed record NetworkSpec
+public sealed partial record NetworkSpec
 {
     private readonly IReadOnlyList<LayerSpec>? _layers;
     private readonly double _dropout;
@@ -225,16 +225,6 @@ public sealed record NetworkSpec
         return network;
     }
 
-    /// <summary>Parses <c>none</c>, <c>batch</c> or <c>layer</c> (also <c>batchnorm</c>, <c>layernorm</c>), case-insensitive.</summary>
-    /// <exception cref="GradscopeException">Anything else; the message lists the valid values.</exception>
-    public static NormKind ParseNorm(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "none" or "" => NormKind.None,
-        "batch" or "batchnorm" or "batch-norm" => NormKind.Batch,
-        "layer" or "layernorm" or "layer-norm" => NormKind.Layer,
-        _ => throw new GradscopeException($"Unknown normalization '{text}'. Use none, batch or layer."),
-    };
-
     /// <summary>The first activation in <paramref name="layers"/>, depth-first, or null.</summary>
     public static Activation? FirstActivation(IReadOnlyList<LayerSpec> layers)
     {
@@ -254,48 +244,6 @@ public sealed record NetworkSpec
         return null;
     }
 
-    // Each dense layer's own initializer (null: the network's), in the order LayerTree visits the
-    // dense leaves: a residual block's body, then its projection when it has one (never its own init).
-    private static List<Initializer?> DenseInitializers(IReadOnlyList<LayerSpec> layers, int inputWidth, List<Initializer?>? result = null)
-    {
-        result ??= [];
-        int width = inputWidth;
-        foreach (var layer in layers)
-        {
-            if (layer is DenseSpec dense)
-                result.Add(dense.Init);
-            if (layer is ResidualSpec residual)
-            {
-                DenseInitializers(residual.Layers, width, result);
-                if (residual.OutputWidth(width) != width)
-                    result.Add(null);
-            }
-
-            width = layer.OutputWidth(width);
-        }
-
-        return result;
-    }
-
-    private static void CheckModulesUnique(IReadOnlyList<LayerSpec> layers, string? outputModule)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (outputModule is not null)
-            seen.Add(outputModule);
-        CheckModulesUnique(layers, seen);
-    }
-
-    private static void CheckModulesUnique(IReadOnlyList<LayerSpec> layers, HashSet<string> seen)
-    {
-        foreach (var layer in layers)
-        {
-            if (layer.Module is { } module && !seen.Add(module))
-                throw new GradscopeException($"The module path \"{module}\" is given to two layers; each layer's path is its own.");
-            if (layer is ResidualSpec residual)
-                CheckModulesUnique(residual.Layers, seen);
-        }
-    }
-
     private static void CollectDenseWidths(IReadOnlyList<LayerSpec> layers, List<int> widths)
     {
         foreach (var layer in layers)
@@ -312,38 +260,5 @@ public sealed record NetworkSpec
         if (fromSpec is { } s && fromData is { } d && s != d)
             throw new GradscopeException($"{source}: \"{key}\" is {s} but the data has {d} {what}.");
         return fromSpec ?? fromData ?? throw new GradscopeException($"{source}: no \"{key}\" size; give it in the spec.");
-    }
-
-    /// <summary>
-    /// Parses hidden sizes: <c>10x32</c> (ten layers of 32) or <c>64,32,16</c>; <c>none</c> or an
-    /// empty string for no hidden layer.
-    /// </summary>
-    public static IReadOnlyList<int> ParseLayers(string text)
-    {
-        string spec = text.Trim();
-        if (spec.Length == 0 || spec.Equals("none", StringComparison.OrdinalIgnoreCase))
-            return [];
-        int x = spec.IndexOfAny(['x', 'X']);
-        if (x > 0)
-        {
-            int count = ParseSize(spec[..x], spec, "layer count");
-            int width = ParseSize(spec[(x + 1)..], spec, "width");
-            var sizes = new int[count];
-            Array.Fill(sizes, width);
-            return sizes;
-        }
-
-        var parts = spec.Split(',');
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            result[i] = ParseSize(parts[i], spec, "width");
-        return result;
-    }
-
-    private static int ParseSize(string part, string spec, string what)
-    {
-        if (int.TryParse(part.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= 1 && value <= 1_000_000)
-            return value;
-        throw new GradscopeException($"Invalid layers '{spec}': the {what} '{part.Trim()}' is not a whole number from 1 to 1000000. Use e.g. '10x32' or '64,32,16'.");
     }
 }
