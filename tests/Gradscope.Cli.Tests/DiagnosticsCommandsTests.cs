@@ -14,7 +14,7 @@ public sealed class DiagnosticsCommandsTests
         Assert.Contains("tanh + Glorot init", output);
         Assert.Contains("ReLU + He init", output);
         Assert.Contains("Vanishing (error)", output);
-        Assert.Contains("layer   1 |", output);
+        Assert.Contains("layer   1 (0)", output); // the chart names layers by number and module path
         Assert.Contains("Verdict", output);
         Assert.Equal(6, Directory.GetFiles(dir, "*.png").Length);
     }

@@ -20,7 +20,15 @@ public sealed class TraceFileTests
         var lines = writer.ToString().TrimEnd().Split('\n');
         using var header = JsonDocument.Parse(lines[0]);
         Assert.Equal("gradscope-trace", header.RootElement.GetProperty("format").GetString());
-        Assert.Equal(4, header.RootElement.GetProperty("layers").GetArrayLength());
+        var layers = header.RootElement.GetProperty("layers");
+        Assert.Equal(4, layers.GetArrayLength());
+
+        // The one layer identity: number from 1 along the main path, name its module path.
+        Assert.Equal(2, layers[1].GetProperty("layer").GetInt32());
+        Assert.Equal("2", layers[1].GetProperty("name").GetString());
+        using var histogram = JsonDocument.Parse(lines.First(l => l.Contains("\"type\":\"histogram\"")));
+        Assert.Equal(1, histogram.RootElement.GetProperty("layer").GetInt32());
+        Assert.Equal("0", histogram.RootElement.GetProperty("name").GetString());
         Assert.Equal(run.Trace.StepCount, lines.Count(l => l.Contains("\"type\":\"step\"")));
         Assert.Equal(2, lines.Count(l => l.Contains("\"type\":\"epoch\"")));
 

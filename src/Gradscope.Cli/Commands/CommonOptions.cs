@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Data;
+using Gradscope.Diagnostics;
 using Gradscope.Serialization;
+using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
 
@@ -32,6 +34,36 @@ internal static class CommonOptions
 
     public static Option<string?> ActivationName(string description) => new("--activation") { Description = description };
 
+    public static Option<string?> LoadSpec() => new("--model-spec")
+    {
+        Description = "JSON model spec describing a model file's network (for a model that is not an nn.Sequential): each layer's \"module\" is its path in the state dict, the output may be {\"units\": N, \"module\": \"head\"}.",
+    };
+
+    /// <summary>The model spec file at <paramref name="path"/>, parsed (its errors name the file), or null for none.</summary>
+    public static ModelSpecDocument? ReadSpec(string? path, Activation? activation)
+    {
+        if (path is null)
+            return null;
+        if (activation is not null)
+            throw new UsageException("--activation and --model-spec cannot be used together: the model spec lists the activations.");
+        if (!File.Exists(path))
+            throw new GradscopeException($"Model spec file '{path}' does not exist.");
+        return ModelSpecJson.Parse(File.ReadAllText(path), path);
+    }
+
+    public static Option<string> Mode() => new("--mode")
+    {
+        Description = "train: batch norm uses the batch's statistics and dropout drops (as model.train()); eval: running statistics and no dropout (as model.eval()).",
+        DefaultValueFactory = _ => "train",
+    };
+
+    public static InspectionMode ParseMode(string mode) => mode.Trim().ToLowerInvariant() switch
+    {
+        "train" => InspectionMode.Train,
+        "eval" => InspectionMode.Eval,
+        _ => throw new UsageException($"Unknown --mode '{mode}'. Use train or eval."),
+    };
+
     public static bool IsDouble(string dtype) => dtype.ToLowerInvariant() switch
     {
         "float32" or "float" or "f32" => false,
@@ -51,12 +83,12 @@ internal static class CommonOptions
     /// class names saved with the model, else as class indices; see <see cref="ModelFile.MapLabels"/>)
     /// and the input standardization saved with the model applied; the feature counts must agree.
     /// </summary>
-    public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, string data, string? label, int seed)
+    public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, ModelSpecDocument? spec, string data, string? label, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!File.Exists(modelPath))
             throw new GradscopeException($"Model file '{modelPath}' does not exist.");
-        var loaded = ModelFile.Load<T>(modelPath, activation);
+        var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed });
         int inputs = loaded.Spec.InputSize;
         if (dataset.FeatureCount != inputs)

@@ -25,10 +25,10 @@ internal static class DemoReport
             terminal.Text(preflight.Text);
         var table = Terminal.NewTable(terminal.Plain, "layer", "delta_rms (start)", "grad_norm (start)", "update_ratio", "saturated (end)", "dead (end)");
         for (int l = 0; l < delta.Length; l++)
-            table.AddRow($"{l + 1}", Format.Sci(delta[l]), Format.Sci(grad[l]), Format.Sci(update[l]), Format.Percent(saturated[l]), Format.Percent(dead[l]));
+            table.AddRow(Markup.Escape(LayerReport.Label(l, result.Trace.LayerNames[l])), Format.Sci(delta[l]), Format.Sci(grad[l]), Format.Sci(update[l]), Format.Percent(saturated[l]), Format.Percent(dead[l]));
         terminal.Write(table);
         terminal.Text("gradient RMS by layer at the start of training (log scale; the gradient travels from the top down):");
-        chart.Write(terminal, delta);
+        chart.Write(terminal, delta, result.Trace.LayerNames);
         FindingsView.Write(terminal, result.Report);
         terminal.Line($"final accuracy: train {Format.Percent(Final(result).TrainAccuracy)}, test {Format.Percent(Final(result).TestAccuracy)}");
     }

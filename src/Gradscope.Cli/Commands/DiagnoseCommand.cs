@@ -15,7 +15,7 @@ namespace Gradscope.Cli.Commands;
 internal static class DiagnoseCommand
 {
     private sealed record Request(
-        string Model, string Data, string? Label, Activation? Activation, int Steps, int BatchSize, string Optimizer,
+        string Model, string Data, string? Label, Activation? Activation, ModelSpecDocument? Spec, int Steps, int BatchSize, string Optimizer,
         double? LearningRate, int Seed, bool TryFixes, int MaxFixes, bool Json);
 
     public static Command Create(CliContext context)
@@ -23,7 +23,8 @@ internal static class DiagnoseCommand
         var model = new Option<string>("--model") { Description = "Model file (safetensors).", Required = true };
         var data = new Option<string>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F], y [N]) or a built-in set name.", Required = true };
         var label = CommonOptions.Label();
-        var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata.");
+        var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for; required for such files when they have them.");
+        var spec = CommonOptions.LoadSpec();
         var steps = new Option<int>("--steps") { Description = "Training steps to watch.", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch-size") { Description = "Rows per step.", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer for the watched steps.", DefaultValueFactory = _ => "sgd" };
@@ -39,13 +40,13 @@ internal static class DiagnoseCommand
             "  gradscope diagnose --model model.safetensors --data data.csv\n" +
             "  gradscope diagnose --model torch.safetensors --data data.csv --activation sigmoid --steps 300 --try-fixes --json")
         {
-            model, data, label, activation, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
+            model, data, label, activation, spec, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
         };
         command.SetAction(parsed =>
         {
+            var hidden = parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null;
             var request = new Request(
-                parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label),
-                parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
+                parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label), hidden, CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
                 Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(optimizer)!,
                 parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
@@ -61,7 +62,7 @@ internal static class DiagnoseCommand
     private static int Run<T>(CliContext context, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Data, request.Label, request.Seed);
+        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
 
         var config = new RunConfig
         {

@@ -16,7 +16,7 @@ internal static class DiagnoseReport
         if (interrupted)
             terminal.Text($"interrupted: the findings below cover the {run.Trace.StepCount} steps measured" + (fixes.Count > 0 ? " and the remedies tried before the interrupt." : "."));
         var context = DiagnosisContext.For(run.Trace, run.Config);
-        GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms));
+        GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms), run.Trace.LayerNames);
         FindingsView.Write(terminal, run.Report);
         if (fixes.Count > 0)
             FixTableView.Write(terminal, fixes);
@@ -33,10 +33,7 @@ internal static class DiagnoseReport
             DiagnosisJson.WriteSpec(w, run.Config);
             w.WriteString("status", interrupted ? "interrupted" : run.Training.Status.ToString().ToLowerInvariant());
             DiagnosisJson.WriteFindings(w, run.Report);
-            w.WriteStartArray("layers");
-            foreach (var layer in TraceStatistics.AtStep(run.Trace))
-                LayerReport.WriteLayer(w, layer);
-            w.WriteEndArray();
+            LayerReport.WriteLayers(w, TraceStatistics.AtStep(run.Trace));
             w.WriteNumber("steps", run.Trace.StepCount);
             if (includeFixes)
             {

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
 using Gradscope.Memory;
+using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
 
@@ -15,25 +16,33 @@ internal static class InspectCommand
         var model = new Option<string>("--model") { Description = "Model file (safetensors), from 'gradscope train --save' or PyTorch.", Required = true };
         var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last), an .npz or .safetensors file with x [N, F] and y [N], or a built-in set name.", Required = true };
         var label = CommonOptions.Label();
-        var activation = CommonOptions.ActivationName("Activation of the hidden layers; required for files without Gradscope metadata (e.g. written by PyTorch).");
+        var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for (the first index missing between two Linear layers); required for such files when they have them.");
+        var spec = CommonOptions.LoadSpec();
+        var mode = CommonOptions.Mode();
         var dtype = CommonOptions.Dtype();
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var command = new Command("inspect",
-            "Run one forward and backward pass (mean softmax cross-entropy) of a model over all rows of a data set and print each dense layer's gradient statistics.\n\n" +
+            "Run one forward and backward pass (mean softmax cross-entropy) of a model over all rows of a data set and print each dense layer's gradient statistics " +
+            "(with --json also every trainable tensor's gradient norm, by its name in the file).\n\n" +
             "Examples:\n" +
             "  gradscope inspect --model model.safetensors --data data.csv\n" +
-            "  gradscope inspect --model torch_model.safetensors --data data.csv --activation tanh --dtype float64 --json")
+            "  gradscope inspect --model torch_model.safetensors --data data.csv --activation tanh --dtype float64 --json\n" +
+            "  gradscope inspect --model torch_model.safetensors --data data.csv --model-spec net.json --mode eval")
         {
-            model, data, label, activation, dtype, json, seed,
+            model, data, label, activation, spec, mode, dtype, json, seed,
         };
         command.SetAction(parsed =>
         {
+            var hidden = parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null;
+            var inspectMode = CommonOptions.ParseMode(parsed.GetValue(mode)!);
             var request = new Request(
                 parsed.GetValue(model)!,
                 parsed.GetValue(data)!,
                 parsed.GetValue(label),
-                parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null,
+                hidden,
+                CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
+                inspectMode,
                 parsed.GetValue(json),
                 parsed.GetValue(seed));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
@@ -42,21 +51,21 @@ internal static class InspectCommand
         return command;
     }
 
-    private sealed record Request(string Model, string Data, string? Label, Activation? Activation, bool Json, int Seed);
+    private sealed record Request(string Model, string Data, string? Label, Activation? Activation, ModelSpecDocument? Spec, InspectionMode Mode, bool Json, int Seed);
 
     private static int Run<T>(CliContext context, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Data, request.Label, request.Seed);
+        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
 
         // One pass over all rows at once: the whole data set is the batch.
         MemoryEstimate.For(loaded.Spec, new MemoryShape { BatchSize = dataset.Count, ElementSize = Unsafe.SizeOf<T>(), Optimizer = null })
             .Ensure($"inspecting this model on all {dataset.Count} rows");
-        var result = Inspection.Run(loaded.Network, dataset);
+        var result = Inspection.Run(loaded.Network, dataset, request.Mode);
         if (request.Json)
-            LayerReport.Json(context.Out, result);
+            LayerReport.Json(context.Out, result, request.Mode);
         else
-            LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result);
+            LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result, request.Mode);
         return CliApp.Success;
     }
 }

@@ -9,42 +9,65 @@ namespace Gradscope.Cli.Commands;
 /// <summary>Per-layer statistics as a table or as the JSON object <c>inspect --json</c> prints.</summary>
 internal static class LayerReport
 {
-    public static void Table(Terminal terminal, string network, Dataset data, InspectionResult result)
+    public static void Table(Terminal terminal, string network, Dataset data, InspectionResult result, InspectionMode mode)
     {
-        terminal.Line($"[bold]Gradscope inspect[/]  network {Markup.Escape(network)}, {data.Count} rows of {Markup.Escape(data.Name)}");
+        terminal.Line($"[bold]Gradscope inspect[/]  network {Markup.Escape(network)}, {data.Count} rows of {Markup.Escape(data.Name)}, {ModeName(mode)} mode");
         terminal.Text($"loss (mean softmax cross-entropy): {result.Loss:G6}");
         var table = Terminal.NewTable(terminal.Plain, "layer", "grad_norm", "bias_grad_norm", "delta_rms", "act_mean", "act_std", "saturated");
-        foreach (var layer in result.Layers)
+        for (int i = 0; i < result.Layers.Count; i++)
         {
-            table.AddRow(layer.Name, Format.Sci(layer.GradNorm), Format.Sci(layer.BiasGradNorm), Format.Sci(layer.DeltaRms),
+            var layer = result.Layers[i];
+            table.AddRow(Markup.Escape(Label(i, layer.Name)), Format.Sci(layer.GradNorm), Format.Sci(layer.BiasGradNorm), Format.Sci(layer.DeltaRms),
                 Format.Fixed(layer.ActMean), Format.Fixed(layer.ActStd), Format.Percent(layer.Saturated));
         }
 
         terminal.Write(table);
     }
 
-    public static void Json(TextWriter output, InspectionResult result)
+    public static void Json(TextWriter output, InspectionResult result, InspectionMode mode)
     {
         JsonOutput.WriteObject(output, w =>
         {
             JsonNumbers.Write(w, "loss", result.Loss);
-            w.WriteStartArray("layers");
-            foreach (var layer in result.Layers)
-                WriteLayer(w, layer);
+            w.WriteString("mode", ModeName(mode));
+            WriteLayers(w, result.Layers);
+            w.WriteStartArray("parameters");
+            foreach (var parameter in result.Parameters)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", parameter.Name);
+                JsonNumbers.Write(w, "grad_norm", parameter.GradNorm);
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
         });
     }
 
-    public static void WriteLayer(Utf8JsonWriter w, LayerStatistics layer)
+    /// <summary>The <c>"layers"</c> array: per watched layer its identity (<c>"layer"</c> from 1, <c>"name"</c> its module path) and statistics.</summary>
+    public static void WriteLayers(Utf8JsonWriter w, IReadOnlyList<LayerStatistics> layers)
     {
-        w.WriteStartObject();
-        w.WriteString("name", layer.Name);
-        JsonNumbers.Write(w, "grad_norm", layer.GradNorm);
-        JsonNumbers.Write(w, "bias_grad_norm", layer.BiasGradNorm);
-        JsonNumbers.Write(w, "delta_rms", layer.DeltaRms);
-        JsonNumbers.Write(w, "act_mean", layer.ActMean);
-        JsonNumbers.Write(w, "act_std", layer.ActStd);
-        JsonNumbers.Write(w, "saturated", layer.Saturated);
-        w.WriteEndObject();
+        w.WriteStartArray("layers");
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            w.WriteStartObject();
+            w.WriteNumber("layer", i + 1);
+            w.WriteString("name", layer.Name);
+            JsonNumbers.Write(w, "grad_norm", layer.GradNorm);
+            JsonNumbers.Write(w, "bias_grad_norm", layer.BiasGradNorm);
+            JsonNumbers.Write(w, "delta_rms", layer.DeltaRms);
+            JsonNumbers.Write(w, "act_mean", layer.ActMean);
+            JsonNumbers.Write(w, "act_std", layer.ActStd);
+            JsonNumbers.Write(w, "saturated", layer.Saturated);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
+
+    /// <summary><c>3 (4)</c>: the layer's number from 1 and its module path, for a table's layer column.</summary>
+    public static string Label(int index, string name) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index + 1} ({name})");
+
+    public static string ModeName(InspectionMode mode) => mode == InspectionMode.Train ? "train" : "eval";
 }

@@ -23,16 +23,16 @@ internal static class DiagnosisJson
         w.WriteString("kind", f.Kind.ToString());
         w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
         w.WriteStartArray("layers");
-        foreach (int l in f.Layers)
-            w.WriteNumberValue(l);
+        foreach (var layer in f.LayerRefs)
+            WriteLayerRef(w, layer);
         w.WriteEndArray();
         w.WriteStartObject("evidence");
         foreach (var (name, value) in f.Evidence)
             JsonNumbers.Write(w, name, value);
+        w.WriteEndObject();
         w.WriteStartObject("thresholds");
         foreach (var (name, value) in f.Thresholds)
             JsonNumbers.Write(w, name, value);
-        w.WriteEndObject();
         w.WriteEndObject();
         w.WriteString("cause", f.Cause);
         w.WriteStartArray("remedies");
@@ -54,6 +54,15 @@ internal static class DiagnosisJson
     {
         w.WritePropertyName("spec");
         RunSpecJson.Write(w, RunSpecs.FromConfig(config));
+    }
+
+    /// <summary>A layer reference, the one identity of a layer in every JSON output: <c>{"layer": k, "name": "&lt;module path&gt;"}</c>.</summary>
+    public static void WriteLayerRef(Utf8JsonWriter w, LayerRef layer)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("layer", layer.Number);
+        w.WriteString("name", layer.Name);
+        w.WriteEndObject();
     }
 
     public static void WriteOutcome(Utf8JsonWriter w, FixOutcome o)

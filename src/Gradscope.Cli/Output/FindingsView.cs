@@ -17,7 +17,7 @@ internal static class FindingsView
         foreach (var finding in report.Findings)
         {
             string colour = finding.Severity switch { Severity.Error => "red", Severity.Warning => "yellow", _ => "grey" };
-            terminal.Line($"[{colour} bold]{finding.Kind}[/] [{colour}]({finding.Severity.ToString().ToLowerInvariant()})[/] in layer(s) {Markup.Escape(LayerList(finding.Layers))}");
+            terminal.Line($"[{colour} bold]{finding.Kind}[/] [{colour}]({finding.Severity.ToString().ToLowerInvariant()})[/] in {Markup.Escape(LayerList(finding.LayerRefs))}");
             terminal.Line($"  cause: {Markup.Escape(finding.Cause)}");
             terminal.Line($"  evidence: {Markup.Escape(Evidence(finding))}");
             for (int i = 0; i < finding.Remedies.Count; i++)
@@ -25,15 +25,22 @@ internal static class FindingsView
         }
     }
 
-    public static string LayerList(IReadOnlyList<int> layers)
+    /// <summary><c>layer 3 (4)</c>, <c>layers 1 (0), 2 (2)</c>, or for many <c>layers 1 (0) to 10 (18), 10 layers</c>.</summary>
+    public static string LayerList(IReadOnlyList<LayerRef> layers)
     {
+        if (layers.Count == 0)
+            return "the network";
+        if (layers.Count == 1)
+            return layers[0].ToString();
         if (layers.Count > 6)
-            return $"{layers[0] + 1}-{layers[^1] + 1} ({layers.Count} layers)";
+            return $"layers {Short(layers[0])} to {Short(layers[^1])}, {layers.Count} layers";
         var names = new string[layers.Count];
         for (int i = 0; i < layers.Count; i++)
-            names[i] = (layers[i] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return string.Join(", ", names);
+            names[i] = Short(layers[i]);
+        return "layers " + string.Join(", ", names);
     }
+
+    private static string Short(LayerRef layer) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{layer.Number} ({layer.Name})");
 
     private static string Evidence(Finding finding)
     {

@@ -35,28 +35,39 @@ internal sealed class GradientChart(double floor, double ceiling, int width = 40
         return new GradientChart(Math.Floor(low) - 1, Math.Ceiling(high));
     }
 
-    /// <summary>The chart's lines, top (last layer) to bottom (layer 1).</summary>
-    public IReadOnlyList<string> Lines(IReadOnlyList<double> perLayer, bool markup)
+    /// <summary>The chart's lines, top (last layer) to bottom (layer 1); with <paramref name="names"/>, each labelled <c>layer 3 (4)</c>.</summary>
+    public IReadOnlyList<string> Lines(IReadOnlyList<double> perLayer, bool markup, IReadOnlyList<string>? names = null)
     {
+        var labels = new string[perLayer.Count];
+        for (int l = 0; l < labels.Length; l++)
+            labels[l] = names is not null && l < names.Count ? $"layer {l + 1,3} ({names[l]})" : $"layer {l + 1,3}";
+        int labelWidth = 0;
+        foreach (string label in labels)
+            labelWidth = Math.Max(labelWidth, label.Length);
         var lines = new List<string>(perLayer.Count + 1);
         for (int l = perLayer.Count - 1; l >= 0; l--)
         {
             double v = perLayer[l];
             int bar = Bar(v);
             string bars = new string('#', bar);
+            string label = labels[l].PadRight(labelWidth);
             if (markup)
+            {
                 bars = $"[{Colour(l, perLayer.Count)}]{new string('█', bar)}[/]";
-            lines.Add($"layer {l + 1,3} |{bars}{new string(' ', width - bar)}| {Format.Sci(v)}");
+                label = Markup.Escape(label);
+            }
+
+            lines.Add($"{label} |{bars}{new string(' ', width - bar)}| {Format.Sci(v)}");
         }
 
-        lines.Add($"          10^{Floor:0}{new string(' ', Math.Max(1, width - 10))}10^{Ceiling:0}");
+        lines.Add($"{new string(' ', Math.Max(10, labelWidth + 1))}10^{Floor:0}{new string(' ', Math.Max(1, width - 10))}10^{Ceiling:0}");
         return lines;
     }
 
-    public void Write(Terminal terminal, IReadOnlyList<double> perLayer)
+    public void Write(Terminal terminal, IReadOnlyList<double> perLayer, IReadOnlyList<string>? names = null)
     {
         var text = new StringBuilder();
-        foreach (string line in Lines(perLayer, !terminal.Plain))
+        foreach (string line in Lines(perLayer, !terminal.Plain, names))
             text.AppendLine(line);
         if (terminal.Plain)
             terminal.Writer.Write(text.ToString());

@@ -9,11 +9,13 @@ namespace Gradscope.Lab.Reports;
 /// Writes a <see cref="Trace"/> as JSON Lines, one self-describing object per line, so any tool
 /// (pandas.read_json(lines=True), jq, DuckDB) can load it:
 /// <list type="bullet">
-/// <item><c>{"type":"header","format":"gradscope-trace","version":1,"activation":...,"layers":[names],"inputs":[fan-in],"widths":[fan-out],"stats":[names]}</c></item>
+/// <item><c>{"type":"header","format":"gradscope-trace","version":1,"activation":...,"layers":[{"layer":1,"name":"0"},...],"inputs":[fan-in],"widths":[fan-out],"stats":[names]}</c></item>
 /// <item><c>{"type":"step","step":s,"loss":L,"grad_norm":[per layer],...}</c>: every statistic as an array over layers, input to output</item>
-/// <item><c>{"type":"histogram","step":s,"layer":l,"kind":"gradient"|"activation","edges":[...],"counts":[...]}</c></item>
-/// <item><c>{"type":"epoch",...}</c> and, when one appeared, <c>{"type":"non_finite","step":s,"layer":l,"where":...}</c></item>
+/// <item><c>{"type":"histogram","step":s,"layer":k,"name":"0","kind":"gradient"|"activation","edges":[...],"counts":[...]}</c></item>
+/// <item><c>{"type":"epoch",...}</c> and, when one appeared, <c>{"type":"non_finite","step":s,"layer":k,"name":"4","where":...}</c></item>
 /// </list>
+/// A layer is named as in every JSON output: <c>"layer"</c> its number along the main path from 1
+/// (residual projections left out), <c>"name"</c> its module path in the state dict.
 /// NaN and infinity are written as null (JSON has neither).
 /// </summary>
 public static class TraceFile
@@ -52,11 +54,16 @@ public static class TraceFile
             {
                 w.WriteString("type", "non_finite");
                 w.WriteNumber("step", nf.Step);
-                w.WriteNumber("layer", nf.Layer);
-                w.WriteString("layer_name", trace.LayerNames[nf.Layer]);
+                WriteLayerRef(w, LayerRef.At(trace.LayerNames, nf.Layer));
                 w.WriteString("where", nf.Where);
             });
         }
+    }
+
+    private static void WriteLayerRef(Utf8JsonWriter w, LayerRef layer)
+    {
+        w.WriteNumber("layer", layer.Number);
+        w.WriteString("name", layer.Name);
     }
 
     private static void WriteLine(TextWriter output, Action<Utf8JsonWriter> body)
@@ -78,7 +85,15 @@ public static class TraceFile
         w.WriteString("format", "gradscope-trace");
         w.WriteNumber("version", 1);
         w.WriteString("activation", trace.Activation);
-        WriteStrings(w, "layers", trace.LayerNames);
+        w.WriteStartArray("layers");
+        for (int l = 0; l < trace.LayerCount; l++)
+        {
+            w.WriteStartObject();
+            WriteLayerRef(w, LayerRef.At(trace.LayerNames, l));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         WriteInts(w, "inputs", trace.LayerInputs);
         WriteInts(w, "widths", trace.LayerWidths);
         w.WriteStartArray("stats");
@@ -106,7 +121,7 @@ public static class TraceFile
     {
         w.WriteString("type", "histogram");
         w.WriteNumber("step", h.Step);
-        w.WriteNumber("layer", h.Layer);
+        WriteLayerRef(w, LayerRef.At(trace.LayerNames, h.Layer));
         w.WriteString("kind", h.Kind == HistogramKind.Gradient ? "gradient" : "activation");
         if (h.Kind == HistogramKind.Gradient)
         {
@@ -151,14 +166,6 @@ public static class TraceFile
             w.WriteNumberValue(v);
         else
             w.WriteNullValue();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string v in values)
-            w.WriteStringValue(v);
-        w.WriteEndArray();
     }
 
     private static void WriteInts(Utf8JsonWriter w, string name, IReadOnlyList<int> values)

@@ -56,7 +56,7 @@ public static partial class RunSpecJson
         writer.WritePropertyName("network");
 
         // Re-read so the network is laid out like the rest (indented when the writer indents).
-        using (var network = JsonDocument.Parse(ModelSpecJson.Write(spec.Network.Input, spec.Network.Layers, spec.Network.Output)))
+        using (var network = JsonDocument.Parse(ModelSpecJson.Write(spec.Network.Input, spec.Network.Layers, spec.Network.Output, outputModule: spec.Network.OutputModule)))
             network.RootElement.WriteTo(writer);
         writer.WriteString("init", spec.Init.ToSpec());
         WriteOptimizer(writer, spec.Optimizer);

@@ -69,7 +69,7 @@ public static class RunSpecs
             },
             TestSplit = spec.Data.TestSplit,
             Standardize = spec.Data.Standardize,
-            ModelSpec = ModelSpecJson.Write(spec.Network.Input, spec.Network.Layers, spec.Network.Output),
+            ModelSpec = ModelSpecJson.Write(spec.Network.Input, spec.Network.Layers, spec.Network.Output, outputModule: spec.Network.OutputModule),
             Init = spec.Init.ToSpec(),
             Optimizer = spec.Optimizer.Kind.Name(),
             LearningRate = spec.Optimizer.LearningRate,

@@ -15,7 +15,11 @@ public static class Diagnosis
     {
         var findings = new List<Finding>();
         foreach (var rule in Rules)
-            findings.AddRange(rule.Evaluate(context));
+        {
+            foreach (var finding in rule.Evaluate(context))
+                findings.Add(finding with { LayerNames = context.Trace.LayerNames });
+        }
+
         findings.Sort((a, b) => b.Severity.CompareTo(a.Severity));
         return new DiagnosisReport(findings);
     }

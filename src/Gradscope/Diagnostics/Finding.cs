@@ -36,9 +36,9 @@ public enum Severity
 }
 
 /// <summary>
-/// One diagnosis: its kind and severity, the dense layers it concerns (indices into the trace),
-/// the numbers that triggered it and the thresholds they crossed, the likely cause in plain words,
-/// and remedies, best first.
+/// One diagnosis: its kind and severity, the dense layers it concerns (0-based indices into the
+/// trace; <see cref="LayerRefs"/> names them), the numbers that triggered it and the thresholds
+/// they crossed, the likely cause in plain words, and remedies, best first.
 /// </summary>
 public sealed record Finding(
     FindingKind Kind,
@@ -49,6 +49,21 @@ public sealed record Finding(
     string Cause,
     IReadOnlyList<Remedy> Remedies)
 {
+    /// <summary>The module paths of the trace's layers, in trace order (<see cref="Diagnosis.Run"/> sets them).</summary>
+    public IReadOnlyList<string> LayerNames { get; init; } = [];
+
+    /// <summary>The layers this finding concerns, numbered from 1 and named by module path.</summary>
+    public IReadOnlyList<LayerRef> LayerRefs
+    {
+        get
+        {
+            var refs = new LayerRef[Layers.Count];
+            for (int i = 0; i < refs.Length; i++)
+                refs[i] = LayerRef.At(LayerNames, Layers[i]);
+            return refs;
+        }
+    }
+
     /// <summary>One line: kind, severity, layers.</summary>
-    public override string ToString() => $"{Kind} ({Severity.ToString().ToLowerInvariant()}) in layers {string.Join(", ", Layers)}";
+    public override string ToString() => $"{Kind} ({Severity.ToString().ToLowerInvariant()}) in {string.Join(", ", LayerRefs)}";
 }

@@ -6,17 +6,29 @@ using Gradscope.Tensors;
 
 namespace Gradscope.Diagnostics;
 
+/// <summary>How an inspection pass runs the network, as PyTorch's <c>model.train()</c> and <c>model.eval()</c>.</summary>
+public enum InspectionMode
+{
+    /// <summary>Batch norm normalizes with the batch's statistics (and updates its running ones); dropout drops.</summary>
+    Train,
+
+    /// <summary>Batch norm normalizes with its running statistics; dropout is the identity.</summary>
+    Eval,
+}
+
 /// <summary>
 /// One forward and backward pass of a network over a whole data set (mean softmax cross-entropy
 /// against its labels), without any update, and the per-layer statistics it leaves behind.
 /// </summary>
 public static class Inspection
 {
-    /// <summary>The mean loss and, per dense layer, its gradient and activation statistics.</summary>
+    /// <summary>The mean loss and, per dense layer, its gradient and activation statistics; per trainable tensor, its gradient norm.</summary>
     /// <exception cref="GradscopeException">The data does not fit the network.</exception>
-    public static InspectionResult Run<T>(Sequential<T> network, Dataset data)
+    public static InspectionResult Run<T>(Sequential<T> network, Dataset data, InspectionMode mode = InspectionMode.Train)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
         if (data.FeatureCount != network.InputSize)
             throw new GradscopeException($"Shape mismatch: the data has {data.FeatureCount} features but the model expects {network.InputSize} inputs.");
         if (data.ClassCount > network.OutputSize)
@@ -31,13 +43,36 @@ public static class Inspection
         data.CopyRows<T>(rows, input.Span);
 
         network.ZeroGrad();
-        var output = network.Forward(input, training: false);
+        var output = network.Forward(input, training: mode == InspectionMode.Train);
         var gradOutput = new Matrix<T>(output.Rows, output.Cols);
         var loss = new SoftmaxCrossEntropy<T>().Compute(output, data.Labels, gradOutput);
         network.Backward(gradOutput);
-        return new InspectionResult(double.CreateTruncating(loss), LayerProbe.Measure(network));
+        return new InspectionResult(double.CreateTruncating(loss), LayerProbe.Measure(network), ParameterGradients(network));
+    }
+
+    /// <summary>The L2 norm (summed in double) of every trainable tensor's gradient, under its state-dict name, in network order.</summary>
+    public static IReadOnlyList<ParameterGradient> ParameterGradients<T>(Sequential<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new List<ParameterGradient>(network.Parameters.Count);
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            foreach (var parameter in leaf.Layer.Parameters)
+            {
+                double norm = Math.Sqrt(Reductions.SumOfSquares<T>(parameter.Grad.Span));
+                result.Add(new ParameterGradient(ModulePath.Join(leaf.Path, parameter.Name), norm));
+            }
+        }
+
+        return result;
     }
 }
 
-/// <summary>The mean loss of an inspection pass and the statistics of each dense layer, in network order.</summary>
-public sealed record InspectionResult(double Loss, IReadOnlyList<LayerStatistics> Layers);
+/// <summary>
+/// The mean loss of an inspection pass, the statistics of each dense layer along the main path, and
+/// the gradient norm of each trainable tensor (buffers such as running statistics left out), both in network order.
+/// </summary>
+public sealed record InspectionResult(double Loss, IReadOnlyList<LayerStatistics> Layers, IReadOnlyList<ParameterGradient> Parameters);
+
+/// <summary>A trainable tensor's state-dict name (<c>net.0.weight</c>) and the L2 norm of its gradient.</summary>
+public readonly record struct ParameterGradient(string Name, double GradNorm);

@@ -24,7 +24,7 @@ public static class MonitoredLayers
         var result = new List<MonitoredLayer<T>>();
         for (int i = 0; i < leaves.Count; i++)
         {
-            if (leaves[i].Layer is not Dense<T> dense || IsProjection(leaves[i].Path))
+            if (leaves[i].Layer is not Dense<T> dense || leaves[i].OnSkipPath)
                 continue;
             result.Add(new MonitoredLayer<T>(leaves[i].Path, dense, NextActivation(leaves, i)));
         }
@@ -48,7 +48,4 @@ public static class MonitoredLayers
 
         return null;
     }
-
-    private static bool IsProjection(string path) =>
-        path.EndsWith("." + Residual<float>.ProjectionName, StringComparison.Ordinal) || path.Contains("." + Residual<float>.ProjectionName + ".", StringComparison.Ordinal);
 }

@@ -68,13 +68,12 @@ public static partial class ModelFile
     /// A plain dense network's shape comes from its tensors; the metadata's <c>input</c>,
     /// <c>hidden</c> and <c>output</c>, where present, must say the same.
     /// </summary>
-    private static void CheckDenseMetadata(SafetensorsFile file, NetworkSpec inferred, List<int> weights, string path)
+    private static void CheckDenseMetadata(SafetensorsFile file, NetworkSpec inferred, string path)
     {
         if (!file.Metadata.TryGetValue(ArchitectureKey, out var json))
             return;
         string source = $"{path}: metadata '{ArchitectureKey}'";
-        var first = file[$"{weights[0]}.weight"];
-        var last = file[$"{weights[^1]}.weight"];
+        var (first, last) = EndWeights(file);
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         if (root.TryGetProperty("input", out _) && Size(root, "input", source) is var input && input != inferred.InputSize)
@@ -94,6 +93,27 @@ public static partial class ModelFile
             throw new GradscopeException(
                 $"{source} says the network has {output} outputs, but its last weight '{last.Name}' has shape {SafetensorsTensor.FormatShape(last.Shape)}: {inferred.OutputSize} outputs.");
         }
+    }
+
+    // The first and last Linear weights (rank 2, named "<path>.weight"), ordered by their module index.
+    private static (SafetensorsTensor First, SafetensorsTensor Last) EndWeights(SafetensorsFile file)
+    {
+        SafetensorsTensor? first = null, last = null;
+        long firstIndex = long.MaxValue, lastIndex = long.MinValue;
+        foreach (var tensor in file.Tensors)
+        {
+            if (tensor.Shape.Length != 2 || !tensor.Name.EndsWith(".weight", StringComparison.Ordinal))
+                continue;
+            string module = tensor.Name[..^".weight".Length];
+            string digits = module[(module.LastIndexOf('.') + 1)..];
+            long index = long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : 0;
+            if (index < firstIndex)
+                (first, firstIndex) = (tensor, index);
+            if (index >= lastIndex)
+                (last, lastIndex) = (tensor, index);
+        }
+
+        return (first!, last!);
     }
 
     private static string ShowSizes(IReadOnlyList<int> sizes)

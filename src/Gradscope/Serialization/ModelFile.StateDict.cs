@@ -27,9 +27,11 @@ public static partial class ModelFile
 
     /// <summary>
     /// Fills <paramref name="network"/> from <paramref name="file"/> by state-dict name; every tensor
-    /// the network has must be there with its shape, and the file may hold no other.
+    /// the network has must be there with its shape (but a Linear's bias, absent for
+    /// <c>bias=False</c>, stays zero, and a missing batch count is 0), and the file may hold no
+    /// other. <paramref name="architecture"/> names what described the network, for messages.
     /// </summary>
-    private static void LoadStateDict<T>(Sequential<T> network, SafetensorsFile file, string path)
+    private static void LoadStateDict<T>(Sequential<T> network, SafetensorsFile file, string path, string architecture)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -37,8 +39,11 @@ public static partial class ModelFile
         {
             foreach (var entry in Entries(leaf))
             {
-                var tensor = Expect(file, entry.Name, entry.Shape, path);
-                used.Add(entry.Name);
+                if (!used.Add(entry.Name))
+                    throw new GradscopeException($"{path}: {architecture} gives two layers the tensor '{entry.Name}'; give each layer its own \"module\".");
+                if (!file.TryGet(entry.Name, out _) && MayBeAbsent(leaf.Layer, entry.Name))
+                    continue;
+                var tensor = Expect(file, entry.Name, entry.Shape, path, architecture);
                 if (entry.Count is null)
                     tensor.CopyTo(entry.Values.Span);
                 else
@@ -49,18 +54,23 @@ public static partial class ModelFile
         foreach (var tensor in file.Tensors)
         {
             if (!used.Contains(tensor.Name))
-                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not part of the architecture in the file's metadata.");
+                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not part of {architecture}.");
         }
     }
 
-    private static SafetensorsTensor Expect(SafetensorsFile file, string name, int[] shape, string path)
+    private static bool MayBeAbsent<T>(ILayer<T> layer, string name)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        (layer is Dense<T> && name.EndsWith(".bias", StringComparison.Ordinal)) ||
+        (layer is BatchNorm<T> && name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+
+    private static SafetensorsTensor Expect(SafetensorsFile file, string name, int[] shape, string path, string architecture)
     {
         if (!file.TryGet(name, out var tensor))
-            throw new GradscopeException($"{path}: tensor '{name}' is missing; the architecture in the file's metadata needs it with shape {SafetensorsTensor.FormatShape(shape)}.");
+            throw new GradscopeException($"{path}: tensor '{name}' is missing; {architecture} needs it with shape {SafetensorsTensor.FormatShape(shape)}.");
         if (!tensor.Shape.AsSpan().SequenceEqual(shape))
         {
             throw new GradscopeException(
-                $"{path}: tensor '{name}' has shape {SafetensorsTensor.FormatShape(tensor.Shape)} but the architecture in the file's metadata needs {SafetensorsTensor.FormatShape(shape)}.");
+                $"{path}: tensor '{name}' has shape {SafetensorsTensor.FormatShape(tensor.Shape)} but {architecture} needs {SafetensorsTensor.FormatShape(shape)}.");
         }
 
         return tensor;

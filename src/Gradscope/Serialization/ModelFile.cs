@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Gradscope.Activations;
@@ -82,100 +81,42 @@ public static partial class ModelFile
 
     /// <summary>
     /// Reads a network. <paramref name="activation"/> overrides the activation of the file's metadata
-    /// and is required when the file has none (a file PyTorch wrote, which then must be a plain dense
-    /// network); a file whose metadata lists its layers takes no override.
+    /// and fills the activation places of a file PyTorch wrote from an <c>nn.Sequential</c> (see
+    /// <see cref="TorchSequential"/>); a file whose metadata lists its layers takes no override.
+    /// <paramref name="spec"/>, when given, describes the network instead of the file (its layers'
+    /// module paths name the tensors); sizes it leaves out are read from the tensors.
     /// </summary>
     /// <exception cref="GradscopeException">
     /// The file is malformed, its tensors do not fit its architecture or hold a non-finite value (or a
     /// negative batch-norm variance), or its metadata contradicts its tensors.
     /// </exception>
-    public static LoadedModel<T> Load<T>(string path, Activation? activation = null)
+    public static LoadedModel<T> Load<T>(string path, Activation? activation = null, ModelSpecDocument? spec = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var file = SafetensorsFile.Read(path);
+        var file = ReadFile(path);
         CheckValues<T>(file, path);
-        if (DescribedSpec(file, activation, path) is { } described)
+        NetworkSpec described;
+        string architecture;
+        if (spec is not null)
         {
-            var built = described.BuildUninitialized<T>();
-            LoadStateDict(built, file, path);
-            return Loaded(described, built, file, path);
+            if (activation is not null)
+                throw new GradscopeException($"A model spec lists its layers, activations included; an activation given with it for {path} cannot override them.");
+            (described, architecture) = (FromSpec(spec, file, path), "the model spec");
+        }
+        else if (DescribedSpec(file, activation, path) is { } fromMetadata)
+        {
+            (described, architecture) = (fromMetadata, "the architecture in the file's metadata");
+        }
+        else
+        {
+            activation ??= ActivationFromMetadata(file, path);
+            (described, architecture) = (TorchSequential.Infer(file, activation, path), "the layers its tensors describe");
+            CheckDenseMetadata(file, described, path);
         }
 
-        var weights = DenseWeights(file, path);
-        var spec = InferSpec(file, weights, activation, path);
-        CheckDenseMetadata(file, spec, weights, path);
-        var network = spec.BuildUninitialized<T>();
-        int dense = 0;
-        for (int i = 0; i < network.Layers.Count; i++)
-        {
-            if (network.Layers[i] is Dense<T> layer)
-                Fill(layer, file, weights[dense++], path);
-        }
-
-        return Loaded(spec, network, file, path);
-    }
-
-    private static LoadedModel<T> Loaded<T>(NetworkSpec spec, Sequential<T> network, SafetensorsFile file, string path)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(spec, network, ReadStandardization(file, spec.InputSize, path), ReadClasses(file, spec.OutputSize, path));
-
-    private static void Fill<T>(Dense<T> layer, SafetensorsFile file, int index, string path)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        file[$"{index}.weight"].CopyTo(layer.Weight.Value.Span);
-        if (!file.TryGet($"{index}.bias", out var bias))
-            return; // nn.Linear(bias=False): the bias stays zero
-        if (bias.ElementCount != layer.OutputSize)
-            throw new GradscopeException($"{path}: tensor '{index}.bias' has {bias.ElementCount} values but '{index}.weight' has {layer.OutputSize} rows.");
-        bias.CopyTo(layer.Bias.Value.Span);
-    }
-
-    // Indices of the rank-2 "N.weight" tensors, in order; they must chain [out, in] -> [., out].
-    private static List<int> DenseWeights(SafetensorsFile file, string path)
-    {
-        var indices = new List<int>();
-        foreach (var tensor in file.Tensors)
-        {
-            int dot = tensor.Name.IndexOf('.', StringComparison.Ordinal);
-            if (dot <= 0 || !int.TryParse(tensor.Name.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not named like an nn.Sequential entry ('0.weight', '2.bias', ...).");
-            string field = tensor.Name[(dot + 1)..];
-            if (field == "weight")
-            {
-                if (tensor.Shape.Length != 2)
-                    throw new GradscopeException($"{path}: tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]; a Linear weight is [out, in].");
-                indices.Add(index);
-            }
-            else if (field != "bias")
-            {
-                throw new GradscopeException($"{path}: tensor '{tensor.Name}' is not a Linear weight or bias; only dense networks load here.");
-            }
-        }
-
-        if (indices.Count == 0)
-            throw new GradscopeException($"{path}: no '<index>.weight' tensor found; this is not a dense network.");
-        indices.Sort();
-        for (int i = 1; i < indices.Count; i++)
-        {
-            int outPrev = file[$"{indices[i - 1]}.weight"].Shape[0];
-            int inNext = file[$"{indices[i]}.weight"].Shape[1];
-            if (outPrev != inNext)
-                throw new GradscopeException($"{path}: layer '{indices[i - 1]}' outputs {outPrev} features but layer '{indices[i]}' takes {inNext}.");
-        }
-
-        return indices;
-    }
-
-    private static NetworkSpec InferSpec(SafetensorsFile file, List<int> weights, Activation? activation, string path)
-    {
-        activation ??= ActivationFromMetadata(file, path) ?? throw new GradscopeException(
-            $"{path} does not say which activation its network uses (a file written by PyTorch?); name it with --activation, e.g. --activation relu.");
-        var hidden = new List<int>();
-        for (int i = 0; i < weights.Count - 1; i++)
-            hidden.Add(file[$"{weights[i]}.weight"].Shape[0]);
-        var first = file[$"{weights[0]}.weight"];
-        var last = file[$"{weights[^1]}.weight"];
-        return new NetworkSpec(first.Shape[1], hidden, last.Shape[0], activation);
+        var network = described.BuildUninitialized<T>();
+        LoadStateDict(network, file, path, architecture);
+        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputSize, path), ReadClasses(file, described.OutputSize, path));
     }
 
     private static Activation? ActivationFromMetadata(SafetensorsFile file, string path)
@@ -203,7 +144,7 @@ public static partial class ModelFile
     private static string ArchitectureJson(NetworkSpec spec)
     {
         if (spec.Layers is not null)
-            return ModelSpecJson.Write(spec.InputSize, spec.Layers, spec.OutputSize, ModelSpecJson.SpecType);
+            return ModelSpecJson.Write(spec.InputSize, spec.Layers, spec.OutputSize, ModelSpecJson.SpecType, spec.OutputModule);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {

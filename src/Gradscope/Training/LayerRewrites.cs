@@ -18,8 +18,8 @@ public static class LayerRewrites
         {
             result.Add(layer switch
             {
-                ActivationSpec => new ActivationSpec(activation),
-                ResidualSpec residual => new ResidualSpec(SwapActivations(residual.Layers, activation)),
+                ActivationSpec swapped => swapped with { Activation = activation },
+                ResidualSpec residual => new ResidualSpec(SwapActivations(residual.Layers, activation)) { Module = residual.Module },
                 _ => layer,
             });
         }
@@ -75,12 +75,12 @@ public static class LayerRewrites
         return result;
     }
 
-    /// <summary>True when both layouts describe the same layers (the same types, widths, activations and probabilities, in the same nesting).</summary>
+    /// <summary>True when both layouts describe the same layers (the same types, widths, activations and probabilities, in the same nesting; module paths aside).</summary>
     public static bool SameLayout(IReadOnlyList<LayerSpec> a, IReadOnlyList<LayerSpec> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return ModelSpecJson.Write(null, a, null) == ModelSpecJson.Write(null, b, null);
+        return ModelSpecJson.WriteStructure(a) == ModelSpecJson.WriteStructure(b);
     }
 
     private static List<LayerSpec> InsertNorms(IReadOnlyList<LayerSpec> layers, NormSpec norm, ref bool seenDense, ref bool normalized)
@@ -105,7 +105,7 @@ public static class LayerRewrites
                     result.Add(layer);
                     break;
                 case ResidualSpec residual:
-                    result.Add(new ResidualSpec(InsertNorms(residual.Layers, norm, ref seenDense, ref normalized)));
+                    result.Add(new ResidualSpec(InsertNorms(residual.Layers, norm, ref seenDense, ref normalized)) { Module = residual.Module });
                     break;
                 default:
                     result.Add(layer);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Gradscope.Activations;
+using Gradscope.Initialization;
 using Gradscope.Layers;
 
 namespace Gradscope.Training;
@@ -12,12 +13,25 @@ namespace Gradscope.Training;
 /// </summary>
 public abstract record LayerSpec
 {
+    private readonly string? _module;
+
     private protected LayerSpec()
     {
     }
 
     /// <summary>The entry's <c>"type"</c> in a JSON model spec.</summary>
     public abstract string Type { get; }
+
+    /// <summary>
+    /// The layer's module path in a state dict (<c>net.0</c>, <c>encoder.fc1</c>), whole from the
+    /// root, or null to be named by position (see <see cref="LayerTree"/>). A residual block's path
+    /// is the prefix of its <c>body</c> and <c>proj</c>.
+    /// </summary>
+    public string? Module
+    {
+        get => _module;
+        init => _module = value is null ? null : ModulePath.Check(value);
+    }
 
     /// <summary>Short form for a network's description (<c>dense32</c>, <c>relu</c>, <c>res(...)</c>).</summary>
     public abstract string Describe();
@@ -42,6 +56,15 @@ public abstract record LayerSpec
         return built;
     }
 
+    /// <summary>The module paths of <paramref name="layers"/>, null where a layer has none.</summary>
+    internal static List<string?> ModulesOf(IReadOnlyList<LayerSpec> layers)
+    {
+        var modules = new List<string?>(layers.Count + 1);
+        foreach (var spec in layers)
+            modules.Add(spec.Module);
+        return modules;
+    }
+
     /// <summary>The width after <paramref name="layers"/>, given <paramref name="inputWidth"/>.</summary>
     internal static int OutputWidth(IReadOnlyList<LayerSpec> layers, int inputWidth)
     {
@@ -52,7 +75,10 @@ public abstract record LayerSpec
     }
 }
 
-/// <summary>A fully connected layer of <see cref="Units"/> outputs (<see cref="Dense{T}"/>).</summary>
+/// <summary>
+/// A fully connected layer of <see cref="Units"/> outputs (<see cref="Dense{T}"/>), initialized with
+/// <see cref="Init"/> when given, else with the network's initializer.
+/// </summary>
 public sealed record DenseSpec : LayerSpec
 {
     /// <summary>Creates the entry; <paramref name="units"/> is at least 1.</summary>
@@ -65,6 +91,9 @@ public sealed record DenseSpec : LayerSpec
 
     /// <summary>Outputs.</summary>
     public int Units { get; }
+
+    /// <summary>This layer's own initializer, or null for the network's.</summary>
+    public Initializer? Init { get; init; }
 
     /// <inheritdoc/>
     public override string Type => "dense";
@@ -176,7 +205,7 @@ public sealed record ResidualSpec : LayerSpec
 
     internal override ILayer<T> Create<T>(int inputWidth)
     {
-        var body = new Sequential<T>(CreateAll<T>(Layers, inputWidth));
+        var body = new Sequential<T>(CreateAll<T>(Layers, inputWidth), ModulesOf(Layers));
         var projection = body.OutputSize == inputWidth ? null : new Dense<T>(inputWidth, body.OutputSize);
         return new Residual<T>(body, projection);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Activations;
+using Gradscope.Initialization;
 
 namespace Gradscope.Training;
 
@@ -19,17 +20,23 @@ namespace Gradscope.Training;
 ///   "output": 3                                  optional; must match the data's classes
 /// }
 /// </code>
+/// Every layer may carry <c>"module"</c>, its module path in a PyTorch state dict, whole from the
+/// root (<c>"net.0"</c>, <c>"encoder.fc1"</c>; a residual block's path prefixes its <c>body</c> and
+/// <c>proj</c>), so a model saved from PyTorch loads by its own tensor names; a layer without one is
+/// named by its index. A dense layer may carry <c>"init"</c>, its own initializer (any
+/// <c>--init</c> value). <c>"output"</c> is the number of outputs or <c>{"units": 3, "module": "head"}</c>.
 /// The output dense layer (the logits) is added after <c>layers</c>, as with the flags. Comments and
 /// trailing commas are allowed; unknown keys and types are errors. Model files store the spec this
 /// way too, with <c>"type": "spec"</c> added at the top.
 /// </summary>
-public static class ModelSpecJson
+public static partial class ModelSpecJson
 {
     /// <summary>The top-level <c>"type"</c> a model file's architecture metadata carries for a spec.</summary>
     public const string SpecType = "spec";
 
     private const int MaxSize = 1_000_000;
     private const string Types = "dense, batchnorm, layernorm, activation, dropout or residual";
+    private const string ModuleKey = "module";
 
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -52,27 +59,6 @@ public static class ModelSpecJson
             return ParseRoot(doc.RootElement, source);
     }
 
-    /// <summary>Writes a spec in the format <see cref="Parse"/> reads; <paramref name="type"/>, when given, is written first as <c>"type"</c>.</summary>
-    public static string Write(int? input, IReadOnlyList<LayerSpec> layers, int? output, string? type = null)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            if (type is not null)
-                writer.WriteString("type", type);
-            if (input is { } i)
-                writer.WriteNumber("input", i);
-            WriteLayers(writer, layers);
-            if (output is { } o)
-                writer.WriteNumber("output", o);
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     private static ModelSpecDocument ParseRoot(JsonElement root, string source)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -81,13 +67,26 @@ public static class ModelSpecJson
         if (root.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == SpecType))
             throw Error(source, "", $"\"type\" must be \"{SpecType}\" when present; found {type.GetRawText()}");
         int? input = root.TryGetProperty("input", out var i) ? Size(i, source, "", "input") : null;
-        int? output = root.TryGetProperty("output", out var o) ? Size(o, source, "", "output") : null;
+        var (output, outputModule) = root.TryGetProperty("output", out var o) ? ParseOutput(o, source) : (null, null);
         if (!root.TryGetProperty("layers", out var layers))
             throw Error(source, "", "the model spec has no \"layers\" array");
-        return new ModelSpecDocument(input, ParseLayers(layers, source, "layers", allowEmpty: true), output);
+        var modules = new HashSet<string>(StringComparer.Ordinal);
+        if (outputModule is not null)
+            modules.Add(outputModule);
+        var parsed = ParseLayers(layers, source, "layers", allowEmpty: true, modules);
+        return new ModelSpecDocument(input, parsed, output) { OutputModule = outputModule };
     }
 
-    private static List<LayerSpec> ParseLayers(JsonElement array, string source, string path, bool allowEmpty)
+    private static (int? Units, string? Module) ParseOutput(JsonElement output, string source)
+    {
+        if (output.ValueKind != JsonValueKind.Object)
+            return (Size(output, source, "", "output"), null);
+        CheckKeys(output, source, "output", "the output layer", "units", ModuleKey);
+        int? units = output.TryGetProperty("units", out var u) ? Size(u, source, "output", "units") : null;
+        return (units, ParseModule(output, source, "output"));
+    }
+
+    private static List<LayerSpec> ParseLayers(JsonElement array, string source, string path, bool allowEmpty, HashSet<string> modules)
     {
         if (array.ValueKind != JsonValueKind.Array)
             throw Error(source, path, $"must be an array of layers; found {Describe(array)}");
@@ -96,11 +95,24 @@ public static class ModelSpecJson
         var result = new List<LayerSpec>();
         int index = 0;
         foreach (var element in array.EnumerateArray())
-            result.Add(ParseLayer(element, source, $"{path}[{index++}]"));
+        {
+            string at = $"{path}[{index++}]";
+            var layer = ParseLayer(element, source, at, modules);
+            if (ParseModule(element, source, at) is { } module)
+            {
+                if (!modules.Add(module))
+                    throw Error(source, at, $"the module path \"{module}\" is given to another layer too; each layer's path is its own");
+                layer = layer with { Module = module };
+            }
+
+            result.Add(layer);
+        }
+
         return result;
     }
 
-    private static LayerSpec ParseLayer(JsonElement layer, string source, string path)
+    // One case per layer type; each lists its own keys besides "type" and "module".
+    private static LayerSpec ParseLayer(JsonElement layer, string source, string path, HashSet<string> modules)
     {
         if (layer.ValueKind != JsonValueKind.Object)
             throw Error(source, path, $"a layer is an object like {{\"type\": \"dense\", \"units\": 32}}; found {Describe(layer)}");
@@ -110,29 +122,61 @@ public static class ModelSpecJson
         switch (type.ToLowerInvariant())
         {
             case "dense":
-                CheckKeys(layer, source, path, "a dense layer", "type", "units");
+                CheckKeys(layer, source, path, "a dense layer", "type", ModuleKey, "units", "init");
                 if (!layer.TryGetProperty("units", out var units))
                     throw Error(source, path, "a dense layer needs \"units\"");
-                return new DenseSpec(Size(units, source, path, "units"));
+                return new DenseSpec(Size(units, source, path, "units")) { Init = ParseInit(layer, source, path) };
             case "batchnorm":
-                CheckKeys(layer, source, path, "a batchnorm layer", "type");
+                CheckKeys(layer, source, path, "a batchnorm layer", "type", ModuleKey);
                 return new NormSpec(NormKind.Batch);
             case "layernorm":
-                CheckKeys(layer, source, path, "a layernorm layer", "type");
+                CheckKeys(layer, source, path, "a layernorm layer", "type", ModuleKey);
                 return new NormSpec(NormKind.Layer);
             case "activation":
-                CheckKeys(layer, source, path, "an activation layer", "type", "name");
+                CheckKeys(layer, source, path, "an activation layer", "type", ModuleKey, "name");
                 return new ActivationSpec(ParseActivation(layer, source, path));
             case "dropout":
-                CheckKeys(layer, source, path, "a dropout layer", "type", "p");
+                CheckKeys(layer, source, path, "a dropout layer", "type", ModuleKey, "p");
                 return new DropoutSpec(ParseProbability(layer, source, path));
             case "residual":
-                CheckKeys(layer, source, path, "a residual block", "type", "layers");
+                CheckKeys(layer, source, path, "a residual block", "type", ModuleKey, "layers");
                 if (!layer.TryGetProperty("layers", out var inner))
                     throw Error(source, path, "a residual block needs a \"layers\" array (its body)");
-                return new ResidualSpec(ParseLayers(inner, source, path + ".layers", allowEmpty: false));
+                return new ResidualSpec(ParseLayers(inner, source, path + ".layers", allowEmpty: false, modules));
             default:
                 throw Error(source, path, $"unknown layer type '{type}'; expected {Types}");
+        }
+    }
+
+    private static string? ParseModule(JsonElement layer, string source, string path)
+    {
+        if (!layer.TryGetProperty(ModuleKey, out var module))
+            return null;
+        if (module.ValueKind != JsonValueKind.String)
+            throw Error(source, path, $"\"{ModuleKey}\" must be a string, the layer's module path in the state dict (e.g. \"net.0\"); got {module.GetRawText()}");
+        try
+        {
+            return Layers.ModulePath.Check(module.GetString()!);
+        }
+        catch (GradscopeException ex)
+        {
+            throw Error(source, path, char.ToLowerInvariant(ex.Message[0]) + ex.Message[1..].TrimEnd('.'));
+        }
+    }
+
+    private static Initializer? ParseInit(JsonElement layer, string source, string path)
+    {
+        if (!layer.TryGetProperty("init", out var init))
+            return null;
+        if (init.ValueKind != JsonValueKind.String)
+            throw Error(source, path, $"\"init\" must be a string such as \"he-normal\"; got {init.GetRawText()}");
+        try
+        {
+            return Initializer.Parse(init.GetString()!);
+        }
+        catch (GradscopeException ex)
+        {
+            throw Error(source, path, "\"init\": " + ex.Message.TrimEnd('.'));
         }
     }
 
@@ -191,40 +235,14 @@ public static class ModelSpecJson
 
     private static GradscopeException Error(string source, string path, string message) =>
         new(path.Length == 0 ? $"{source}: {message}." : $"{source}: {path}: {message}.");
-
-    private static void WriteLayers(Utf8JsonWriter writer, IReadOnlyList<LayerSpec> layers)
-    {
-        writer.WriteStartArray("layers");
-        foreach (var layer in layers)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", layer.Type);
-            switch (layer)
-            {
-                case DenseSpec dense:
-                    writer.WriteNumber("units", dense.Units);
-                    break;
-                case ActivationSpec activation:
-                    writer.WriteString("name", activation.Activation.Name);
-                    break;
-                case DropoutSpec dropout:
-                    writer.WriteNumber("p", dropout.Probability);
-                    break;
-                case ResidualSpec residual:
-                    WriteLayers(writer, residual.Layers);
-                    break;
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
 }
 
 /// <summary>A parsed model spec: the optional input and output sizes and the hidden layers.</summary>
 public sealed record ModelSpecDocument(int? Input, IReadOnlyList<LayerSpec> Layers, int? Output)
 {
+    /// <summary>The output dense layer's module path, or null to name it by its index.</summary>
+    public string? OutputModule { get; init; }
+
     /// <summary>The first activation of the layout, depth-first, or null when it has none.</summary>
     public Activation? FirstActivation => NetworkSpec.FirstActivation(Layers);
 }

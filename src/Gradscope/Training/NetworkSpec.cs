@@ -33,10 +33,11 @@ namespace Gradscope.Training;
 /// tensors <c>0.weight</c>, <c>1.body.0.weight</c> (a batch norm), <c>1.body.2.weight</c> (a dense),
 /// ..., <c>3.running_mean</c>, <c>5.weight</c>.
 /// </remarks>
-public sealed record NetworkSpec
+public sealed partial record NetworkSpec
 {
     private readonly IReadOnlyList<LayerSpec>? _layers;
     private readonly double _dropout;
+    private readonly string? _outputModule;
 
     /// <summary>Creates a plain spec from flags; sizes must be at least 1.</summary>
     public NetworkSpec(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation)
@@ -99,15 +100,31 @@ public sealed record NetworkSpec
     public int DenseLayerCount => HiddenSizes.Count + 1;
 
     /// <summary>
-    /// A spec whose hidden part is <paramref name="layers"/> (then <c>Dense(outputSize)</c>), as a JSON
-    /// model spec gives it.
+    /// The output dense layer's module path (<c>head</c>, <c>net.4</c>), or null to name it by its
+    /// index after the hidden layers.
     /// </summary>
-    public static NetworkSpec FromLayers(int inputSize, IReadOnlyList<LayerSpec> layers, int outputSize)
+    public string? OutputModule
+    {
+        get => _outputModule;
+        init => _outputModule = value is null ? null : ModulePath.Check(value);
+    }
+
+    /// <summary>
+    /// A spec whose hidden part is <paramref name="layers"/> (then <c>Dense(outputSize)</c>, at
+    /// <paramref name="outputModule"/> when given), as a JSON model spec gives it.
+    /// </summary>
+    /// <exception cref="GradscopeException">Two layers are given the same module path.</exception>
+    public static NetworkSpec FromLayers(int inputSize, IReadOnlyList<LayerSpec> layers, int outputSize, string? outputModule = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         var widths = new List<int>();
         CollectDenseWidths(layers, widths);
-        return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity")) { Layers = [.. layers] };
+        CheckModulesUnique(layers, outputModule);
+        return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity"))
+        {
+            Layers = [.. layers],
+            OutputModule = outputModule,
+        };
     }
 
     /// <summary>
@@ -121,11 +138,11 @@ public sealed record NetworkSpec
         var doc = ModelSpecJson.Parse(json, source);
         int input = Resolve(doc.Input, inputSize, source, "input", "features");
         int output = Resolve(doc.Output, outputSize, source, "output", "classes");
-        return FromLayers(input, doc.Layers, output);
+        return FromLayers(input, doc.Layers, output, doc.OutputModule);
     }
 
     /// <summary>This spec as a JSON model spec (<see cref="ModelSpecJson"/>), the flags expanded into their layers.</summary>
-    public string ToJson() => ModelSpecJson.Write(InputSize, Layout(), OutputSize);
+    public string ToJson() => ModelSpecJson.Write(InputSize, Layout(), OutputSize, outputModule: OutputModule);
 
     /// <summary>The hidden layout: the layer list, or what the flags expand to.</summary>
     /// <exception cref="GradscopeException">A layer list is combined with norm, residual or dropout flags.</exception>
@@ -161,19 +178,24 @@ public sealed record NetworkSpec
 
     /// <summary>
     /// Builds the network and initializes every dense weight (residual projections included) with
-    /// <paramref name="initializer"/> from <paramref name="rng"/>, in state-dict order, so the same
-    /// seed gives the same weights; then seeds each dropout layer from <paramref name="rng"/>.
+    /// <paramref name="initializer"/> (or the layer's own <see cref="DenseSpec.Init"/>) from
+    /// <paramref name="rng"/>, in state-dict order, so the same seed gives the same weights; then
+    /// seeds each dropout layer from <paramref name="rng"/>.
     /// </summary>
     public Sequential<T> Build<T>(Initializer initializer, SeededRandom rng)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = BuildUninitialized<T>();
+        var own = DenseInitializers(Layout(), InputSize);
+        int denseIndex = 0;
         foreach (var leaf in LayerTree.Leaves(network))
         {
             if (leaf.Layer is Dense<T> dense)
             {
-                initializer.Initialize(dense.Weight.Value, rng);
-                initializer.InitializeBias(dense.Bias.Value);
+                var init = (denseIndex < own.Count ? own[denseIndex] : null) ?? initializer;
+                init.Initialize(dense.Weight.Value, rng);
+                init.InitializeBias(dense.Bias.Value);
+                denseIndex++;
             }
         }
 
@@ -190,26 +212,18 @@ public sealed record NetworkSpec
         var layout = Layout();
         var layers = LayerSpec.CreateAll<T>(layout, InputSize);
         layers.Add(new Dense<T>(LayerSpec.OutputWidth(layout, InputSize), OutputSize));
+        var modules = LayerSpec.ModulesOf(layout);
+        modules.Add(OutputModule);
 
         // The first layer's input is data: nobody reads its gradient.
         if (layers[0] is Dense<T> first)
             first.ComputesInputGradient = false;
-        var network = new Sequential<T>(layers);
+        var network = new Sequential<T>(layers, modules);
         int seed = 0;
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))
             dropout.Reseed(++seed);
         return network;
     }
-
-    /// <summary>Parses <c>none</c>, <c>batch</c> or <c>layer</c> (also <c>batchnorm</c>, <c>layernorm</c>), case-insensitive.</summary>
-    /// <exception cref="GradscopeException">Anything else; the message lists the valid values.</exception>
-    public static NormKind ParseNorm(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "none" or "" => NormKind.None,
-        "batch" or "batchnorm" or "batch-norm" => NormKind.Batch,
-        "layer" or "layernorm" or "layer-norm" => NormKind.Layer,
-        _ => throw new GradscopeException($"Unknown normalization '{text}'. Use none, batch or layer."),
-    };
 
     /// <summary>The first activation in <paramref name="layers"/>, depth-first, or null.</summary>
     public static Activation? FirstActivation(IReadOnlyList<LayerSpec> layers)
@@ -246,41 +260,5 @@ public sealed record NetworkSpec
         if (fromSpec is { } s && fromData is { } d && s != d)
             throw new GradscopeException($"{source}: \"{key}\" is {s} but the data has {d} {what}.");
         return fromSpec ?? fromData ?? throw new GradscopeException($"{source}: no \"{key}\" size; give it in the spec.");
-    }
-
-    /// <summary>
-    /// Parses hidden sizes: <c>10x32</c> (ten layers of 32) or <c>64,32,16</c>; <c>none</c> for no
-    /// hidden layer. An empty string is an error: it is more often a variable that was not set
-    /// than a wish for a network without hidden layers.
-    /// </summary>
-    public static IReadOnlyList<int> ParseLayers(string text)
-    {
-        string spec = text.Trim();
-        if (spec.Length == 0)
-            throw new GradscopeException("Invalid layers '': give the hidden layers, e.g. '10x32' or '64,32,16', or 'none' for a network without hidden layers.");
-        if (spec.Equals("none", StringComparison.OrdinalIgnoreCase))
-            return [];
-        int x = spec.IndexOfAny(['x', 'X']);
-        if (x > 0)
-        {
-            int count = ParseSize(spec[..x], spec, "layer count");
-            int width = ParseSize(spec[(x + 1)..], spec, "width");
-            var sizes = new int[count];
-            Array.Fill(sizes, width);
-            return sizes;
-        }
-
-        var parts = spec.Split(',');
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            result[i] = ParseSize(parts[i], spec, "width");
-        return result;
-    }
-
-    private static int ParseSize(string part, string spec, string what)
-    {
-        if (int.TryParse(part.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= 1 && value <= 1_000_000)
-            return value;
-        throw new GradscopeException($"Invalid layers '{spec}': the {what} '{part.Trim()}' is not a whole number from 1 to 1000000. Use e.g. '10x32' or '64,32,16'.");
     }
 }

@@ -148,7 +148,7 @@ public sealed record RunConfig
     {
         var doc = ModelSpec is null ? null : ModelSpecJson.Parse(ModelSpec);
         var widths = NetworkSpec.FromLayers(1, layers, 1).HiddenSizes;
-        return this with { ModelSpec = ModelSpecJson.Write(doc?.Input, layers, doc?.Output), Hidden = widths, Norm = "none", Residual = false, Dropout = 0 };
+        return this with { ModelSpec = ModelSpecJson.Write(doc?.Input, layers, doc?.Output, outputModule: doc?.OutputModule), Hidden = widths, Norm = "none", Residual = false, Dropout = 0 };
     }
 
     /// <summary>Hidden sizes as <c>10x32</c> when uniform, else <c>64,32</c>.</summary>

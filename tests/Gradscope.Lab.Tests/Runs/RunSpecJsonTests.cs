@@ -13,8 +13,13 @@ public sealed class RunSpecJsonTests
     private static readonly string SigmoidSpec =
         """{"layers": [{"type": "dense", "units": 16}, {"type": "activation", "name": "sigmoid"}, {"type": "dense", "units": 16}, {"type": "activation", "name": "sigmoid"}]}""";
 
+    // A network loaded from PyTorch: layers under their module paths, a dense layer with its own init, the output by module.
+    private static readonly string TorchSpec =
+        """{"layers": [{"type": "dense", "units": 16, "module": "net.0", "init": "he-normal"}, {"type": "batchnorm", "module": "net.1"}, {"type": "activation", "name": "relu", "module": "net.2"}], "output": {"module": "net.4"}}""";
+
     public static TheoryData<RunConfig> Configs() =>
     [
+        new RunConfig { ModelSpec = TorchSpec },
         new RunConfig(),
         new RunConfig { Hidden = [64, 32], Activation = "tanh", Norm = "batch", Residual = true, Dropout = 0.1, Init = "glorot-uniform:gain=1.6667" },
         new RunConfig { ModelSpec = SigmoidSpec, Init = "standard", Optimizer = "adam", Schedule = "cosine:0.0001", Loss = "mse", UseDouble = true },

@@ -104,7 +104,9 @@ public sealed class DiagnosisGoldenTests
         Assert.Equal("activation", first.Where);
         var finding = result.Report.Find(FindingKind.NonFinite);
         Assert.NotNull(finding);
-        Assert.Contains("at step 11 in the activation of dense layer 2 (tensor prefix 2)", finding.Cause);
+        Assert.Contains("at step 11 in the activation of layer 2 (2).", finding.Cause);
+        Assert.Equal(2, finding.Evidence["layer"]); // the same number as in the text and in "layers"
+        Assert.Equal([new LayerRef(2, "2")], finding.LayerRefs);
     }
 
     [Fact]

@@ -8,13 +8,14 @@ public sealed class NonFiniteRule : IDiagnosisRule
     {
         if (context.Trace.FirstNonFinite is not { } first)
             yield break;
+        var layer = LayerRef.At(context.Trace.LayerNames, first.Layer);
         var evidence = new Dictionary<string, double>
         {
             ["step"] = first.Step,
-            ["layer"] = first.Layer,
+            ["layer"] = layer.Number,
             ["loss_at_step"] = context.Trace.Loss(first.Step),
         };
-        string cause = $"A NaN or infinity first appeared at step {first.Step} in the {first.Where} of dense layer {first.Layer + 1} (tensor prefix {context.Trace.LayerNames[first.Layer]}). " +
+        string cause = $"A NaN or infinity first appeared at step {first.Step} in the {first.Where} of {layer}. " +
             (first.Where == "activation"
                 ? "Values entering that layer were already finite, so its weights or bias held a non-finite value or overflowed: usually exploding updates from a too-large learning rate."
                 : "The forward pass was finite, so the backward pass overflowed: gradients exploded.");

@@ -80,7 +80,7 @@ public sealed class VanishingRule : IDiagnosisRule
         int depth = context.Trace.LayerCount;
         string f = profile.PerLayerFactor.ToString("0.###", CultureInfo.InvariantCulture);
         string measured = $"Measured: each layer scales the backward gradient by about {f} (derivative times weight scale {weightScale.ToString("0.###", CultureInfo.InvariantCulture)}), " +
-            $"so {profile.OrdersLastToFirst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude are lost from layer {depth} to layer 1 (depth scale {profile.DepthScale.ToString("0.#", CultureInfo.InvariantCulture)} layers)." +
+            $"so {profile.OrdersLastToFirst.ToString("0.#", CultureInfo.InvariantCulture)} orders of magnitude are lost from {LayerRef.At(context.Trace.LayerNames, depth - 1)} to {LayerRef.At(context.Trace.LayerNames, 0)} (depth scale {profile.DepthScale.ToString("0.#", CultureInfo.InvariantCulture)} layers)." +
             PredictionSentence(context);
         if (a.IsSquashing)
         {
