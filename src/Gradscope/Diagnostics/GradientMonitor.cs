@@ -170,8 +170,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         Trace.Set(LayerStat.Saturated, s, l, saturated);
         Trace.Set(LayerStat.Dead, s, l, dead);
 
+        // The sums of squares settle it without a pass when finite; an overflowed one (doubles
+        // above 1.3e154) is not a non-finite value, so then the values themselves are tested.
         double nonFinite = 0;
-        bool finite = double.IsFinite(gradSquares) && double.IsFinite(squares);
+        bool finite = Reductions.AllFinite<T>(dense.Weight.Grad.Span, gradSquares) && Reductions.AllFinite<T>(output.Span, squares);
         if (!finite)
             nonFinite = CountNonFinite(dense.Weight.Grad.Span) + CountNonFinite(output.Span);
         Trace.Set(LayerStat.NonFinite, s, l, nonFinite);
@@ -212,18 +214,25 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         return nan + inf;
     }
 
-    // Forward order first: the earliest layer whose output is not finite is where a NaN was born;
-    // otherwise the backward pass produced it, and the last layer in backward order is the origin.
+    // In the order the step computed them: each layer's pre-activation and output (forward), the
+    // loss, then the weight gradients from the last layer back (backward). The first that holds a
+    // NaN or infinity, tested value by value, is where it was born.
     private void LocateNonFinite(int s, double loss)
     {
         for (int l = 0; l < _dense.Length; l++)
         {
-            var output = _activations[l]?.Output ?? _dense[l].Output;
-            if (!double.IsFinite(Reductions.SumOfSquares<T>(output.Span)))
+            bool outputFinite = _activations[l] is not { } activation || Reductions.AllFinite<T>(activation.Output.Span);
+            if (!Reductions.AllFinite<T>(_dense[l].Output.Span) || !outputFinite)
             {
                 Trace.FirstNonFinite = new NonFiniteEvent(s, l, "activation");
                 return;
             }
+        }
+
+        if (!double.IsFinite(loss))
+        {
+            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
+            return;
         }
 
         for (int l = _dense.Length - 1; l >= 0; l--)
@@ -234,9 +243,6 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
                 return;
             }
         }
-
-        if (!double.IsFinite(loss))
-            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
     }
 
     private void RecordHistograms(int s)

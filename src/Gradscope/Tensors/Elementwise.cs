@@ -93,8 +93,8 @@ public static class Elementwise
 
     /// <summary>
     /// <see cref="Backprop{T, TOp}"/> that also returns the sum of squares of what it wrote, in
-    /// double, for the monitor's delta_rms without another pass over memory. Lanes accumulate for 64
-    /// vectors at a time, then flush to double.
+    /// double lanes (see <see cref="DoubleLanes"/>), for the monitor's delta_rms without another
+    /// pass over memory.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double BackpropSumOfSquares<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
@@ -113,20 +113,22 @@ public static class Elementwise
         if (UseSimd)
         {
             int width = Vector<T>.Count;
-            while (i <= x.Length - width)
+            Vector<double> squaresLo = default, squaresHi = default;
+            for (; i <= x.Length - width; i += width)
             {
-                Vector<T> acc = default;
-                int blockEnd = Math.Min(x.Length - width, i + (63 * width));
-                for (; i <= blockEnd; i += width)
+                var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
+                var v = Vector.LoadUnsafe(ref gs, (nuint)i) * d;
+                v.StoreUnsafe(ref ds, (nuint)i);
+                var lo = DoubleLanes.Lower(v);
+                squaresLo += lo * lo;
+                if (DoubleLanes.HasUpper<T>())
                 {
-                    var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
-                    var v = Vector.LoadUnsafe(ref gs, (nuint)i) * d;
-                    v.StoreUnsafe(ref ds, (nuint)i);
-                    acc += v * v;
+                    var hi = DoubleLanes.Upper(v);
+                    squaresHi += hi * hi;
                 }
-
-                squares += double.CreateTruncating(Vector.Sum(acc));
             }
+
+            squares = Vector.Sum(squaresLo + squaresHi);
         }
 
         for (; i < x.Length; i++)
