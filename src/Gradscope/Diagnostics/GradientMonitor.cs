@@ -140,8 +140,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         if (delta is not null && delta.Length > 0)
         {
             // When the activation sits right after the dense layer, its backward pass already summed
-            // the squares of this very matrix.
-            double deltaSquares = activation is not null && ReferenceEquals(delta, activation.GradInput)
+            // the squares of this very matrix (asked to by CollectsSaturation).
+            double deltaSquares = activation is { CollectsSaturation: true } && ReferenceEquals(delta, activation.GradInput)
                 ? activation.GradInputSumOfSquares
                 : Reductions.SumOfSquares<T>(delta.Span);
             deltaRms = Math.Sqrt(deltaSquares / delta.Length);

@@ -57,15 +57,15 @@ internal static class BackpropWithSaturation
             var yLo = DoubleLanes.Lower(vy);
             var dLo = DoubleLanes.Lower(delta);
             sumLo += yLo;
-            squaresLo += yLo * yLo;
-            deltaLo += dLo * dLo;
+            squaresLo = DoubleLanes.AddSquare(squaresLo, yLo);
+            deltaLo = DoubleLanes.AddSquare(deltaLo, dLo);
             if (DoubleLanes.HasUpper<T>())
             {
                 var yHi = DoubleLanes.Upper(vy);
                 var dHi = DoubleLanes.Upper(delta);
                 sumHi += yHi;
-                squaresHi += yHi * yHi;
-                deltaHi += dHi * dHi;
+                squaresHi = DoubleLanes.AddSquare(squaresHi, yHi);
+                deltaHi = DoubleLanes.AddSquare(deltaHi, dHi);
             }
 
             var below = Vector.LessThan(derivative, limit);

@@ -87,6 +87,22 @@ internal static class DoubleLanes
         throw Unsupported<T>();
     }
 
+    /// <summary>
+    /// <c>sum + v * v</c> lane by lane: the one way a widened value's square is added. Not fused:
+    /// these loops are bound by the latency of their accumulators, and an FMA's is longer than an
+    /// addition's (4 cycles against 2 on Zen 5, where fusing made the monitor's passes 20-30% slower).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> AddSquare(Vector<double> sum, Vector<double> v) => sum + (v * v);
+
+    /// <inheritdoc cref="AddSquare(Vector{double}, Vector{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> AddSquare(Vector256<double> sum, Vector256<double> v) => sum + (v * v);
+
+    /// <inheritdoc cref="AddSquare(Vector{double}, Vector{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> AddSquare(Vector512<double> sum, Vector512<double> v) => sum + (v * v);
+
     private static NotSupportedException Unsupported<T>() =>
         new($"{typeof(T).Name} is not supported; use float or double.");
 }

@@ -84,14 +84,14 @@ internal readonly struct GemmSimd512<T> : IGemmSimd<Vector512<T>, T>
             var hi = Load(ref row, (nuint)Width);
             var lo0 = DoubleLanes.Lower(lo);
             var hi0 = DoubleLanes.Lower(hi);
-            a += lo0 * lo0;
-            b += hi0 * hi0;
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
             if (DoubleLanes.HasUpper<T>())
             {
                 var lo1 = DoubleLanes.Upper(lo);
                 var hi1 = DoubleLanes.Upper(hi);
-                e += lo1 * lo1;
-                f += hi1 * hi1;
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
             }
         }
 
@@ -144,14 +144,14 @@ internal readonly struct GemmSimd256<T> : IGemmSimd<Vector256<T>, T>
             var hi = Load(ref row, (nuint)Width);
             var lo0 = DoubleLanes.Lower(lo);
             var hi0 = DoubleLanes.Lower(hi);
-            a += lo0 * lo0;
-            b += hi0 * hi0;
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
             if (DoubleLanes.HasUpper<T>())
             {
                 var lo1 = DoubleLanes.Upper(lo);
                 var hi1 = DoubleLanes.Upper(hi);
-                e += lo1 * lo1;
-                f += hi1 * hi1;
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
             }
         }
 
@@ -200,14 +200,14 @@ internal readonly struct GemmSimdPortable<T> : IGemmSimd<Vector<T>, T>
             var hi = Load(ref row, (nuint)Width);
             var lo0 = DoubleLanes.Lower(lo);
             var hi0 = DoubleLanes.Lower(hi);
-            a += lo0 * lo0;
-            b += hi0 * hi0;
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
             if (DoubleLanes.HasUpper<T>())
             {
                 var lo1 = DoubleLanes.Upper(lo);
                 var hi1 = DoubleLanes.Upper(hi);
-                e += lo1 * lo1;
-                f += hi1 * hi1;
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
             }
         }
 

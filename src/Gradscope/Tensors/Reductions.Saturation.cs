@@ -18,12 +18,13 @@ public static partial class Reductions
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator
     {
+        bool simd = Elementwise.UseSimd;
         int rows = cols == 0 ? 0 : x.Length / cols;
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
         ref T alive = ref MemoryMarshal.GetReference(aliveColumns);
         var limit = new Vector<T>(threshold);
-        if (Elementwise.UseSimd && cols % Vector<T>.Count == 0)
+        if (simd && cols % Vector<T>.Count == 0)
             return CountBelowWholeVectors<T, TOp>(ref xs, ref ys, x.Length, cols, limit, ref alive);
 
         // Lanes accumulate across rows; a row's tail is added in scalar double as it comes.
@@ -33,7 +34,6 @@ public static partial class Reductions
         Vector<int> belowInt = default;
         Vector<long> belowLong = default;
         int width = Vector<T>.Count;
-        bool simd = Elementwise.UseSimd;
         for (int r = 0; r < rows; r++)
         {
             int rowStart = r * cols;
@@ -46,12 +46,12 @@ public static partial class Reductions
                     var vy = Vector.LoadUnsafe(ref ys, at);
                     var lo = DoubleLanes.Lower(vy);
                     sumLo += lo;
-                    squaresLo += lo * lo;
+                    squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
                     if (DoubleLanes.HasUpper<T>())
                     {
                         var hi = DoubleLanes.Upper(vy);
                         sumHi += hi;
-                        squaresHi += hi * hi;
+                        squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
                     }
 
                     // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts.
@@ -103,12 +103,12 @@ public static partial class Reductions
             var vy = Vector.LoadUnsafe(ref ys, (nuint)i);
             var lo = DoubleLanes.Lower(vy);
             sumLo += lo;
-            squaresLo += lo * lo;
+            squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
             if (DoubleLanes.HasUpper<T>())
             {
                 var hi = DoubleLanes.Upper(vy);
                 sumHi += hi;
-                squaresHi += hi * hi;
+                squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
             }
 
             // A true comparison lane is all ones, -1 as an integer: subtracting the mask counts.

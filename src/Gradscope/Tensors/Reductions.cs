@@ -10,7 +10,9 @@ namespace Gradscope.Tensors;
 /// or added, and accumulate in double lanes, so a finite float never makes a non-finite sum and a
 /// long array loses no precision to its length. The order of operations is fixed (lanes, then the
 /// lanes' sum, then the scalar tail), so results are deterministic; the scalar path (SIMD off) adds
-/// in index order.
+/// in index order. Each kernel reads <see cref="Elementwise.UseSimd"/> (a call) before its loop
+/// index is live: across the call, the index had no register left and made a round trip through
+/// the stack every iteration.
 /// </summary>
 public static partial class Reductions
 {
@@ -19,9 +21,10 @@ public static partial class Reductions
     public static (double Sum, double SumOfSquares) SumAndSquares<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool simd = Elementwise.UseSimd;
         double sum = 0, squares = 0;
         int i = 0;
-        if (Elementwise.UseSimd)
+        if (simd)
         {
             int width = Vector<T>.Count;
             ref T start = ref MemoryMarshal.GetReference(values);
@@ -31,12 +34,12 @@ public static partial class Reductions
                 var v = Vector.LoadUnsafe(ref start, (nuint)i);
                 var lo = DoubleLanes.Lower(v);
                 sumLo += lo;
-                squaresLo += lo * lo;
+                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
                 if (DoubleLanes.HasUpper<T>())
                 {
                     var hi = DoubleLanes.Upper(v);
                     sumHi += hi;
-                    squaresHi += hi * hi;
+                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
                 }
             }
 
@@ -63,9 +66,10 @@ public static partial class Reductions
     public static double SumOfSquares<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool simd = Elementwise.UseSimd;
         double squares = 0;
         int i = 0;
-        if (Elementwise.UseSimd)
+        if (simd)
         {
             int width = Vector<T>.Count;
             ref T start = ref MemoryMarshal.GetReference(values);
@@ -74,11 +78,11 @@ public static partial class Reductions
             {
                 var v = Vector.LoadUnsafe(ref start, (nuint)i);
                 var lo = DoubleLanes.Lower(v);
-                squaresLo += lo * lo;
+                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
                 if (DoubleLanes.HasUpper<T>())
                 {
                     var hi = DoubleLanes.Upper(v);
-                    squaresHi += hi * hi;
+                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
                 }
             }
 
@@ -142,9 +146,10 @@ public static partial class Reductions
     {
         if (a.Length != b.Length || sum.Length != a.Length)
             throw new ArgumentException($"Lengths differ: {a.Length}, {b.Length} and {sum.Length}.");
+        bool simd = Elementwise.UseSimd;
         double squares = 0;
         int i = 0;
-        if (Elementwise.UseSimd)
+        if (simd)
         {
             int width = Vector<T>.Count;
             ref T ra = ref MemoryMarshal.GetReference(a);
@@ -156,11 +161,11 @@ public static partial class Reductions
                 var v = Vector.LoadUnsafe(ref ra, (nuint)i) + Vector.LoadUnsafe(ref rb, (nuint)i);
                 v.StoreUnsafe(ref rs, (nuint)i);
                 var lo = DoubleLanes.Lower(v);
-                squaresLo += lo * lo;
+                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
                 if (DoubleLanes.HasUpper<T>())
                 {
                     var hi = DoubleLanes.Upper(v);
-                    squaresHi += hi * hi;
+                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
                 }
             }
 
@@ -193,9 +198,10 @@ public static partial class Reductions
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"Lengths differ: {a.Length} and {b.Length}.");
+        bool simd = Elementwise.UseSimd;
         double squares = 0, distance = 0;
         int i = 0;
-        if (Elementwise.UseSimd)
+        if (simd)
         {
             int width = Vector<T>.Count;
             ref T ra = ref MemoryMarshal.GetReference(a);
@@ -207,14 +213,14 @@ public static partial class Reductions
                 var vb = Vector.LoadUnsafe(ref rb, (nuint)i);
                 var lo = DoubleLanes.Lower(va);
                 var dLo = lo - DoubleLanes.Lower(vb);
-                squaresLo += lo * lo;
-                distanceLo += dLo * dLo;
+                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
+                distanceLo = DoubleLanes.AddSquare(distanceLo, dLo);
                 if (DoubleLanes.HasUpper<T>())
                 {
                     var hi = DoubleLanes.Upper(va);
                     var dHi = hi - DoubleLanes.Upper(vb);
-                    squaresHi += hi * hi;
-                    distanceHi += dHi * dHi;
+                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
+                    distanceHi = DoubleLanes.AddSquare(distanceHi, dHi);
                 }
             }
 
