@@ -17,12 +17,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     private readonly Dense<T>[] _dense;
     private readonly ActivationLayer<T>?[] _activations;
     private readonly T[][] _previousWeights;
-    private readonly double[] _previousNorms;
     private readonly T[] _alive;
     private readonly MonitorOptions _options;
     private readonly (double Low, double High) _activationRange;
     private int _currentStep = -1;
-    private int _lastUpdateStep = int.MinValue;
     private bool _measureUpdate;
 
     /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
@@ -57,8 +55,6 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         }
 
         _previousWeights = new T[_dense.Length][];
-        _previousNorms = new double[_dense.Length];
-        Array.Fill(_previousNorms, double.NaN);
         for (int l = 0; l < _dense.Length; l++)
             _previousWeights[l] = new T[_dense[l].Weight.Value.Length];
         _alive = new T[maxWidth];
@@ -105,21 +101,13 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     {
         if (_currentStep < 0 || !_measureUpdate)
             return;
+        // The weights before this step were copied in OnGradients; one pass measures both norms and the update.
         for (int l = 0; l < _dense.Length; l++)
         {
-            // The weights before this step are the ones measured after the last step, unless a
-            // step went unmeasured or this is the first: then measure them.
-            double before = _previousNorms[l];
-            if (double.IsNaN(before) || step.Step - _lastUpdateStep != 1)
-                before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
-            var (squares, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
-            double after = Math.Sqrt(squares);
-            Trace.Set(LayerStat.WeightNorm, _currentStep, l, after);
-            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / before : double.NaN);
-            _previousNorms[l] = after;
+            var (after, before, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
+            Trace.Set(LayerStat.WeightNorm, _currentStep, l, Math.Sqrt(after));
+            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / Math.Sqrt(before) : double.NaN);
         }
-
-        _lastUpdateStep = step.Step;
     }
 
     /// <inheritdoc/>

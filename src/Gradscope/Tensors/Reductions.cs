@@ -187,55 +187,59 @@ public static partial class Reductions
         where T : unmanaged, IFloatingPointIeee754<T> => SquaresAndDistance(a, b).SquaredDistance;
 
     /// <summary>
-    /// In one pass: the sum of squares of <paramref name="a"/> and the squared L2 distance between
-    /// <paramref name="a"/> and <paramref name="b"/>, in double (the monitor's weight norm and update
-    /// size after a step). Differences are taken in double too, so two large floats of opposite
-    /// signs do not overflow.
+    /// In one pass: the sums of squares of <paramref name="a"/> and of <paramref name="b"/> and the
+    /// squared L2 distance between them, in double (the monitor's weight norms after and before a
+    /// step, and the update's size). Differences are taken in double too, so two large floats of
+    /// opposite signs do not overflow.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (double SquaresA, double SquaredDistance) SquaresAndDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+    public static (double SquaresA, double SquaresB, double SquaredDistance) SquaresAndDistance<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"Lengths differ: {a.Length} and {b.Length}.");
         bool simd = Elementwise.UseSimd;
-        double squares = 0, distance = 0;
+        double squaresA = 0, squaresB = 0, distance = 0;
         int i = 0;
         if (simd)
         {
             int width = Vector<T>.Count;
             ref T ra = ref MemoryMarshal.GetReference(a);
             ref T rb = ref MemoryMarshal.GetReference(b);
-            Vector<double> squaresLo = default, squaresHi = default, distanceLo = default, distanceHi = default;
+            Vector<double> aLo = default, aHi = default, bLo = default, bHi = default, dLo = default, dHi = default;
             for (; i <= a.Length - width; i += width)
             {
                 var va = Vector.LoadUnsafe(ref ra, (nuint)i);
                 var vb = Vector.LoadUnsafe(ref rb, (nuint)i);
-                var lo = DoubleLanes.Lower(va);
-                var dLo = lo - DoubleLanes.Lower(vb);
-                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
-                distanceLo = DoubleLanes.AddSquare(distanceLo, dLo);
+                var lowA = DoubleLanes.Lower(va);
+                var lowB = DoubleLanes.Lower(vb);
+                aLo = DoubleLanes.AddSquare(aLo, lowA);
+                bLo = DoubleLanes.AddSquare(bLo, lowB);
+                dLo = DoubleLanes.AddSquare(dLo, lowA - lowB);
                 if (DoubleLanes.HasUpper<T>())
                 {
-                    var hi = DoubleLanes.Upper(va);
-                    var dHi = hi - DoubleLanes.Upper(vb);
-                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
-                    distanceHi = DoubleLanes.AddSquare(distanceHi, dHi);
+                    var highA = DoubleLanes.Upper(va);
+                    var highB = DoubleLanes.Upper(vb);
+                    aHi = DoubleLanes.AddSquare(aHi, highA);
+                    bHi = DoubleLanes.AddSquare(bHi, highB);
+                    dHi = DoubleLanes.AddSquare(dHi, highA - highB);
                 }
             }
 
-            squares = Vector.Sum(squaresLo + squaresHi);
-            distance = Vector.Sum(distanceLo + distanceHi);
+            squaresA = Vector.Sum(aLo + aHi);
+            squaresB = Vector.Sum(bLo + bHi);
+            distance = Vector.Sum(dLo + dHi);
         }
 
         for (; i < a.Length; i++)
         {
             double va = double.CreateTruncating(a[i]);
-            double d = va - double.CreateTruncating(b[i]);
-            squares += va * va;
-            distance += d * d;
+            double vb = double.CreateTruncating(b[i]);
+            squaresA += va * va;
+            squaresB += vb * vb;
+            distance += (va - vb) * (va - vb);
         }
 
-        return (squares, distance);
+        return (squaresA, squaresB, distance);
     }
 }

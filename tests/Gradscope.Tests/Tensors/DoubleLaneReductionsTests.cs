@@ -83,7 +83,7 @@ public sealed class DoubleLaneReductionsTests
             Assert.Equal(a[i] + b[i], written[i]);
         AssertNear(NaiveSquares(written), addSquares, NaiveSquares(written), $"add with squares, {at}");
 
-        var (squaresA, distance) = Reductions.SquaresAndDistance<T>(a, b);
+        var (squaresA, squaresB, distance) = Reductions.SquaresAndDistance<T>(a, b);
         double naiveDistance = 0;
         for (int i = 0; i < a.Length; i++)
         {
@@ -91,7 +91,8 @@ public sealed class DoubleLaneReductionsTests
             naiveDistance += d * d;
         }
 
-        AssertNear(NaiveSquares(a), squaresA, NaiveSquares(a), $"squares beside distance, {at}");
+        AssertNear(NaiveSquares(a), squaresA, NaiveSquares(a), $"squares of a beside distance, {at}");
+        AssertNear(NaiveSquares(b), squaresB, NaiveSquares(b), $"squares of b beside distance, {at}");
         AssertNear(naiveDistance, distance, naiveDistance, $"distance, {at}");
         Assert.Equal(distance, Reductions.SquaredDistance<T>(a, b));
         return true;
