@@ -89,8 +89,7 @@ internal static class DoubleLanes
 
     /// <summary>
     /// <c>sum + v * v</c> lane by lane: the one way a widened value's square is added. Not fused:
-    /// these loops are bound by the latency of their accumulators, and an FMA's is longer than an
-    /// addition's (4 cycles against 2 on Zen 5, where fusing made the monitor's passes 20-30% slower).
+    /// these loops wait on their accumulators, and an FMA's latency is longer than an addition's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> AddSquare(Vector<double> sum, Vector<double> v) => sum + (v * v);

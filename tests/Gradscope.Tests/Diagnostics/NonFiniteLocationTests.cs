@@ -32,6 +32,22 @@ public sealed class NonFiniteLocationTests
     [Fact]
     public void FirstInfiniteOutput_IsLocatedAtItsLayer_Double() => CheckFirstInfinity<double>(1e100);
 
+    // Outputs of about 5e22 are finite floats; their squared error is not: the loss is where the
+    // infinity was born, before the gradients it makes infinite.
+    [Fact]
+    public void OverflowingLoss_IsLocatedAtTheLoss()
+    {
+        var model = Scaled<float>(hidden: 2, 1e10, 1.0);
+        var trace = MonitorOneStep(model, out double loss, "mse");
+        Assert.True(double.IsInfinity(loss), $"loss {loss}");
+        var expected = NaiveScan.First(model, loss, step: 0);
+        Assert.Equal(new NonFiniteEvent(0, 2, "loss"), expected);
+        Assert.Equal(expected, trace.FirstNonFinite);
+        var finding = Diagnosis.Run(DiagnosisContext.For(trace, new RunConfig())).Find(FindingKind.NonFinite);
+        Assert.NotNull(finding);
+        Assert.Contains("at step 0 in the loss, after dense layer 3", finding.Cause);
+    }
+
     // The reproduction (`train --data spiral --layers 4x32 --lr 1e3 --epochs 5`): outputs
     // grow past 1e19 (floats) or 1e154 (doubles) before anything is non-finite.
     [Fact]
@@ -110,7 +126,7 @@ public sealed class NonFiniteLocationTests
     }
 
     // One training step's forward and backward pass on 8 rows of inputs in [0.5, 1.5], measured.
-    private static Trace MonitorOneStep<T>(Sequential<T> model, out double loss)
+    private static Trace MonitorOneStep<T>(Sequential<T> model, out double loss, string lossName = "cross-entropy")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new SeededRandom(2);
@@ -118,7 +134,7 @@ public sealed class NonFiniteLocationTests
         for (int i = 0; i < input.Length; i++)
             input.Span[i] = T.CreateTruncating(rng.NextUniform(0.5, 1.5));
         int[] labels = [0, 1, 0, 1, 0, 1, 0, 1];
-        var lossFunction = Loss.Parse<T>("cross-entropy");
+        var lossFunction = Loss.Parse<T>(lossName);
         var monitor = new GradientMonitor<T>(model, new MonitorOptions());
         model.ZeroGrad();
         var output = model.Forward(input, training: true);
