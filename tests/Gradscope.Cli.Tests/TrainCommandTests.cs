@@ -75,6 +75,42 @@ public sealed class TrainCommandTests
         Assert.Contains("the loss became", error);
     }
 
+    // Issue 14's reproduction. float32: at step 2 dense layers 2 and 3 output values of 1e23 and
+    // 1e34, finite (squared in float lanes, they were once taken for non-finite and layer 2 was
+    // blamed); the first infinity is in dense layer 4, where the loss became NaN. float64: every
+    // value of step 3 is finite (outputs reach 1e165, whose squares overflow double); the first
+    // non-finite value is at step 4, the step whose loss is NaN.
+    [Theory]
+    [InlineData("float32", 2, 1e19)]
+    [InlineData("float64", 4, 1e154)]
+    public void Diverging_NamesTheStepAndLayerOfTheFirstNonFiniteValue(string dtype, int step, double squareOverflows)
+    {
+        string trace = Path.Combine(CliRunner.TempDir(), "div.jsonl");
+        var (exit, output, error) = CliRunner.Run("train", "--data", "spiral", "--layers", "4x32", "--lr", "1e3", "--epochs", "5", "--trace", trace, "--dtype", dtype);
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: Training stopped: the loss became NaN at step {step} (epoch 1).", error);
+        Assert.Contains($"A NaN or infinity first appeared at step {step} in the activation of layer 4 (6).", output);
+
+        var records = File.ReadLines(trace).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        var first = records.Single(r => r.GetProperty("type").GetString() == "non_finite");
+        Assert.Equal(step, first.GetProperty("step").GetInt32());
+        Assert.Equal(4, first.GetProperty("layer").GetInt32()); // the layer identity k, counted from 1
+        double largestFinite = 0;
+        foreach (var record in records.Where(r => r.GetProperty("type").GetString() == "step"))
+        {
+            int at = record.GetProperty("step").GetInt32();
+            var means = record.GetProperty("act_mean").EnumerateArray().ToArray();
+            var nonFinite = record.GetProperty("non_finite").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            if (at < step)
+                Assert.All(nonFinite, count => Assert.Equal(0, count));
+            int finiteLayers = at < step ? means.Length : 3; // the layers before the first non-finite one
+            for (int l = 0; l < finiteLayers; l++)
+                largestFinite = Math.Max(largestFinite, Math.Abs(means[l].GetDouble()));
+        }
+
+        Assert.True(largestFinite > squareOverflows, $"largest finite mean {largestFinite:E2}");
+    }
+
     [Fact]
     public void Help_ShowsExample()
     {

@@ -17,12 +17,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     private readonly Dense<T>[] _dense;
     private readonly ActivationLayer<T>?[] _activations;
     private readonly T[][] _previousWeights;
-    private readonly double[] _previousNorms;
     private readonly T[] _alive;
     private readonly MonitorOptions _options;
     private readonly (double Low, double High) _activationRange;
     private int _currentStep = -1;
-    private int _lastUpdateStep = int.MinValue;
     private bool _measureUpdate;
 
     /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
@@ -57,8 +55,6 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         }
 
         _previousWeights = new T[_dense.Length][];
-        _previousNorms = new double[_dense.Length];
-        Array.Fill(_previousNorms, double.NaN);
         for (int l = 0; l < _dense.Length; l++)
             _previousWeights[l] = new T[_dense[l].Weight.Value.Length];
         _alive = new T[maxWidth];
@@ -105,21 +101,13 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     {
         if (_currentStep < 0 || !_measureUpdate)
             return;
+        // The weights before this step were copied in OnGradients; one pass measures both norms and the update.
         for (int l = 0; l < _dense.Length; l++)
         {
-            // The weights before this step are the ones measured after the last step, unless a
-            // step went unmeasured or this is the first: then measure them.
-            double before = _previousNorms[l];
-            if (double.IsNaN(before) || step.Step - _lastUpdateStep != 1)
-                before = Math.Sqrt(Reductions.SumOfSquares<T>(_previousWeights[l]));
-            var (squares, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
-            double after = Math.Sqrt(squares);
-            Trace.Set(LayerStat.WeightNorm, _currentStep, l, after);
-            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / before : double.NaN);
-            _previousNorms[l] = after;
+            var (after, before, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
+            Trace.Set(LayerStat.WeightNorm, _currentStep, l, Math.Sqrt(after));
+            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / Math.Sqrt(before) : double.NaN);
         }
-
-        _lastUpdateStep = step.Step;
     }
 
     /// <inheritdoc/>
@@ -140,8 +128,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         if (delta is not null && delta.Length > 0)
         {
             // When the activation sits right after the dense layer, its backward pass already summed
-            // the squares of this very matrix.
-            double deltaSquares = activation is not null && ReferenceEquals(delta, activation.GradInput)
+            // the squares of this very matrix (asked to by CollectsSaturation).
+            double deltaSquares = activation is { CollectsSaturation: true } && ReferenceEquals(delta, activation.GradInput)
                 ? activation.GradInputSumOfSquares
                 : Reductions.SumOfSquares<T>(delta.Span);
             deltaRms = Math.Sqrt(deltaSquares / delta.Length);
@@ -170,8 +158,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         Trace.Set(LayerStat.Saturated, s, l, saturated);
         Trace.Set(LayerStat.Dead, s, l, dead);
 
+        // The sums of squares settle it without a pass when finite; an overflowed one (doubles
+        // above 1.3e154) is not a non-finite value, so then the values themselves are tested.
         double nonFinite = 0;
-        bool finite = double.IsFinite(gradSquares) && double.IsFinite(squares);
+        bool finite = Reductions.AllFinite<T>(dense.Weight.Grad.Span, gradSquares) && Reductions.AllFinite<T>(output.Span, squares);
         if (!finite)
             nonFinite = CountNonFinite(dense.Weight.Grad.Span) + CountNonFinite(output.Span);
         Trace.Set(LayerStat.NonFinite, s, l, nonFinite);
@@ -212,18 +202,25 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         return nan + inf;
     }
 
-    // Forward order first: the earliest layer whose output is not finite is where a NaN was born;
-    // otherwise the backward pass produced it, and the last layer in backward order is the origin.
+    // In the order the step computed them: each layer's pre-activation and output (forward), the
+    // loss, then the weight gradients from the last layer back (backward). The first that holds a
+    // NaN or infinity, tested value by value, is where it was born.
     private void LocateNonFinite(int s, double loss)
     {
         for (int l = 0; l < _dense.Length; l++)
         {
-            var output = _activations[l]?.Output ?? _dense[l].Output;
-            if (!double.IsFinite(Reductions.SumOfSquares<T>(output.Span)))
+            bool outputFinite = _activations[l] is not { } activation || Reductions.AllFinite<T>(activation.Output.Span);
+            if (!Reductions.AllFinite<T>(_dense[l].Output.Span) || !outputFinite)
             {
                 Trace.FirstNonFinite = new NonFiniteEvent(s, l, "activation");
                 return;
             }
+        }
+
+        if (!double.IsFinite(loss))
+        {
+            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
+            return;
         }
 
         for (int l = _dense.Length - 1; l >= 0; l--)
@@ -234,9 +231,6 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
                 return;
             }
         }
-
-        if (!double.IsFinite(loss))
-            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
     }
 
     private void RecordHistograms(int s)

@@ -1,12 +1,15 @@
 using System.Numerics;
 using Gradscope.Layers;
-using Gradscope.Tensors;
 
 namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Reads <see cref="LayerStatistics"/> for every dense layer of a network from what the layers
-/// already hold after a forward and backward pass (their taps). Sums run in double.
+/// already hold after a forward and backward pass (their taps). The naive oracle of
+/// <see cref="GradientMonitor{T}"/>'s fused, vectorized path (as llm.c keeps
+/// <c>matmul_forward_naive</c> beside <c>matmul_forward</c>): one value at a time, in index order,
+/// with the definition every reported norm uses: each value widened to double, squared in double
+/// and summed in double. Tests hold every monitor statistic to it.
 /// </summary>
 public static class LayerProbe
 {
@@ -24,9 +27,9 @@ public static class LayerProbe
     private static LayerStatistics Measure<T>(string name, Dense<T> dense, ActivationLayer<T>? activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double gradSquares = Reductions.SumOfSquares<T>(dense.Weight.Grad.Span);
+        double gradSquares = SumOfSquares<T>(dense.Weight.Grad.Span);
         var output = activation?.Output ?? dense.Output;
-        var (mean, std) = MeanStd(output.Span);
+        var (mean, std) = MeanStd<T>(output.Span);
         double saturated = 0, dead = 0;
         if (activation is not null && output.Length > 0)
         {
@@ -34,18 +37,18 @@ public static class LayerProbe
         }
 
         var delta = dense.GradOutput;
-        double deltaRms = delta is null || delta.Length == 0 ? 0 : Math.Sqrt(Reductions.SumOfSquares<T>(delta.Span) / delta.Length);
+        double deltaRms = delta is null || delta.Length == 0 ? 0 : Math.Sqrt(SumOfSquares<T>(delta.Span) / delta.Length);
         return new LayerStatistics(
             name,
             Math.Sqrt(gradSquares),
             Math.Sqrt(gradSquares / dense.Weight.Grad.Length),
-            Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)),
+            Math.Sqrt(SumOfSquares<T>(dense.Bias.Grad.Span)),
             deltaRms,
             mean,
             std,
             saturated,
             dead,
-            Math.Sqrt(Reductions.SumOfSquares<T>(dense.Weight.Value.Span)));
+            Math.Sqrt(SumOfSquares<T>(dense.Weight.Value.Span)));
     }
 
     private static (double Saturated, double Dead) Saturation<T>(ActivationLayer<T> activation, int elements)
@@ -63,13 +66,34 @@ public static class LayerProbe
         return ((double)saturated / elements, (double)dead / alive.Length);
     }
 
-    /// <summary>Mean and population standard deviation, in double.</summary>
+    /// <summary>Sum of squares, one value at a time: each widened to double, squared and added in double.</summary>
+    public static double SumOfSquares<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double squares = 0;
+        foreach (var v in values)
+        {
+            double d = double.CreateTruncating(v);
+            squares += d * d;
+        }
+
+        return squares;
+    }
+
+    /// <summary>Mean and population standard deviation, one value at a time in double.</summary>
     public static (double Mean, double Std) MeanStd<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.IsEmpty)
             return (0, 0);
-        var (sum, squares) = Reductions.SumAndSquares(values);
+        double sum = 0, squares = 0;
+        foreach (var v in values)
+        {
+            double d = double.CreateTruncating(v);
+            sum += d;
+            squares += d * d;
+        }
+
         double mean = sum / values.Length;
         return (mean, Math.Sqrt(Math.Max(0, (squares / values.Length) - (mean * mean))));
     }

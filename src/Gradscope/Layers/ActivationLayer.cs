@@ -120,7 +120,8 @@ public abstract class ActivationLayer<T> : ILayer<T>
         }
         else
         {
-            GradInputSumOfSquares = Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+            Backprop(input.Span, Output.Span, gradOutput.Span, GradInput.Span);
+            GradInputSumOfSquares = double.NaN;
         }
 
         return GradInput;
@@ -131,7 +132,8 @@ public abstract class ActivationLayer<T> : ILayer<T>
     /// <summary>
     /// When true (a gradient monitor sets it), the backward pass also computes what
     /// <see cref="MeasureSaturation"/> would, in the same pass: <see cref="LastSaturation"/> and
-    /// <see cref="AliveUnits"/> then describe the forward pass that backward just differentiated.
+    /// <see cref="AliveUnits"/> then describe the forward pass that backward just differentiated,
+    /// and <see cref="GradInputSumOfSquares"/> is measured.
     /// </summary>
     public bool CollectsSaturation { get; set; }
 
@@ -141,7 +143,10 @@ public abstract class ActivationLayer<T> : ILayer<T>
     /// <summary>Per unit, one when some sample of the last backward pass was not saturated (when <see cref="CollectsSaturation"/>).</summary>
     public ReadOnlySpan<T> AliveUnits => _aliveUnits;
 
-    /// <summary>Sum of squares of <see cref="GradInput"/>, computed in the backward pass itself (the monitor's delta_rms).</summary>
+    /// <summary>
+    /// Sum of squares of <see cref="GradInput"/> in double, computed in the backward pass itself
+    /// when <see cref="CollectsSaturation"/> (the monitor's delta_rms); NaN when nobody asked.
+    /// </summary>
     public double GradInputSumOfSquares { get; private set; }
 
     /// <summary>Number of (sample, unit) pairs of the last forward pass in the saturated regime.</summary>
@@ -162,7 +167,7 @@ public abstract class ActivationLayer<T> : ILayer<T>
 
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
-    private protected abstract double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
+    private protected abstract void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput);
 
     private protected abstract double BackpropMeasuring(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, Span<T> aliveUnits, out SaturationStats stats);
 }
@@ -212,8 +217,8 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>, IGemmEpilog
 
     private protected override void Apply(ReadOnlySpan<T> x, Span<T> y) => TAct.Forward(x, y);
 
-    private protected override double Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
-        Elementwise.BackpropSumOfSquares<T, TAct>(x, y, gradOutput, gradInput);
+    private protected override void Backprop(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) =>
+        Elementwise.Backprop<T, TAct>(x, y, gradOutput, gradInput);
 
     private protected override double BackpropMeasuring(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, Span<T> aliveUnits, out SaturationStats stats)
     {

@@ -11,6 +11,7 @@ public sealed class Dense<T> : ILayer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
+    private readonly bool _isSlice;
     private Matrix<T>? _input;
 
     /// <summary>Creates a layer with zero weights; an initializer fills them.</summary>
@@ -39,6 +40,7 @@ public sealed class Dense<T> : ILayer<T>
         Output = Matrix<T>.View(OutputSize);
         GradInput = Matrix<T>.View(InputSize);
         ComputesInputGradient = full.ComputesInputGradient;
+        _isSlice = true;
     }
 
     /// <summary>A layer computing with this one's weights into views of its buffers (see the private constructor).</summary>
@@ -131,8 +133,12 @@ public sealed class Dense<T> : ILayer<T>
 
         // dL/dW = dY^T X and dL/db = sum over the batch of dY, added to what earlier passes left,
         // or written over it when the gradient was just zeroed.
+        // A slice's sum of squares would go unread: the split sums the squares of the added halves.
         var weightGrad = Weight.GradForWrite(out bool accumulate);
-        WeightGradSumOfSquares = Gemm.MultiplyTransposeASquares(gradOutput, input, weightGrad, accumulate);
+        if (_isSlice)
+            Gemm.MultiplyTransposeA(gradOutput, input, weightGrad, accumulate);
+        else
+            WeightGradSumOfSquares = Gemm.MultiplyTransposeASquares(gradOutput, input, weightGrad, accumulate);
         Reductions.SumRows<T>(gradOutput.Span, OutputSize, Bias.GradForWrite(out bool accumulateBias).Span, accumulateBias);
 
         if (!ComputesInputGradient)

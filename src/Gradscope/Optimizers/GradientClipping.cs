@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Gradscope.Layers;
+using Gradscope.Tensors;
 
 namespace Gradscope.Optimizers;
 
@@ -8,8 +9,9 @@ namespace Gradscope.Optimizers;
 public static class GradientClipping
 {
     /// <summary>
-    /// The L2 norm of all gradients together, <c>sqrt(sum over parameters of sum grad^2)</c>,
-    /// accumulated in double so float gradients up to float's maximum do not overflow it.
+    /// The L2 norm of all gradients together, <c>sqrt(sum over parameters of sum grad^2)</c>, with
+    /// the sum of squares the monitor reports (<see cref="Reductions.SumOfSquares{T}"/>: squared
+    /// and accumulated in double, so float gradients up to float's maximum do not overflow it).
     /// </summary>
     public static double GlobalNorm<T>(IReadOnlyList<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -17,7 +19,7 @@ public static class GradientClipping
         ArgumentNullException.ThrowIfNull(parameters);
         double sum = 0;
         for (int i = 0; i < parameters.Count; i++)
-            sum += DoubleReductions.SumOfSquares<T>(parameters[i].Grad.Span);
+            sum += Reductions.SumOfSquares<T>(parameters[i].Grad.Span);
         return Math.Sqrt(sum);
     }
 

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Gradscope.Layers;
-using Gradscope.Optimizers;
 using Gradscope.Tensors;
 
 namespace Gradscope.Recurrent;
@@ -132,7 +131,7 @@ public abstract class RecurrentLayer<T>
         {
             // dL/dh_t = (from the loss at t) + (from step t+1, through W_hh), carried in _gradHiddenPrevious.
             TensorPrimitives.Add(gradHidden[t].Span, _gradHiddenPrevious.Span, _gradHidden.Span);
-            _hiddenGradNorms[t] = Math.Sqrt(DoubleReductions.SumOfSquares<T>(_gradHidden.Span));
+            _hiddenGradNorms[t] = Math.Sqrt(Reductions.SumOfSquares<T>(_gradHidden.Span));
             var gradInput = ComputesInputGradient ? GradInput[t] : null;
             StepBackward(t, input[t], t == 0 ? _zeroState : Hidden[t - 1], _gradHidden, gradInput, _gradHiddenPrevious);
         }

@@ -30,7 +30,8 @@ internal static class BackpropWithSaturation
         return WholeVectors<T, TOp>(x, y, gradOutput, gradInput, cols, threshold, aliveColumns, out stats);
     }
 
-    // Rows of whole vectors; accumulators local to blocks of 64 vectors so they stay in registers.
+    // Rows of whole vectors. Sums go to double lanes (see DoubleLanes); the accumulators are plain
+    // locals so the JIT keeps them in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double WholeVectors<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int cols, T threshold, Span<T> aliveColumns, out SaturationStats stats)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -43,42 +44,43 @@ internal static class BackpropWithSaturation
         ref T alive = ref MemoryMarshal.GetReference(aliveColumns);
         var limit = new Vector<T>(threshold);
         int width = Vector<T>.Count, length = x.Length;
-        long count = 0;
-        double sum = 0, squares = 0, deltaSquares = 0;
-        int i = 0, c = 0;
-        while (i < length)
+        Vector<double> sumLo = default, sumHi = default, squaresLo = default, squaresHi = default, deltaLo = default, deltaHi = default;
+        Vector<int> belowInt = default;
+        Vector<long> belowLong = default;
+        int c = 0;
+        for (int i = 0; i < length; i += width)
         {
-            Vector<T> laneSum = default, laneSquares = default, laneDelta = default;
-            Vector<int> belowInt = default;
-            Vector<long> belowLong = default;
-            int blockEnd = Math.Min(length, i + (64 * width));
-            for (; i < blockEnd; i += width)
+            var vy = Vector.LoadUnsafe(ref ys, (nuint)i);
+            var derivative = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), vy);
+            var delta = Vector.LoadUnsafe(ref gs, (nuint)i) * derivative;
+            delta.StoreUnsafe(ref ds, (nuint)i);
+            var yLo = DoubleLanes.Lower(vy);
+            var dLo = DoubleLanes.Lower(delta);
+            sumLo += yLo;
+            squaresLo = DoubleLanes.AddSquare(squaresLo, yLo);
+            deltaLo = DoubleLanes.AddSquare(deltaLo, dLo);
+            if (DoubleLanes.HasUpper<T>())
             {
-                var vy = Vector.LoadUnsafe(ref ys, (nuint)i);
-                var derivative = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), vy);
-                var delta = Vector.LoadUnsafe(ref gs, (nuint)i) * derivative;
-                delta.StoreUnsafe(ref ds, (nuint)i);
-                laneDelta += delta * delta;
-                laneSum += vy;
-                laneSquares += vy * vy;
-                var below = Vector.LessThan(derivative, limit);
-                if (typeof(T) == typeof(float))
-                    belowInt -= below.As<T, int>();
-                else
-                    belowLong -= below.As<T, long>();
-                (Vector.LoadUnsafe(ref alive, (nuint)c) | Vector.AndNot(Vector<T>.One, below)).StoreUnsafe(ref alive, (nuint)c);
-                c += width;
-                if (c == cols)
-                    c = 0;
+                var yHi = DoubleLanes.Upper(vy);
+                var dHi = DoubleLanes.Upper(delta);
+                sumHi += yHi;
+                squaresHi = DoubleLanes.AddSquare(squaresHi, yHi);
+                deltaHi = DoubleLanes.AddSquare(deltaHi, dHi);
             }
 
-            count += typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
-            sum += double.CreateTruncating(Vector.Sum(laneSum));
-            squares += double.CreateTruncating(Vector.Sum(laneSquares));
-            deltaSquares += double.CreateTruncating(Vector.Sum(laneDelta));
+            var below = Vector.LessThan(derivative, limit);
+            if (typeof(T) == typeof(float))
+                belowInt -= below.As<T, int>();
+            else
+                belowLong -= below.As<T, long>();
+            (Vector.LoadUnsafe(ref alive, (nuint)c) | Vector.AndNot(Vector<T>.One, below)).StoreUnsafe(ref alive, (nuint)c);
+            c += width;
+            if (c == cols)
+                c = 0;
         }
 
-        stats = new SaturationStats(count, sum, squares);
-        return deltaSquares;
+        long count = typeof(T) == typeof(float) ? Vector.Sum(belowInt) : Vector.Sum(belowLong);
+        stats = new SaturationStats(count, Vector.Sum(sumLo + sumHi), Vector.Sum(squaresLo + squaresHi));
+        return Vector.Sum(deltaLo + deltaHi);
     }
 }

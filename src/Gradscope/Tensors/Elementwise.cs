@@ -86,21 +86,45 @@ public static class Elementwise
     /// The activation backward pass: <c>gradInput[i] = gradOutput[i] * phi'(x[i], y[i])</c>.
     /// <paramref name="gradInput"/> may alias <paramref name="gradOutput"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backprop<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IDerivativeOperator =>
-        _ = BackpropSumOfSquares<T, TOp>(x, y, gradOutput, gradInput); // the sum is a free by-product of the same pass
+        where TOp : IDerivativeOperator
+    {
+        bool simd = UseSimd; // before the loop index is live (see Reductions)
+        CheckLengths(x.Length, y.Length);
+        CheckLengths(x.Length, gradOutput.Length);
+        CheckLengths(x.Length, gradInput.Length);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        ref T gs = ref MemoryMarshal.GetReference(gradOutput);
+        ref T ds = ref MemoryMarshal.GetReference(gradInput);
+        int i = 0;
+        if (simd)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= x.Length - width; i += width)
+            {
+                var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
+                (Vector.LoadUnsafe(ref gs, (nuint)i) * d).StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+            Unsafe.Add(ref ds, i) = Unsafe.Add(ref gs, i) * TOp.Derivative(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+    }
 
     /// <summary>
     /// <see cref="Backprop{T, TOp}"/> that also returns the sum of squares of what it wrote, in
-    /// double, for the monitor's delta_rms without another pass over memory. Lanes accumulate for 64
-    /// vectors at a time, then flush to double.
+    /// double lanes (see <see cref="DoubleLanes"/>), for the monitor's delta_rms without another
+    /// pass over memory.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double BackpropSumOfSquares<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : IDerivativeOperator
     {
+        bool simd = UseSimd; // before the loop index is live (see Reductions)
         CheckLengths(x.Length, y.Length);
         CheckLengths(x.Length, gradOutput.Length);
         CheckLengths(x.Length, gradInput.Length);
@@ -110,23 +134,25 @@ public static class Elementwise
         ref T ds = ref MemoryMarshal.GetReference(gradInput);
         double squares = 0;
         int i = 0;
-        if (UseSimd)
+        if (simd)
         {
             int width = Vector<T>.Count;
-            while (i <= x.Length - width)
+            Vector<double> squaresLo = default, squaresHi = default;
+            for (; i <= x.Length - width; i += width)
             {
-                Vector<T> acc = default;
-                int blockEnd = Math.Min(x.Length - width, i + (63 * width));
-                for (; i <= blockEnd; i += width)
+                var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
+                var v = Vector.LoadUnsafe(ref gs, (nuint)i) * d;
+                v.StoreUnsafe(ref ds, (nuint)i);
+                var lo = DoubleLanes.Lower(v);
+                squaresLo = DoubleLanes.AddSquare(squaresLo, lo);
+                if (DoubleLanes.HasUpper<T>())
                 {
-                    var d = TOp.Derivative(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i));
-                    var v = Vector.LoadUnsafe(ref gs, (nuint)i) * d;
-                    v.StoreUnsafe(ref ds, (nuint)i);
-                    acc += v * v;
+                    var hi = DoubleLanes.Upper(v);
+                    squaresHi = DoubleLanes.AddSquare(squaresHi, hi);
                 }
-
-                squares += double.CreateTruncating(Vector.Sum(acc));
             }
+
+            squares = Vector.Sum(squaresLo + squaresHi);
         }
 
         for (; i < x.Length; i++)

@@ -29,7 +29,8 @@ internal static class GemmMicroKernel
     /// sizes. A non-empty <paramref name="bias"/> (one value per column of this block) is added to
     /// every row as the tile is written back: the bias of a dense layer costs no pass of its own.
     /// With <paramref name="squares"/> (the last depth block), returns the sum of squares of the
-    /// values written, so a weight gradient's norm costs no pass either; otherwise 0.
+    /// values written, squared and summed in double (<see cref="DoubleLanes"/>), so a weight
+    /// gradient's norm costs no pass over memory either; otherwise 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Block<T, TVec, TSimd>(int mc, int nc, int kc, GemmOperandA<T> a, Span<T> edgePanel, bool edgePacked, Span<T> packedB, Span<T> c, int ldc, bool overwrite, ReadOnlySpan<T> bias, bool squares)
@@ -60,8 +61,7 @@ internal static class GemmMicroKernel
                 if (rows == Mr && cols == nr)
                 {
                     ref T biasAt = ref addBias ? ref Unsafe.AsRef(in bias[jr]) : ref Unsafe.NullRef<T>();
-                    sumOfSquares += double.CreateTruncating(
-                        Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt, squares));
+                    sumOfSquares += Tile<T, TVec, TSimd>(kc, ref ap, rs, cs, ref bp, ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc, overwrite, addBias, ref biasAt, squares);
                     continue;
                 }
 
@@ -76,9 +76,11 @@ internal static class GemmMicroKernel
     // Kernel (long by design: the twelve accumulators must be locals for the JIT to keep them in
     // registers). A(r, p) is a[r * rs + p * cs]: (1, Mr) for a packed panel, (lda, 1) or (1, lda)
     // for A read in place. Unsafe refs: the caller checked that A has Mr rows of kc values, the B
-    // panel kc * nr, and C Mr rows of nr columns (and the bias nr values) at these origins.
+    // panel kc * nr, and C Mr rows of nr columns (and the bias nr values) at these origins. With
+    // squares, the tile is read back for its sum of squares in double: still in L1, and twelve
+    // double accumulators more would not fit beside the twelve of the product.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Tile<T, TVec, TSimd>(int kc, ref T a, nint rs, nint cs, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias, bool squares)
+    private static double Tile<T, TVec, TSimd>(int kc, ref T a, nint rs, nint cs, ref T b, ref T c, int ldc, bool overwrite, bool addBias, ref T bias, bool squares)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -172,14 +174,13 @@ internal static class GemmMicroKernel
         // Zero vectors when there is no bias: twelve adds per tile beside kc x 12 FMAs, and no branch.
         TVec bias0 = addBias ? TSimd.Load(ref bias, 0) : TSimd.Zero;
         TVec bias1 = addBias ? TSimd.Load(ref bias, w) : TSimd.Zero;
-        TVec sq = TSimd.Zero;
-        WriteRow<T, TVec, TSimd>(ref c, w, TSimd.Add(c00, bias0), TSimd.Add(c01, bias1), overwrite, squares, ref sq);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, TSimd.Add(c10, bias0), TSimd.Add(c11, bias1), overwrite, squares, ref sq);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, TSimd.Add(c20, bias0), TSimd.Add(c21, bias1), overwrite, squares, ref sq);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite, squares, ref sq);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite, squares, ref sq);
-        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite, squares, ref sq);
-        return squares ? TSimd.Sum(sq) : T.Zero;
+        WriteRow<T, TVec, TSimd>(ref c, w, TSimd.Add(c00, bias0), TSimd.Add(c01, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, ldc), w, TSimd.Add(c10, bias0), TSimd.Add(c11, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 2 * ldc), w, TSimd.Add(c20, bias0), TSimd.Add(c21, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 3 * ldc), w, TSimd.Add(c30, bias0), TSimd.Add(c31, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 4 * ldc), w, TSimd.Add(c40, bias0), TSimd.Add(c41, bias1), overwrite);
+        WriteRow<T, TVec, TSimd>(ref Unsafe.Add(ref c, 5 * ldc), w, TSimd.Add(c50, bias0), TSimd.Add(c51, bias1), overwrite);
+        return squares ? TSimd.SumOfSquares(ref c, ldc, Mr) : 0;
     }
 
     // The tile of C is written once, after kc steps: asking for its lines now hides the misses of a
@@ -199,7 +200,7 @@ internal static class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteRow<T, TVec, TSimd>(ref T c, nuint w, TVec lo, TVec hi, bool overwrite, bool squares, ref TVec sq)
+    private static void WriteRow<T, TVec, TSimd>(ref T c, nuint w, TVec lo, TVec hi, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -212,8 +213,6 @@ internal static class GemmMicroKernel
 
         TSimd.Store(lo, ref c, 0);
         TSimd.Store(hi, ref c, w);
-        if (squares)
-            sq = TSimd.MultiplyAdd(hi, hi, TSimd.MultiplyAdd(lo, lo, sq));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

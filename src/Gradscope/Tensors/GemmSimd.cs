@@ -30,6 +30,13 @@ internal interface IGemmSimd<TVec, T>
 
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVec value);
+
+    /// <summary>
+    /// Sum of squares of <paramref name="rows"/> rows of two vectors each, starting at
+    /// <paramref name="c"/> with rows <paramref name="ldc"/> apart (a micro-tile just written),
+    /// widened to double before squaring (<see cref="DoubleLanes"/>), in a fixed order.
+    /// </summary>
+    static abstract double SumOfSquares(ref T c, nint ldc, int rows);
 }
 
 /// <summary>AVX-512: 16 floats or 8 doubles per vector, with FMA.</summary>
@@ -64,6 +71,32 @@ internal readonly struct GemmSimd512<T> : IGemmSimd<Vector512<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumOfSquares(ref T c, nint ldc, int rows)
+    {
+        // Four accumulators (two for doubles): each addition chain grows by one per row.
+        Vector512<double> a = Vector512<double>.Zero, b = Vector512<double>.Zero, e = Vector512<double>.Zero, f = Vector512<double>.Zero;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T row = ref Unsafe.Add(ref c, r * ldc);
+            var lo = Load(ref row, 0);
+            var hi = Load(ref row, (nuint)Width);
+            var lo0 = DoubleLanes.Lower(lo);
+            var hi0 = DoubleLanes.Lower(hi);
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
+            if (DoubleLanes.HasUpper<T>())
+            {
+                var lo1 = DoubleLanes.Upper(lo);
+                var hi1 = DoubleLanes.Upper(hi);
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
+            }
+        }
+
+        return Vector512.Sum((a + b) + (e + f));
+    }
 }
 
 /// <summary>AVX2 + FMA3: 8 floats or 4 doubles per vector.</summary>
@@ -98,6 +131,32 @@ internal readonly struct GemmSimd256<T> : IGemmSimd<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumOfSquares(ref T c, nint ldc, int rows)
+    {
+        // Four accumulators (two for doubles): each addition chain grows by one per row.
+        Vector256<double> a = Vector256<double>.Zero, b = Vector256<double>.Zero, e = Vector256<double>.Zero, f = Vector256<double>.Zero;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T row = ref Unsafe.Add(ref c, r * ldc);
+            var lo = Load(ref row, 0);
+            var hi = Load(ref row, (nuint)Width);
+            var lo0 = DoubleLanes.Lower(lo);
+            var hi0 = DoubleLanes.Lower(hi);
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
+            if (DoubleLanes.HasUpper<T>())
+            {
+                var lo1 = DoubleLanes.Upper(lo);
+                var hi1 = DoubleLanes.Upper(hi);
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
+            }
+        }
+
+        return Vector256.Sum((a + b) + (e + f));
+    }
 }
 
 /// <summary>
@@ -128,6 +187,32 @@ internal readonly struct GemmSimdPortable<T> : IGemmSimd<Vector<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector<T> value) => Vector.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumOfSquares(ref T c, nint ldc, int rows)
+    {
+        // Four accumulators (two for doubles): each addition chain grows by one per row.
+        Vector<double> a = Vector<double>.Zero, b = Vector<double>.Zero, e = Vector<double>.Zero, f = Vector<double>.Zero;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T row = ref Unsafe.Add(ref c, r * ldc);
+            var lo = Load(ref row, 0);
+            var hi = Load(ref row, (nuint)Width);
+            var lo0 = DoubleLanes.Lower(lo);
+            var hi0 = DoubleLanes.Lower(hi);
+            a = DoubleLanes.AddSquare(a, lo0);
+            b = DoubleLanes.AddSquare(b, hi0);
+            if (DoubleLanes.HasUpper<T>())
+            {
+                var lo1 = DoubleLanes.Upper(lo);
+                var hi1 = DoubleLanes.Upper(hi);
+                e = DoubleLanes.AddSquare(e, lo1);
+                f = DoubleLanes.AddSquare(f, hi1);
+            }
+        }
+
+        return Vector.Sum((a + b) + (e + f));
+    }
 }
 
 /// <summary>One lane: the path when SIMD is off (<see cref="Elementwise.UseSimd"/> false).</summary>
@@ -155,4 +240,18 @@ internal readonly struct GemmScalar<T> : IGemmSimd<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumOfSquares(ref T c, nint ldc, int rows)
+    {
+        double sum = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            double lo = double.CreateTruncating(Unsafe.Add(ref c, r * ldc));
+            double hi = double.CreateTruncating(Unsafe.Add(ref c, (r * ldc) + 1));
+            sum += (lo * lo) + (hi * hi);
+        }
+
+        return sum;
+    }
 }

@@ -35,20 +35,66 @@ public sealed class GradientMonitorTests
         Assert.True(double.IsFinite(trace.MedianOver(LayerStat.UpdateRatio, 0, trace.StepCount)[0]));
     }
 
-    [Fact]
-    public void Statistics_MatchTheLayerProbeOfTheSameStep()
+    // The probe is the naive oracle of the monitor's fused path: every statistic, every layer, every
+    // step, float and double, in a healthy run and in one whose outputs pass 1e19 before they
+    // overflow (its squares overflowed float lanes once).
+    [Theory]
+    [InlineData(false, 0.1)]
+    [InlineData(true, 0.1)]
+    [InlineData(false, 1e3)]
+    [InlineData(true, 1e3)]
+    public void EveryStatistic_MatchesTheNaiveProbe(bool useDouble, double learningRate)
     {
-        var run = PreparedRun<double>.Create(new RunConfig { Data = "spiral", Hidden = [8, 8], Activation = "sigmoid", Epochs = 1, MaxSteps = 3, Seed = 2, UseDouble = true });
-        var capture = new ProbeCapture();
-        var result = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), null, null, capture);
-        var probe = capture.Last!;
-        for (int l = 0; l < probe.Count; l++)
+        var config = new RunConfig { Data = "spiral", Hidden = [32, 32, 32, 32], Activation = "relu", LearningRate = learningRate, Epochs = 2, MaxSteps = 12, Seed = 2, UseDouble = useDouble };
+        if (useDouble)
+            CompareWithProbe<double>(config);
+        else
+            CompareWithProbe<float>(config);
+    }
+
+    private static void CompareWithProbe<T>(RunConfig config)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var capture = new ProbeCapture<T>();
+        var trace = MonitoredRun.Run(PreparedRun<T>.Create(config), new MonitorOptions(), null, null, capture).Trace;
+        Assert.Equal(capture.Steps.Count, trace.StepCount);
+        for (int s = 0; s < trace.StepCount; s++)
         {
-            Assert.Equal(probe[l].GradNorm, result.Trace[LayerStat.GradNorm, 2, l], 12);
-            Assert.Equal(probe[l].DeltaRms, result.Trace[LayerStat.DeltaRms, 2, l], 12);
-            Assert.Equal(probe[l].ActStd, result.Trace[LayerStat.ActStd, 2, l], 10);
-            Assert.Equal(probe[l].Saturated, result.Trace[LayerStat.Saturated, 2, l], 12);
+            for (int l = 0; l < trace.LayerCount; l++)
+            {
+                var probe = capture.Steps[s][l];
+                string at = $"step {s} layer {l}";
+                AssertSame(probe.GradNorm, trace[LayerStat.GradNorm, s, l], probe.GradNorm, $"grad_norm {at}");
+                AssertSame(probe.GradRms, trace[LayerStat.GradRms, s, l], probe.GradRms, $"grad_rms {at}");
+                AssertSame(probe.BiasGradNorm, trace[LayerStat.BiasGradNorm, s, l], probe.BiasGradNorm, $"bias_grad_norm {at}");
+                AssertSame(probe.DeltaRms, trace[LayerStat.DeltaRms, s, l], probe.DeltaRms, $"delta_rms {at}");
+                double rms = Math.Sqrt((probe.ActMean * probe.ActMean) + (probe.ActStd * probe.ActStd));
+                AssertSame(probe.ActMean, trace[LayerStat.ActMean, s, l], rms, $"act_mean {at}");
+                double std = trace[LayerStat.ActStd, s, l];
+                AssertSame(probe.ActStd * probe.ActStd, std * std, rms * rms * 100, $"act_std^2 {at}");
+                Assert.Equal(probe.Saturated, trace[LayerStat.Saturated, s, l]);
+                Assert.Equal(probe.Dead, trace[LayerStat.Dead, s, l]);
+                Assert.Equal(capture.NonFinite[s][l], trace[LayerStat.NonFinite, s, l]);
+                if (s + 1 < capture.Steps.Count)
+                {
+                    // The weights after step s are the weights the probe sees before step s + 1.
+                    double after = capture.Steps[s + 1][l].WeightNorm;
+                    AssertSame(after, trace[LayerStat.WeightNorm, s, l], after, $"weight_norm {at}");
+                }
+            }
         }
+    }
+
+    // The same NaN or infinity, or equal to double rounding (1e-12 of `scale`; finite at least
+    // where the scale itself overflowed).
+    private static void AssertSame(double expected, double actual, double scale, string what)
+    {
+        if (!double.IsFinite(expected))
+            Assert.True(expected.Equals(actual), $"{what}: {actual} instead of {expected}");
+        else if (!double.IsFinite(scale))
+            Assert.True(double.IsFinite(actual), $"{what}: {actual} instead of {expected}");
+        else
+            Assert.True(Math.Abs(expected - actual) <= 1e-12 * scale, $"{what}: {actual} vs {expected}");
     }
 
     [Fact]
@@ -75,18 +121,47 @@ public sealed class GradientMonitorTests
         Assert.Equal(1, counts[0]); // subnormal, below 1e-300
     }
 
-    private sealed class ProbeCapture : ITrainingObserver<double>
+    // The naive probe of every step, and each layer's count of NaN and infinite values in its
+    // weight gradient and output, tested one value at a time.
+    private sealed class ProbeCapture<T> : ITrainingObserver<T>
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        public IReadOnlyList<LayerStatistics>? Last { get; private set; }
+        public List<IReadOnlyList<LayerStatistics>> Steps { get; } = [];
 
-        public void OnGradients(Sequential<double> model, in StepInfo step) => Last = LayerProbe.Measure(model);
+        public List<double[]> NonFinite { get; } = [];
 
-        public void OnStepEnd(Sequential<double> model, in StepInfo step)
+        public void OnGradients(Sequential<T> model, in StepInfo step)
+        {
+            Steps.Add(LayerProbe.Measure(model));
+            var layers = MonitoredLayers.Find(model);
+            var counts = new double[layers.Count];
+            for (int l = 0; l < layers.Count; l++)
+            {
+                var output = layers[l].Activation?.Output ?? layers[l].Dense.Output;
+                counts[l] = CountNonFinite(layers[l].Dense.Weight.Grad.Span) + CountNonFinite(output.Span);
+            }
+
+            NonFinite.Add(counts);
+        }
+
+        public void OnStepEnd(Sequential<T> model, in StepInfo step)
         {
         }
 
         public void OnEpochEnd(EpochResult epoch)
         {
+        }
+
+        private static int CountNonFinite(ReadOnlySpan<T> values)
+        {
+            int count = 0;
+            foreach (var v in values)
+            {
+                if (!T.IsFinite(v))
+                    count++;
+            }
+
+            return count;
         }
     }
 }

@@ -1,5 +1,6 @@
 using Gradscope.Layers;
 using Gradscope.Optimizers;
+using Gradscope.Tensors;
 
 namespace Gradscope.Tests.Optimizers;
 
@@ -84,21 +85,25 @@ public class GradientClippingTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    // Every length up to three widening chunks plus one, so each tail path runs, against a naive sum.
+    // One definition: the clipping norm is the monitor's sum of squares, to the bit, and a naive
+    // double sum to rounding, over every length around the vector widths.
     [Fact]
-    public void SumOfSquares_MatchesNaiveDoubleSumForAllLengths()
+    public void GlobalNorm_IsTheSquareRootOfTheMonitorsSumOfSquares()
     {
         var rng = new SeededRandom(3);
-        var values = new float[(3 * 256) + 1];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)rng.NextGaussian();
-
-        for (int length = 0; length <= values.Length; length++)
+        int limit = (3 * System.Numerics.Vector<float>.Count) + 1;
+        for (int length = 1; length <= limit; length++)
         {
-            double naive = 0;
+            var values = new double[length];
             for (int i = 0; i < length; i++)
-                naive += (double)values[i] * values[i];
-            Assert.Equal(naive, DoubleReductions.SumOfSquares<float>(values.AsSpan(0, length)), 1e-12 * (1 + naive));
+                values[i] = rng.NextGaussian() * 1e25; // squares of 1e25 overflow float
+            var parameters = Gradients<float>(values, [3]);
+            double expected = Reductions.SumOfSquares<float>(parameters[0].Grad.Span) + 9;
+            Assert.Equal(Math.Sqrt(expected), GradientClipping.GlobalNorm(parameters));
+            double naive = 9;
+            foreach (float v in parameters[0].Grad.Span)
+                naive += (double)v * v;
+            Assert.Equal(Math.Sqrt(naive), GradientClipping.GlobalNorm(parameters), 1e-12 * Math.Sqrt(naive));
         }
     }
 

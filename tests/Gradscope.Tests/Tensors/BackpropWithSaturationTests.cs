@@ -5,8 +5,7 @@ namespace Gradscope.Tests.Tensors;
 
 public sealed class BackpropWithSaturationTests
 {
-    // 64 and 16 units take the fused whole-vector loop (70 rows cross its 64-vector blocks); 11 the
-    // fallback of two passes. Both must equal the separate backward pass and saturation count.
+    // 64 and 16 units take the fused whole-vector loop; 11 the fallback of two passes. Both must equal the separate backward pass and saturation count.
     [Theory]
     [InlineData(70, 64)]
     [InlineData(5, 16)]

@@ -186,12 +186,12 @@ public sealed class GemmTests
         Check(ReferenceGemm.Multiply(a, false, bt, true), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeB(a, bt, c, acc));
         Check(ReferenceGemm.Multiply(at, true, b, false), initial, scaled, paths, (c, acc) => Gemm.MultiplyTransposeA(at, b, c, acc));
         CheckAffine(a, bt, initial, scaled, paths);
-        CheckSquares(at, b, initial, tolerance, paths);
+        CheckSquares(at, b, initial, paths);
     }
 
     // The weight-gradient product also returns the sum of squares of what it wrote, overwriting or
-    // accumulating: it must equal a separate pass over the result.
-    private static void CheckSquares<T>(Matrix<T> at, Matrix<T> b, Matrix<T> initial, double tolerance, GemmPath[] paths)
+    // accumulating: it must equal a naive double sum over the result, to double rounding.
+    private static void CheckSquares<T>(Matrix<T> at, Matrix<T> b, Matrix<T> initial, GemmPath[] paths)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var path in paths)
@@ -203,8 +203,8 @@ public sealed class GemmTests
                 {
                     var c = initial.Clone();
                     double squares = Gemm.MultiplyTransposeASquares(at, b, c, accumulate);
-                    double expected = Reductions.SumOfSquares<T>(c.Span);
-                    Assert.True(Math.Abs(squares - expected) <= 10 * tolerance * Math.Max(1, expected), $"{path} accumulate {accumulate}: {squares} vs {expected}");
+                    double expected = NaiveSquares(c);
+                    Assert.True(Math.Abs(squares - expected) <= 1e-12 * expected, $"{path} accumulate {accumulate}: {squares} vs {expected}");
                 }
             }
             finally
@@ -262,6 +262,47 @@ public sealed class GemmTests
                 GemmKernel.PathOverride = null;
             }
         }
+    }
+
+    // Weight gradients of 1e24 and more: their squares overflow float lanes, not the sum in double.
+    // The last shape is large enough for the cores to share the product.
+    [Theory]
+    [InlineData(13, 37, 9)]
+    [InlineData(64, 64, 128)]
+    [InlineData(160, 160, 128)]
+    public void SumOfSquares_OfHugeFiniteFloats_IsFiniteOnEveryPath(int m, int n, int k)
+    {
+        var at = Random<float>(k, m, 1);
+        var b = Random<float>(k, n, 2);
+        for (int i = 0; i < at.Length; i++)
+            at.Span[i] *= 1e12f;
+        for (int i = 0; i < b.Length; i++)
+            b.Span[i] *= 1e12f;
+        foreach (var path in Enum.GetValues<GemmPath>())
+        {
+            GemmKernel.PathOverride = path;
+            try
+            {
+                var c = new Matrix<float>(m, n);
+                double squares = Gemm.MultiplyTransposeASquares(at, b, c);
+                double expected = NaiveSquares(c);
+                Assert.True(expected > 1e48 && double.IsFinite(expected), $"{expected}");
+                Assert.True(Math.Abs(squares - expected) <= 1e-12 * expected, $"{path}: {squares} vs {expected}");
+            }
+            finally
+            {
+                GemmKernel.PathOverride = null;
+            }
+        }
+    }
+
+    private static double NaiveSquares<T>(Matrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double squares = 0;
+        foreach (var v in c.Span)
+            squares += double.CreateTruncating(v) * double.CreateTruncating(v);
+        return squares;
     }
 
     private static Matrix<T> Random<T>(int rows, int cols, int seed)

@@ -15,10 +15,15 @@ public sealed class NonFiniteRule : IDiagnosisRule
             ["layer"] = layer.Number,
             ["loss_at_step"] = context.Trace.Loss(first.Step),
         };
-        string cause = $"A NaN or infinity first appeared at step {first.Step} in the {first.Where} of {layer}. " +
-            (first.Where == "activation"
-                ? "Values entering that layer were already finite, so its weights or bias held a non-finite value or overflowed: usually exploding updates from a too-large learning rate."
-                : "The forward pass was finite, so the backward pass overflowed: gradients exploded.");
+        string cause = first.Where switch
+        {
+            "activation" => $"A NaN or infinity first appeared at step {first.Step} in the activation of {layer}. " +
+                "Values entering that layer were already finite, so its weights or bias held a non-finite value or overflowed: usually exploding updates from a too-large learning rate.",
+            "loss" => $"A NaN or infinity first appeared at step {first.Step} in the loss, after {layer}. " +
+                "Every layer's output was finite, so the loss itself overflowed on outputs grown too large: usually exploding updates from a too-large learning rate.",
+            _ => $"A NaN or infinity first appeared at step {first.Step} in the gradient of {layer}. " +
+                "The forward pass was finite, so the backward pass overflowed: gradients exploded.",
+        };
         yield return new Finding(FindingKind.NonFinite, Severity.Error, [first.Layer], evidence, new Dictionary<string, double>(), cause,
             RemedyChoice.NonFinite(context.Network));
     }
