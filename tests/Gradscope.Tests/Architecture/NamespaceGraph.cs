@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
-using System.Reflection.Emit;
 using System.Reflection.PortableExecutable;
 
 namespace Gradscope.Tests.Architecture;
