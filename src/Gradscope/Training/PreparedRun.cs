@@ -93,7 +93,7 @@ public sealed class PreparedRun<T>
         Standardizer? standardizer = null;
         if (config.Standardize)
         {
-            standardizer = train.FitStandardizer();
+            standardizer = FitStandardizer(train, config.Data);
             train = standardizer.Apply(train);
             test = test is null ? null : standardizer.Apply(test);
             finalTest = finalTest is null ? null : standardizer.Apply(finalTest);
@@ -115,6 +115,20 @@ public sealed class PreparedRun<T>
         ArgumentNullException.ThrowIfNull(train);
         RunMemory.Ensure(config, spec, train.Count, MemoryEstimate.DataSetBytes(train.Count, train.FeatureCount));
         return Build(config, train, test, standardizer, spec, network);
+    }
+
+    // Finite features can still overflow a mean or a deviation (values near 1e308); the message
+    // then names the data it comes from.
+    private static Standardizer FitStandardizer(Dataset train, string source)
+    {
+        try
+        {
+            return train.FitStandardizer();
+        }
+        catch (GradscopeException ex)
+        {
+            throw new GradscopeException($"{source}: cannot standardize the features: {ex.Message}", ex);
+        }
     }
 
     private static PreparedRun<T> Build(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
