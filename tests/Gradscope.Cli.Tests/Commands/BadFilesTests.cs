@@ -136,6 +136,19 @@ public sealed class BadFilesTests
     [Theory]
     [InlineData("inspect")]
     [InlineData("diagnose")]
+    public void SubnormalStandardizationDeviation_NamesFileAndKey(string command)
+    {
+        // Found by the fuzzer: a deviation of 1e-320 is positive and finite, but dividing by it
+        // overflows, and the error blamed the data set instead of the model file.
+        string model = Model((_, m) => m["gradscope.standardization"] = """{"mean":[0,0],"std":[1,1e-320]}""");
+        var (exit, _, error) = CliRunner.Run(command, "--model", model, "--data", Data());
+        Assert.Equal(1, exit);
+        AssertOneLineError(error, $"{model}: metadata 'gradscope.standardization': standardizing feature 1 ('b') with mean 0 and deviation 1E-320 turns ");
+    }
+
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("diagnose")]
     public void NaNWeight_ExitsOneNamingTensor(string command)
     {
         string model = Model((t, _) => SetValue(t, "0.weight", 3, double.NaN));

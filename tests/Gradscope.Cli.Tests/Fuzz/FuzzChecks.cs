@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gradscope.Cli.Output;
 using Gradscope.Serialization;
 
 namespace Gradscope.Cli.Tests.Fuzz;
@@ -56,6 +57,7 @@ internal static class FuzzChecks
             {
                 FuzzOutput.Train => CheckTrain(doc.RootElement, run.Command.Save!),
                 FuzzOutput.Inspect => CheckInspect(doc.RootElement),
+                FuzzOutput.Spec => doc.RootElement.GetProperty("format").GetString() == "gradscope.run" ? null : "--print-spec printed no run description",
                 _ => null,
             };
         }
@@ -145,6 +147,20 @@ internal static class FuzzChecks
             return false;
         return error.StartsWith("error: this run needs about ", StringComparison.Ordinal)
             || error.StartsWith("error: Training stopped: the loss became ", StringComparison.Ordinal)
-            || error.Contains(run.Seeds.Dir, StringComparison.Ordinal);
+            || (DataSource(run.File) is { Length: > 0 } data && error.Contains(ErrorText.OneLine(data), StringComparison.Ordinal));
+    }
+
+    // The data file a run description names (its "data.source"), when it still parses.
+    private static string? DataSource(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return doc.RootElement.GetProperty("data").GetProperty("source").GetString();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return null;
+        }
     }
 }

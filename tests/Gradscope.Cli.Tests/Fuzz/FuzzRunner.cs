@@ -31,6 +31,18 @@ internal static class FuzzRunner
     /// <summary>Longer than this for one run of a command on a 36-row file is a hang.</summary>
     public static readonly TimeSpan SlowRun = TimeSpan.FromSeconds(10);
 
+    /// <summary>A run still going after this is reported as a hang, and the suite goes on without it.</summary>
+    public static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs the case, giving up on it (reported as a hang) after <see cref="Hang"/>.</summary>
+    public static FuzzResult RunWithin(FuzzCase fuzzCase, FuzzSeeds seeds)
+    {
+        var run = Task.Run(() => Run(fuzzCase, seeds));
+        if (run.Wait(Hang))
+            return run.Result;
+        return new FuzzResult(fuzzCase, -1, "", Hang, FuzzProblemKind.Violation, $"still running after {Hang.TotalSeconds} s: a hang (it goes on in the background)", null);
+    }
+
     public static FuzzResult Run(FuzzCase fuzzCase, FuzzSeeds seeds)
     {
         string dir = Directory.CreateTempSubdirectory("gradscope-fuzz-").FullName;

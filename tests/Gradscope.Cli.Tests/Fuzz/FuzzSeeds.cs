@@ -10,7 +10,7 @@ namespace Gradscope.Cli.Tests.Fuzz;
 
 /// <summary>
 /// The valid files the fuzzer mutates, made once: one small table (36 rows, 3 features, 3 classes)
-/// as CSV, gzipped CSV, stored and deflated .npz and safetensors; an IDX pair; a model spec; models
+/// as CSV, gzipped CSV, stored and deflated .npz and safetensors; an IDX pair (the images also gzipped); a model spec; models
 /// saved by <c>train --save</c> (a plain chain, and the spec's batch norm, layer norm and residual
 /// block); a run description from <c>train --print-spec</c>.
 /// </summary>
@@ -44,6 +44,8 @@ internal sealed class FuzzSeeds
 
     public byte[] IdxImages { get; private init; } = [];
 
+    public byte[] IdxImagesGzip { get; private init; } = [];
+
     public byte[] IdxLabels { get; private init; } = [];
 
     public byte[] ModelSpec { get; private init; } = Encoding.UTF8.GetBytes(SpecText);
@@ -57,6 +59,7 @@ internal sealed class FuzzSeeds
     public static FuzzSeeds Create()
     {
         var (features, labels) = Table();
+        byte[] images = Idx(IdxReader.ImagesMagic, [30, 3, 3], i => (byte)((i * 37) % 256));
         var seeds = new FuzzSeeds(CliRunner.TempDir())
         {
             Csv = CsvBytes(features, labels),
@@ -64,7 +67,8 @@ internal sealed class FuzzSeeds
             NpzStored = NpzTestWriter.Table(features, labels, deflate: false),
             NpzDeflated = NpzTestWriter.Table(features, labels, deflate: true),
             SafetensorsData = SafetensorsBytes(features, labels),
-            IdxImages = Idx(IdxReader.ImagesMagic, [30, 3, 3], i => (byte)((i * 37) % 256)),
+            IdxImages = images,
+            IdxImagesGzip = Gzip(images),
             IdxLabels = Idx(IdxReader.LabelsMagic, [30], i => (byte)(i % 10)),
         };
         File.WriteAllBytes(seeds.CsvPath, seeds.Csv);

@@ -28,6 +28,9 @@ internal enum FuzzOutput
 
     /// <summary><c>diagnose --json</c>: findings; exit 1 with nothing on stderr is a diagnosed failure.</summary>
     Diagnose,
+
+    /// <summary><c>train --print-spec</c>: the run description, as JSON.</summary>
+    Spec,
 }
 
 /// <summary>

@@ -41,28 +41,32 @@ internal static class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All(FuzzSeeds seeds)
     {
         var npy = NpzTestWriter.NpyHeader("<f4", [FuzzSeeds.Rows, FuzzSeeds.Features]);
-        var npyMutations = Gen.Frequency((3, MutationGens.Bytes), (2, MutationGens.Fields(npy, FileFields.Npy())), (2, MutationGens.Numbers));
+        var npyMutations = Gen.Frequency(
+            (3, MutationGens.Bytes), (2, MutationGens.Fields(npy, FileFields.Npy())), (2, MutationGens.Numbers), (2, MutationGens.Tokens(FormatTokens.Npy)), (2, MutationGens.Shapes));
+        var csv = Gen.Frequency((3, MutationGens.Text), (1, MutationGens.Tokens(FormatTokens.Csv)));
+        var idxImages = Gen.Frequency((3, MutationGens.Bytes), (3, MutationGens.Fields(seeds.IdxImages, FileFields.Idx(3))));
         return
         [
-            Train("csv", "data.csv", seeds.Csv, MutationGens.Text, 15),
-            Train("csv.gz", "data.csv.gz", seeds.CsvGzip, Gen.Frequency(
-                (3, MutationGens.Bytes), (2, MutationGens.Fields(seeds.CsvGzip, FileFields.Gzip(seeds.CsvGzip))), (2, MutationGens.Text.Select(m => (Mutation)new InGzip(m)))), 10),
-            Idx("idx-images", "train-images-idx3-ubyte", seeds.IdxImages, ("train-labels-idx1-ubyte", seeds.IdxLabels), FileFields.Idx(3)),
-            Idx("idx-labels", "train-labels-idx1-ubyte", seeds.IdxLabels, ("train-images-idx3-ubyte", seeds.IdxImages), FileFields.Idx(1)),
+            Train("csv", "data.csv", seeds.Csv, csv, 14),
+            Train("csv.gz", "data.csv.gz", seeds.CsvGzip, Gzipped(seeds.CsvGzip, csv), 10),
+            Idx("idx-images", "train-images-idx3-ubyte", seeds.IdxImages, idxImages, ("train-labels-idx1-ubyte", seeds.IdxLabels), 6),
+            Idx("idx-images.gz", "train-images-idx3-ubyte.gz", seeds.IdxImagesGzip, Gzipped(seeds.IdxImagesGzip, idxImages), ("train-labels-idx1-ubyte", seeds.IdxLabels), 3),
+            Idx("idx-labels", "train-labels-idx1-ubyte", seeds.IdxLabels, Gen.Frequency((3, MutationGens.Bytes), (3, MutationGens.Fields(seeds.IdxLabels, FileFields.Idx(1)))),
+                ("train-images-idx3-ubyte", seeds.IdxImages), 5),
             Train("npz-stored", "data.npz", seeds.NpzStored, Zip(seeds.NpzStored, npyMutations), 10),
             Train("npz-deflated", "data.npz", seeds.NpzDeflated, Zip(seeds.NpzDeflated, npyMutations), 10),
-            Train("safetensors-data", "data.safetensors", seeds.SafetensorsData, Safetensors(seeds.SafetensorsData), 10),
+            Train("safetensors-data", "data.safetensors", seeds.SafetensorsData, Safetensors(seeds.SafetensorsData, FormatTokens.Safetensors), 10),
             Model("model", seeds.PlainModel, seeds),
             Model("model-spec-layers", seeds.SpecModel, seeds),
-            Train("model-spec", "spec.json", seeds.ModelSpec, Spec(), 8) with
+            Train("model-spec", "spec.json", seeds.ModelSpec, Spec(FormatTokens.ModelSpec), 8) with
             {
                 Kind = FuzzFileKind.Spec,
                 Command = (dir, file, _) => TrainCommand(dir, ["--model-spec", file, "--data", seeds.CsvPath]),
             },
-            Train("run-spec", "run.json", seeds.RunSpec, Spec(("\"budget\": {", "\"epochs\": 1,"), ("\"data\": {", "\"samples\": 5,")), 8) with
+            Train("run-spec", "run.json", seeds.RunSpec, Spec(FormatTokens.RunSpec), 8) with
             {
                 Kind = FuzzFileKind.Spec,
-                Command = (dir, file, _) => new FuzzCommand(["train", "--run-spec", file, "--monitor", "off", "--json", "--save", Path.Combine(dir, "out.safetensors")], FuzzOutput.Train, Path.Combine(dir, "out.safetensors")),
+                Command = RunSpecBudget.Command,
             },
         ];
     }
@@ -76,29 +80,33 @@ internal static class FuzzTargets
         return new FuzzCommand(["train", .. input, .. OneStep, "--save", save], FuzzOutput.Train, save);
     }
 
-    private static FuzzTarget Idx(string name, string fileName, byte[] seed, (string Name, byte[] Bytes) partner, IReadOnlyList<FileField> fields) =>
-        new(name, fileName, seed, Gen.Frequency((3, MutationGens.Bytes), (3, MutationGens.Fields(seed, fields))),
-            (dir, _, _) => TrainCommand(dir, ["--data", "mnist", "--data-dir", dir, "--layers", "4"]), 6)
+    private static FuzzTarget Idx(string name, string fileName, byte[] seed, Gen<Mutation> mutations, (string Name, byte[] Bytes) partner, int weight) =>
+        new(name, fileName, seed, mutations, (dir, _, _) => TrainCommand(dir, ["--data", "mnist", "--data-dir", dir, "--layers", "4"]), weight)
         {
             Partners = [partner],
         };
 
     private static FuzzTarget Model(string name, byte[] seed, FuzzSeeds seeds) =>
-        new(name, "model.safetensors", seed, Safetensors(seed), (_, file, variant) => variant % 8 == 0
+        new(name, "model.safetensors", seed, Safetensors(seed, [.. FormatTokens.Safetensors, .. FormatTokens.ModelMetadata]), (_, file, variant) => variant % 8 == 0
             ? new FuzzCommand(["diagnose", "--model", file, "--data", seeds.CsvPath, "--steps", "2", "--json"], FuzzOutput.Diagnose, null)
             : new FuzzCommand(["inspect", "--model", file, "--data", seeds.CsvPath, "--json"], FuzzOutput.Inspect, null), 9);
+
+    private static Gen<Mutation> Gzipped(byte[] seed, Gen<Mutation> inner) => Gen.Frequency(
+        (3, MutationGens.Bytes), (2, MutationGens.Fields(seed, FileFields.Gzip(seed))), (3, inner.Select(m => (Mutation)new InGzip(m))));
 
     private static Gen<Mutation> Zip(byte[] seed, Gen<Mutation> member) => Gen.Frequency(
         (2, MutationGens.Bytes),
         (2, MutationGens.Fields(seed, FileFields.Zip(seed))),
+        (1, MutationGens.Tokens(FormatTokens.ZipNames)),
         (4, Gen.Select(Gen.Int, member, (index, inner) => (Mutation)new InZipMember(index, inner))));
 
-    private static Gen<Mutation> Safetensors(byte[] seed) => Gen.Frequency(
+    private static Gen<Mutation> Safetensors(byte[] seed, (string, string)[] tokens) => Gen.Frequency(
         (2, MutationGens.Bytes),
         (2, MutationGens.Fields(seed, FileFields.Safetensors())),
-        (4, MutationGens.Json(HeaderSnippets).Select(inner => (Mutation)new InSafetensorsHeader(inner))));
+        (6, Gen.Frequency((3, MutationGens.Json(HeaderSnippets)), (2, MutationGens.Tokens(tokens)), (2, MutationGens.Shapes)).Select(inner => (Mutation)new InSafetensorsHeader(inner))));
 
-    private static Gen<Mutation> Spec(params (string, string)[] extra) => Gen.Frequency(
-        (6, MutationGens.Json([.. SpecSnippets, .. extra])),
+    private static Gen<Mutation> Spec((string, string)[] tokens) => Gen.Frequency(
+        (6, MutationGens.Json(SpecSnippets)),
+        (3, MutationGens.Tokens(tokens)),
         (1, Gen.OneOf(1, 5, 30, 62, 100, 5000).Select(depth => (Mutation)new NestResidual(depth))));
 }

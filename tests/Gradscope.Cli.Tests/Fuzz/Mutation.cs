@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Gradscope.Cli.Tests.Fuzz;
 
@@ -88,86 +87,5 @@ internal sealed record OverwriteField(string Field, int At, int Width, bool BigE
         for (int i = 0; i < Width; i++)
             output[At + (BigEndian ? Width - 1 - i : i)] = bytes[i];
         return output;
-    }
-}
-
-/// <summary>
-/// Replaces the <c>Index mod count</c>-th number in the text (a run of digits with its sign,
-/// fraction and exponent) by <c>Text</c>: 1e308, -1, 2147483648, a deeply nested array...
-/// </summary>
-internal sealed record ReplaceNumber(int Index, string Text) : Mutation
-{
-    public override byte[] Apply(byte[] input)
-    {
-        var numbers = NumberSpans(input);
-        if (numbers.Count == 0)
-            return input;
-        var (start, length) = numbers[Wrap(Index, numbers.Count)];
-        return [.. input.AsSpan(0, start), .. Encoding.UTF8.GetBytes(Text), .. input.AsSpan(start + length)];
-    }
-
-    private static List<(int Start, int Length)> NumberSpans(byte[] text)
-    {
-        var spans = new List<(int, int)>();
-        int i = 0;
-        while (i < text.Length)
-        {
-            if (!char.IsAsciiDigit((char)text[i]) || (i > 0 && IsWordByte(text[i - 1])))
-            {
-                i++;
-                continue;
-            }
-
-            int start = i > 0 && text[i - 1] == '-' ? i - 1 : i;
-            while (i < text.Length && (char.IsAsciiDigit((char)text[i]) || text[i] is (byte)'.' or (byte)'e' or (byte)'E' or (byte)'+' or (byte)'-'))
-                i++;
-            spans.Add((start, i - start));
-        }
-
-        return spans;
-    }
-
-    // A digit right after a letter belongs to a name ("<f4", "idx3"), not a number.
-    private static bool IsWordByte(byte b) => char.IsAsciiLetter((char)b) || b == '_';
-}
-
-/// <summary>Replaces the <c>Index mod count</c>-th number by <c>Depth</c> nested arrays around it: deep nesting.</summary>
-internal sealed record NestNumber(int Index, int Depth) : Mutation
-{
-    public override byte[] Apply(byte[] input) =>
-        new ReplaceNumber(Index, new string('[', Depth) + "1" + new string(']', Depth)).Apply(input);
-}
-
-/// <summary>Inserts <c>Text</c> right after the first match of <c>Anchor</c> (for example a layer list's opening bracket).</summary>
-internal sealed record InsertAfter(string Anchor, string Text) : Mutation
-{
-    public override byte[] Apply(byte[] input)
-    {
-        int at = input.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Anchor));
-        if (at < 0)
-            return input;
-        at += Encoding.UTF8.GetByteCount(Anchor);
-        return [.. input.AsSpan(0, at), .. Encoding.UTF8.GetBytes(Text), .. input.AsSpan(at)];
-    }
-}
-
-/// <summary>Puts <c>Depth</c> residual blocks inside each other in front of the first layer of a model spec's first layer list.</summary>
-internal sealed record NestResidual(int Depth) : Mutation
-{
-    public override byte[] Apply(byte[] input)
-    {
-        int layers = input.AsSpan().IndexOf("\"layers\""u8);
-        int bracket = layers < 0 ? -1 : input.AsSpan(layers).IndexOf((byte)'[');
-        if (bracket < 0)
-            return input;
-        int at = layers + bracket + 1;
-        var text = new StringBuilder();
-        for (int i = 0; i < Depth; i++)
-            text.Append("{\"type\":\"residual\",\"layers\":[");
-        text.Append("{\"type\":\"dense\",\"units\":3}");
-        for (int i = 0; i < Depth; i++)
-            text.Append("]}");
-        text.Append(',');
-        return [.. input.AsSpan(0, at), .. Encoding.UTF8.GetBytes(text.ToString()), .. input.AsSpan(at)];
     }
 }

@@ -41,6 +41,13 @@ internal static class MutationGens
         return snippets.Length == 0 ? Gen.Frequency((3, Bytes), (3, Numbers)) : Gen.Frequency((3, Bytes), (3, Numbers), (1, inserts));
     }
 
+    /// <summary>A token of the format swapped for another: <paramref name="swaps"/> lists (old, new) pairs.</summary>
+    public static Gen<Mutation> Tokens(params (string Old, string New)[] swaps) =>
+        Gen.Select(Gen.OneOf(swaps), Gen.Int, (swap, index) => (Mutation)new ReplaceText(swap.Old, swap.New, index));
+
+    /// <summary>A shape (<c>[36,3]</c>, <c>(36, 3)</c>) reshaped.</summary>
+    public static Gen<Mutation> Shapes { get; } = Gen.Select(Gen.Int, Gen.Int[0, 7], (index, kind) => (Mutation)new Reshape(index, kind));
+
     /// <summary>A field of <paramref name="seed"/> overwritten with a lying value.</summary>
     public static Gen<Mutation> Fields(byte[] seed, IReadOnlyList<FileField> fields) =>
         Gen.OneOf([.. fields]).SelectMany(field =>

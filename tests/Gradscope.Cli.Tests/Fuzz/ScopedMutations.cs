@@ -31,28 +31,26 @@ internal sealed record InZipMember(int Member, Mutation Inner) : Mutation
 {
     public override byte[] Apply(byte[] input)
     {
-        List<(string Name, byte[] Bytes)> members;
-        bool deflated;
         try
         {
-            (members, deflated) = ReadMembers(input);
+            var (members, deflated) = ReadMembers(input);
+            if (members.Count == 0)
+                return input;
+            int index = Wrap(Member, members.Count);
+            members[index] = (members[index].Name, Inner.Apply(members[index].Bytes));
+            return NpzTestWriter.Zip(deflated, [.. members]);
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException)
         {
+            // An earlier mutation broke the archive (or a member's name) beyond rebuilding.
             return input;
         }
-
-        if (members.Count == 0)
-            return input;
-        int index = Wrap(Member, members.Count);
-        members[index] = (members[index].Name, Inner.Apply(members[index].Bytes));
-        return NpzTestWriter.Zip(deflated, [.. members]);
     }
 
-    private static (List<(string, byte[])> Members, bool Deflated) ReadMembers(byte[] input)
+    private static (List<(string Name, byte[] Bytes)> Members, bool Deflated) ReadMembers(byte[] input)
     {
         using var zip = new ZipArchive(new MemoryStream(input), ZipArchiveMode.Read);
-        var members = new List<(string, byte[])>();
+        var members = new List<(string Name, byte[] Bytes)>();
         bool deflated = false;
         foreach (var entry in zip.Entries)
         {
@@ -80,7 +78,7 @@ internal sealed record InGzip(Mutation Inner) : Mutation
             gzip.CopyTo(copy);
             text = copy.ToArray();
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             return input;
         }
