@@ -14,6 +14,9 @@ internal enum FuzzProblemKind
 /// <summary>The outcome of one case: the exit code, the first line of stderr, and the problem if any.</summary>
 internal sealed record FuzzResult(FuzzCase Case, int Exit, string FirstErrorLine, TimeSpan Elapsed, FuzzProblemKind Kind, string Problem, string? KeptAt)
 {
+    /// <summary>Whether the model the command saved was inspected on its data afterwards.</summary>
+    public bool ReadBack { get; init; }
+
     public override string ToString() =>
         $"[{Problem}] {Case} -> exit {Exit}, stderr: {FirstErrorLine}{(KeptAt is null ? "" : $" (input kept at {KeptAt})")}";
 }
@@ -57,6 +60,9 @@ internal static class FuzzRunner
         string firstLine = stderr.Split('\n', 2)[0].TrimEnd('\r');
         var run = new FuzzRun(fuzzCase, command, dir, file, exit, stdout, stderr, bytes.AsSpan().SequenceEqual(fuzzCase.Target.Seed), seeds);
         var (kind, problem) = FuzzChecks.Check(run);
+        bool readBack = kind == FuzzProblemKind.None && exit == 0 && command.ReadBackData is not null && fuzzCase.Variant % 4 == 0;
+        if (readBack)
+            (kind, problem) = ReadBack(command.Save!, command.ReadBackData!);
         if (kind == FuzzProblemKind.None && elapsed > SlowRun)
             (kind, problem) = (FuzzProblemKind.Violation, $"took {elapsed.TotalSeconds:F1} s");
         if (kind == FuzzProblemKind.None && allocated > 4 * MemoryLimit)
@@ -64,7 +70,17 @@ internal static class FuzzRunner
 
         if (kind == FuzzProblemKind.None)
             Directory.Delete(dir, recursive: true);
-        return new FuzzResult(fuzzCase, exit, firstLine, elapsed, kind, problem, kind == FuzzProblemKind.None ? null : file);
+        return new FuzzResult(fuzzCase, exit, firstLine, elapsed, kind, problem, kind == FuzzProblemKind.None ? null : file) { ReadBack = readBack };
+    }
+
+    // A model that train saved inspects on the data it was trained on: its classes, standardization
+    // and architecture metadata agree with its tensors and with that data.
+    private static (FuzzProblemKind, string) ReadBack(string model, string data)
+    {
+        var (exit, _, stderr, _, _) = Execute(["inspect", "--model", model, "--data", data, "--json"]);
+        if (stderr.Contains("internal error", StringComparison.Ordinal))
+            return (FuzzProblemKind.InternalError, $"internal error reading the saved model back: {stderr.Split('\n')[0]}");
+        return exit == 0 ? (FuzzProblemKind.None, "") : (FuzzProblemKind.Violation, $"the saved model does not inspect on its data: {stderr.Split('\n')[0]}");
     }
 
     private static (int Exit, string Out, string Err, TimeSpan Elapsed, long Allocated) Execute(string[] args)

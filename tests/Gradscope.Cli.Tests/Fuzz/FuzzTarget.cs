@@ -59,7 +59,11 @@ internal sealed record FuzzTarget(
 /// <param name="Args">The arguments of <c>gradscope</c>.</param>
 /// <param name="Output">How the result on exit 0 is checked.</param>
 /// <param name="Save">The model file the command writes with <c>--save</c>, or null.</param>
-internal sealed record FuzzCommand(string[] Args, FuzzOutput Output, string? Save);
+internal sealed record FuzzCommand(string[] Args, FuzzOutput Output, string? Save)
+{
+    /// <summary>The data the saved model was trained on, to <c>inspect</c> it with afterwards; null when inspect cannot name it.</summary>
+    public string? ReadBackData { get; init; }
+}
 
 /// <summary>One fuzzer input: mutations of a target's seed, replayable from its printed form.</summary>
 internal sealed record FuzzCase(FuzzTarget Target, Mutation[] Mutations, int Variant)

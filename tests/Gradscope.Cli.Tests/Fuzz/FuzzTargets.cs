@@ -61,7 +61,7 @@ internal static class FuzzTargets
             Train("model-spec", "spec.json", seeds.ModelSpec, Spec(FormatTokens.ModelSpec), 8) with
             {
                 Kind = FuzzFileKind.Spec,
-                Command = (dir, file, _) => TrainCommand(dir, ["--model-spec", file, "--data", seeds.CsvPath]),
+                Command = (dir, file, _) => TrainCommand(dir, ["--model-spec", file, "--data", seeds.CsvPath]) with { ReadBackData = seeds.CsvPath },
             },
             Train("run-spec", "run.json", seeds.RunSpec, Spec(FormatTokens.RunSpec), 8) with
             {
@@ -72,7 +72,7 @@ internal static class FuzzTargets
     }
 
     private static FuzzTarget Train(string name, string fileName, byte[] seed, Gen<Mutation> mutations, int weight) =>
-        new(name, fileName, seed, mutations, (dir, file, _) => TrainCommand(dir, ["--data", file, "--layers", "4"]), weight);
+        new(name, fileName, seed, mutations, (dir, file, _) => TrainCommand(dir, ["--data", file, "--layers", "4"]) with { ReadBackData = file }, weight);
 
     private static FuzzCommand TrainCommand(string dir, string[] input)
     {
