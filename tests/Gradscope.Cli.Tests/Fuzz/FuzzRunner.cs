@@ -31,7 +31,7 @@ internal static class FuzzRunner
     /// <summary>The memory limit of every run, low enough that a lying size cannot take the machine's memory.</summary>
     public const long MemoryLimit = 256L << 20;
 
-    /// <summary>Longer than this for one run of a command on a 36-row file is a hang.</summary>
+    /// <summary>Longer than this for one run of a command on a 36-row file is a violation: a loader working through a lying size.</summary>
     public static readonly TimeSpan SlowRun = TimeSpan.FromSeconds(10);
 
     /// <summary>A run still going after this is reported as a hang, and the suite goes on without it.</summary>
