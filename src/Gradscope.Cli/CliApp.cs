@@ -57,7 +57,7 @@ internal static class CliApp
         }
         catch (UsageException ex)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {ErrorText.OneLine(ex.Message)}");
             return Usage;
         }
         catch (OutputPathException ex)
@@ -72,17 +72,17 @@ internal static class CliApp
         }
         catch (GradscopeException ex)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {ErrorText.OneLine(ex.Message)}");
             return Failure;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {ErrorText.OneLine(ex.Message)}");
             return Failure;
         }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("GRADSCOPE_DEBUG") != "1")
         {
-            stderr.WriteLine($"internal error: {ex.GetType().Name}: {ex.Message} (set GRADSCOPE_DEBUG=1 for details; please report it)");
+            stderr.WriteLine($"internal error: {ex.GetType().Name}: {ErrorText.OneLine(ex.Message)} (set GRADSCOPE_DEBUG=1 for details; please report it)");
             return Failure;
         }
     }

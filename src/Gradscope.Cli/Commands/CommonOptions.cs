@@ -95,8 +95,21 @@ internal static class CommonOptions
             throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {inputs} inputs (data {data}, model {modelPath}).");
         dataset = ModelFile.MapLabels(dataset, !DatasetCatalog.IsNamedSet(data), loaded.Classes, loaded.Spec.OutputSize, data, modelPath);
         if (loaded.Standardizer is { } standardizer)
-            dataset = standardizer.Apply(dataset);
+            dataset = Standardize(standardizer, dataset, modelPath);
         return (loaded, dataset);
+    }
+
+    // The statistics come from the model file, so a value they cannot standardize is the file's fault.
+    private static Dataset Standardize(Standardizer standardizer, Dataset dataset, string modelPath)
+    {
+        try
+        {
+            return standardizer.Apply(dataset);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new GradscopeException($"{modelPath}: metadata '{ModelFile.StandardizationKey}': {ex.Message}", ex);
+        }
     }
 
     /// <summary>The options of a command that reads a model and data: no empty names.</summary>

@@ -63,6 +63,7 @@ internal static class TrainCommand
             Residual = parsed.GetValue(o.Residual),
             Dropout = parsed.GetValue(o.Dropout),
             ModelSpec = ReadModelSpec(OptionChecks.Path(parsed.GetValue(o.ModelSpec), "--model-spec")),
+            ModelSpecSource = parsed.GetValue(o.ModelSpec) ?? "model spec",
             Init = parsed.GetValue(o.Init)!,
             Optimizer = parsed.GetValue(o.Optimizer)!,
             LearningRate = parsed.GetValue(o.LearningRate),

@@ -23,7 +23,7 @@ internal static class TrainSpec
 
         if (!File.Exists(path))
             throw new GradscopeException($"Run description file '{path}' does not exist.");
-        return RunSpecs.ToConfig(RunSpecJson.Read(File.ReadAllText(path), path));
+        return RunSpecs.ToConfig(RunSpecJson.Read(File.ReadAllText(path), path)) with { ModelSpecSource = path + ": network" };
     }
 
     /// <summary>Prints the run description of <paramref name="config"/>; exit code 0.</summary>

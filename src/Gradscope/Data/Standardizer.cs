@@ -41,6 +41,7 @@ public sealed class Standardizer
     public IReadOnlyList<double> Deviations => _deviations;
 
     /// <summary>Returns a standardized copy of <paramref name="data"/> (same labels and names).</summary>
+    /// <exception cref="GradscopeException">The feature counts differ, or a value does not stay finite (a deviation too small for the data, such as 1e-320).</exception>
     public Dataset Apply(Dataset data)
     {
         if (data.FeatureCount != FeatureCount)
@@ -52,9 +53,18 @@ public sealed class Standardizer
         {
             int col = i % width;
             features[i] = (data.Features[i] - _means[col]) / _deviations[col];
+            if (!double.IsFinite(features[i]))
+                throw Overflow(data, i, features[i]);
         }
 
         return new Dataset(data.Name, features, (int[])data.Labels.Clone(), width, data.ClassCount, data.FeatureNames, data.ClassNames);
+    }
+
+    private GradscopeException Overflow(Dataset data, int index, double result)
+    {
+        int col = index % FeatureCount;
+        return new GradscopeException(FormattableString.Invariant(
+            $"standardizing feature {col} ('{data.FeatureNames[col]}') with mean {_means[col]} and deviation {_deviations[col]} turns row {index / FeatureCount}'s value {data.Features[index]} into {result}; the deviation is too small for the data."));
     }
 
     internal static Standardizer Fit(Dataset data)

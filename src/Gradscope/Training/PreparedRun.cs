@@ -92,12 +92,7 @@ public sealed class PreparedRun<T>
         var test = heldOut ?? official;
         Standardizer? standardizer = null;
         if (config.Standardize)
-        {
-            standardizer = train.FitStandardizer();
-            train = standardizer.Apply(train);
-            test = test is null ? null : standardizer.Apply(test);
-            finalTest = finalTest is null ? null : standardizer.Apply(finalTest);
-        }
+            (standardizer, train, test, finalTest) = Standardize(train, test, finalTest, config.Data);
 
         var rng = new SeededRandom(config.Seed);
         var network = spec.Build<T>(config.ParsedInitializer, rng);
@@ -115,6 +110,21 @@ public sealed class PreparedRun<T>
         ArgumentNullException.ThrowIfNull(train);
         RunMemory.Ensure(config, spec, train.Count, MemoryEstimate.DataSetBytes(train.Count, train.FeatureCount));
         return Build(config, train, test, standardizer, spec, network);
+    }
+
+    // Finite features can still overflow a mean, a deviation or a standardized value (values near
+    // 1e308); the message then names the data they come from.
+    private static (Standardizer, Dataset, Dataset?, Dataset?) Standardize(Dataset train, Dataset? test, Dataset? finalTest, string source)
+    {
+        try
+        {
+            var standardizer = train.FitStandardizer();
+            return (standardizer, standardizer.Apply(train), test is null ? null : standardizer.Apply(test), finalTest is null ? null : standardizer.Apply(finalTest));
+        }
+        catch (GradscopeException ex)
+        {
+            throw new GradscopeException($"{source}: cannot standardize the features: {ex.Message}", ex);
+        }
     }
 
     private static PreparedRun<T> Build(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)

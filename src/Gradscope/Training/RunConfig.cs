@@ -49,6 +49,9 @@ public sealed record RunConfig
     /// </summary>
     public string? ModelSpec { get; init; }
 
+    /// <summary>Where <see cref="ModelSpec"/> came from (a file name), to name it in messages.</summary>
+    public string ModelSpecSource { get; init; } = "model spec";
+
     /// <summary>Initializer spec, or <c>auto</c> for the activation's recommended one.</summary>
     public string Init { get; init; } = "auto";
 
@@ -119,7 +122,7 @@ public sealed record RunConfig
     public NetworkSpec CreateSpec(int inputSize, int outputSize)
     {
         if (ModelSpec is not null)
-            return NetworkSpec.FromJson(ModelSpec, inputSize, outputSize);
+            return NetworkSpec.FromJson(ModelSpec, inputSize, outputSize, ModelSpecSource);
         return new NetworkSpec(inputSize, Hidden, outputSize, ParsedActivation)
         {
             Norm = ParsedNorm,

@@ -100,6 +100,17 @@ public sealed class BadFilesTests
         Assert.DoesNotContain("100.0%", output);
     }
 
+    [Fact]
+    public void Train_FeaturesTooLargeToStandardize_NamesTheFile()
+    {
+        // Found by the fuzzer: finite values whose sum overflows a double were refused without the file's name.
+        string path = Path.Combine(_dir, "huge.csv");
+        File.WriteAllText(path, "a,label\n1.7e308,0\n1.6e308,1\n1.5e308,0\n1.4e308,1\n1.3e308,0\n1.2e308,1\n");
+        var (exit, _, error) = CliRunner.Run("train", "--data", path, "--layers", "4", "--epochs", "1");
+        Assert.Equal(1, exit);
+        AssertOneLineError(error, $"{path}: cannot standardize the features: feature 0 has mean ");
+    }
+
     [Theory]
     [InlineData("""{"type":"dense","input":5,"hidden":[4],"output":3,"activation":"relu"}""", "says the network takes 5 inputs, but its first weight '0.weight' has shape [4, 2]: 2 inputs.")]
     [InlineData("""{"type":"dense","input":2,"hidden":[4,4,4],"output":3,"activation":"relu"}""", "says 3 hidden layers [4, 4, 4], but the file's weights make 1 [4].")]
@@ -120,6 +131,19 @@ public sealed class BadFilesTests
         var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", Data());
         Assert.Equal(1, exit);
         AssertOneLineError(error, $"{model}: metadata 'gradscope.standardization': feature 1 has mean Infinity");
+    }
+
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("diagnose")]
+    public void SubnormalStandardizationDeviation_NamesFileAndKey(string command)
+    {
+        // Found by the fuzzer: a deviation of 1e-320 is positive and finite, but dividing by it
+        // overflows, and the error blamed the data set instead of the model file.
+        string model = Model((_, m) => m["gradscope.standardization"] = """{"mean":[0,0],"std":[1,1e-320]}""");
+        var (exit, _, error) = CliRunner.Run(command, "--model", model, "--data", Data());
+        Assert.Equal(1, exit);
+        AssertOneLineError(error, $"{model}: metadata 'gradscope.standardization': standardizing feature 1 ('b') with mean 0 and deviation 1E-320 turns ");
     }
 
     [Theory]

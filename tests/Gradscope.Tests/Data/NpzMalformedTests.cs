@@ -198,6 +198,30 @@ public sealed class NpzMalformedTests
         Assert.StartsWith($"{path}: member 'x.npy'", message);
     }
 
+    [Fact]
+    public void EntryCountDisagreeingWithCentralDirectory_NamesTheFile()
+    {
+        // Found by the fuzzer: the zip reader reads the central directory when the entries are first
+        // asked for, after the archive is open, and its InvalidDataException escaped as an internal error.
+        byte[] npz = Table(new float[6], new long[2]);
+        int end = npz.AsSpan().LastIndexOf("PK\x05\x06"u8);
+        npz[end + 8] = 3;
+        npz[end + 10] = 3;
+        string message = ReadError(npz, out string path);
+        Assert.StartsWith($"{path}: not a readable .npz file", message);
+    }
+
+    [Fact]
+    public void HeaderHoldingLineBreaks_IsQuotedOnOneLine()
+    {
+        // Found by the fuzzer: a lying header length took in the header's closing newline and more.
+        byte[] x = [.. NpyPrefix(1, Encoding.Latin1.GetBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }\n\r\u0001")), .. Float64(1, 2)];
+        string message = ReadError(Zip(false, ("x.npy", x), ("y.npy", GoodY)), out _);
+        Assert.DoesNotContain('\n', message);
+        Assert.DoesNotContain('\r', message);
+        Assert.EndsWith("'shape': (2, 1), }\\n\\r\\x01", message);
+    }
+
     private static byte[] WithShape(string shape) =>
         [.. NpyPrefix(1, Encoding.Latin1.GetBytes($"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}\n")), .. Float64(1, 2)];
 

@@ -155,12 +155,31 @@ internal sealed class NpyHeaderText
         if (_pos >= _text.Length)
             return "the end of the header";
         var rest = _text.AsSpan(_pos);
-        return "'" + (rest.Length > 20 ? string.Concat(rest[..20], "...") : rest.ToString()) + "'";
+        return "'" + Printable(rest.Length > 20 ? string.Concat(rest[..20], "...") : rest.ToString()) + "'";
     }
 
     private GradscopeException Fail(string problem)
     {
         string shown = _text.Length > 200 ? _text[..200] + "..." : _text.TrimEnd();
-        return new GradscopeException($"{_where}: the .npy header is not one NumPy writes: {problem}. The header is: {shown}");
+        return new GradscopeException($"{_where}: the .npy header is not one NumPy writes: {problem}. The header is: {Printable(shown)}");
+    }
+
+    // Errors are one line: a corrupt header's line breaks and control bytes are shown escaped.
+    private static string Printable(string text)
+    {
+        var shown = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            shown.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+
+        return shown.ToString();
     }
 }

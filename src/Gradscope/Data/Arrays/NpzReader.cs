@@ -34,7 +34,11 @@ internal static class NpzReader
     {
         try
         {
-            return new ZipArchive(file, ZipArchiveMode.Read);
+            // The central directory is read on the first look at the entries, so look here, where
+            // its errors are caught, not in the middle of reading a member.
+            var zip = new ZipArchive(file, ZipArchiveMode.Read);
+            _ = zip.Entries.Count;
+            return zip;
         }
         catch (InvalidDataException e)
         {
