@@ -65,7 +65,7 @@ internal static class InspectCommand
         if (request.Json)
             LayerReport.Json(context.Out, result, request.Mode);
         else
-            LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result, request.Mode);
+            LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result, request.Mode, NetworkFacts.For(loaded.Spec, null));
         return CliApp.Success;
     }
 }

@@ -9,19 +9,32 @@ namespace Gradscope.Cli.Commands;
 /// <summary>Per-layer statistics as a table or as the JSON object <c>inspect --json</c> prints.</summary>
 internal static class LayerReport
 {
-    public static void Table(Terminal terminal, string network, Dataset data, InspectionResult result, InspectionMode mode)
+    public static void Table(Terminal terminal, string network, Dataset data, InspectionResult result, InspectionMode mode, NetworkFacts? facts = null)
     {
         terminal.Line($"[bold]Gradscope inspect[/]  network {Markup.Escape(network)}, {data.Count} rows of {Markup.Escape(data.Name)}, {ModeName(mode)} mode");
         terminal.Text($"loss (mean softmax cross-entropy): {result.Loss:G6}");
-        var table = Terminal.NewTable(terminal.Plain, "layer", "grad_norm", "bias_grad_norm", "delta_rms", "act_mean", "act_std", "saturated");
+        var table = Terminal.NewTable(terminal.Plain, "layer", "grad_norm", "bias_grad_norm", "delta_rms", "act_mean", "act_std", "flat region");
         for (int i = 0; i < result.Layers.Count; i++)
         {
             var layer = result.Layers[i];
             table.AddRow(Markup.Escape(Label(i, layer.Name)), Format.Sci(layer.GradNorm), Format.Sci(layer.BiasGradNorm), Format.Sci(layer.DeltaRms),
-                Format.Fixed(layer.ActMean), Format.Fixed(layer.ActStd), Format.Percent(layer.Saturated));
+                Format.Fixed(layer.ActMean), Format.Fixed(layer.ActStd), FlatRegion(layer.Saturated, facts is not null && i < facts.Layers.Count ? facts.Layers[i].Activation : null));
         }
 
         terminal.Write(table);
+    }
+
+    /// <summary>
+    /// The share of units where the activation's derivative is (nearly) zero, in the activation's own
+    /// words: "inactive" for the ReLU family, whose flat side is off rather than saturated; "saturated"
+    /// for the others; no word for the output layer, which has no activation.
+    /// </summary>
+    public static string FlatRegion(double fraction, Activations.Activation? activation)
+    {
+        string percent = Format.Percent(fraction);
+        if (activation is null || percent == "-")
+            return percent;
+        return percent + (activation.IsReluFamily ? " inactive" : " saturated");
     }
 
     public static void Json(TextWriter output, InspectionResult result, InspectionMode mode)
