@@ -11,7 +11,7 @@ namespace Gradscope.Data;
 /// decompressed; this stream hides it from the reader and fails when it is missing. Corrupt data
 /// becomes a <see cref="GradscopeException"/> naming the file.
 /// </summary>
-internal sealed class CheckedGzipStream : Stream
+internal sealed class CheckedGzipStream : ReadOnlyStream
 {
     private static readonly byte[] Marker = "\0gradscope: end of gzip data\0"u8.ToArray();
     private static readonly byte[] MarkerMember = Compress(Marker);
@@ -31,18 +31,6 @@ internal sealed class CheckedGzipStream : Stream
         _gzip = new GZipStream(_source, CompressionMode.Decompress);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     /// <summary>Decompressed bytes, always holding back the last marker-length ones until the end proves them the marker.</summary>
     public override int Read(Span<byte> buffer)
     {
@@ -57,16 +45,6 @@ internal sealed class CheckedGzipStream : Stream
         _start += count;
         return count;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -122,24 +100,12 @@ internal sealed class CheckedGzipStream : Stream
     }
 
     /// <summary>The compressed file, then the marker member once the file has no more bytes.</summary>
-    private sealed class MarkedSource(Stream inner) : Stream
+    private sealed class MarkedSource(Stream inner) : ReadOnlyStream
     {
         private int _markerSent;
 
         /// <summary>True once the file's own bytes are all read.</summary>
         public bool ReachedEnd { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -156,16 +122,6 @@ internal sealed class CheckedGzipStream : Stream
             _markerSent += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

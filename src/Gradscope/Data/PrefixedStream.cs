@@ -4,24 +4,10 @@ namespace Gradscope.Data;
 /// A stream that cannot seek (a pipe) whose first bytes can be looked at and then read again, as
 /// a format check needs.
 /// </summary>
-internal sealed class PrefixedStream(Stream inner) : Stream
+internal sealed class PrefixedStream(Stream inner) : ReadOnlyStream
 {
     private byte[] _head = [];
     private int _headPosition;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>The first up to <paramref name="count"/> bytes; reading starts from them afterwards. Call before any read.</summary>
     public byte[] Peek(int count)
@@ -32,8 +18,6 @@ internal sealed class PrefixedStream(Stream inner) : Stream
         _headPosition = 0;
         return _head;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -47,16 +31,6 @@ internal sealed class PrefixedStream(Stream inner) : Stream
 
         return inner.Read(buffer);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using Gradscope.Data;
+
 namespace Gradscope.Memory;
 
 /// <summary>
@@ -5,25 +7,9 @@ namespace Gradscope.Memory;
 /// stops on a file that never ends (<c>/dev/zero</c>, a pipe) or is larger than memory allows,
 /// instead of reading until the process runs out of memory.
 /// </summary>
-internal sealed class CappedStream(Stream inner, long maxBytes, Func<long, Exception> tooLong) : Stream
+internal sealed class CappedStream(Stream inner, long maxBytes, Func<long, Exception> tooLong) : ReadOnlyStream
 {
     private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -35,16 +21,6 @@ internal sealed class CappedStream(Stream inner, long maxBytes, Func<long, Excep
             throw tooLong(maxBytes);
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Gradscope.TestSupport;
 
 namespace Gradscope.Cli.Tests.Outputs;
 
@@ -60,7 +61,7 @@ internal sealed class CliProcess : IDisposable
     public void Signal(string signal) => Assert.True(TrySignal(signal), $"kill -{signal} failed: the command had exited; {Err}");
 
     /// <summary>Sends <paramref name="signal"/>; false when the process had already exited.</summary>
-    public bool TrySignal(string signal) => SpecialFiles.Run("kill", "-" + signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Exit == 0;
+    public bool TrySignal(string signal) => PosixTools.Run("kill", "-" + signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Exit == 0;
 
     /// <summary>Waits until <paramref name="condition"/> holds, polling every millisecond; false when the process ended first or time ran out.</summary>
     public bool WaitFor(Func<bool> condition, int timeoutMs = 60_000)

@@ -1,4 +1,5 @@
 using System.Text;
+using Gradscope.TestSupport;
 
 namespace Gradscope.Cli.Tests.Outputs;
 
@@ -22,7 +23,7 @@ public sealed class OutputPolicyTests
         Assert.Contains("--save", error);
         Assert.Contains("is a device", error);
         Assert.Equal(string.Empty, output);
-        Assert.Equal("character special file", SpecialFiles.Kind(device));
+        Assert.Equal("character special file", PosixTools.Kind(device));
     }
 
     [DeviceNodeFact]
@@ -33,7 +34,7 @@ public sealed class OutputPolicyTests
         var (exit, _, error) = Train("--trace", device);
         Assert.Equal(2, exit);
         Assert.Contains("--trace", error);
-        Assert.Equal("character special file", SpecialFiles.Kind(device));
+        Assert.Equal("character special file", PosixTools.Kind(device));
     }
 
     [DeviceNodeFact]
@@ -44,18 +45,18 @@ public sealed class OutputPolicyTests
         var (exit, _, error) = CliRunner.Run("theory", "--phase-diagram", "--grid", "4x3", "--png", device);
         Assert.Equal(2, exit);
         Assert.Contains("--png", error);
-        Assert.Equal("character special file", SpecialFiles.Kind(device));
+        Assert.Equal("character special file", PosixTools.Kind(device));
     }
 
     [UnixFact]
     public void Train_SaveToAFifo_IsRefused_AndTheFifoStays()
     {
         string fifo = Path.Combine(CliRunner.TempDir(), "pipe");
-        SpecialFiles.MakeFifo(fifo);
+        PosixTools.MakeFifo(fifo);
         var (exit, _, error) = Train("--save", fifo);
         Assert.Equal(2, exit);
         Assert.Contains("FIFO", error);
-        Assert.Equal("fifo", SpecialFiles.Kind(fifo));
+        Assert.Equal("fifo", PosixTools.Kind(fifo));
     }
 
     [UnixFact]
@@ -68,7 +69,7 @@ public sealed class OutputPolicyTests
         File.CreateSymbolicLink(link, "real.safetensors");
         var (exit, _, error) = Train("--save", link);
         Assert.True(exit == 0, error);
-        Assert.Equal("symbolic link", SpecialFiles.Kind(link));
+        Assert.Equal("symbolic link", PosixTools.Kind(link));
         Assert.True(new FileInfo(real).Length > 100);
         Assert.Equal(2, Directory.GetFileSystemEntries(dir).Length);
     }
@@ -131,7 +132,7 @@ public sealed class OutputPolicyTests
     public void Demo_PngFolderHoldingAFifo_IsRefusedBeforeTraining()
     {
         string dir = CliRunner.TempDir();
-        SpecialFiles.MakeFifo(Path.Combine(dir, "sigmoid-heatmap.png"));
+        PosixTools.MakeFifo(Path.Combine(dir, "sigmoid-heatmap.png"));
         var (exit, output, error) = CliRunner.Run("demo", "--epochs", "1", "--png", dir);
         Assert.Equal(2, exit);
         Assert.Contains("sigmoid-heatmap.png", error);
@@ -142,7 +143,7 @@ public sealed class OutputPolicyTests
     public void Train_RemovesTemporaryFilesThatDeadProcessesLeft()
     {
         string dir = CliRunner.TempDir();
-        string stale = Path.Combine(dir, $".m.safetensors.{SpecialFiles.DeadProcessId()}-1.tmp");
+        string stale = Path.Combine(dir, $".m.safetensors.{PosixTools.DeadProcessId()}-1.tmp");
         File.WriteAllBytes(stale, new byte[4096]);
         var (exit, _, error) = Train("--save", Path.Combine(dir, "m.safetensors"));
         Assert.True(exit == 0, error);

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Gradscope.Lab.Outputs;
+using Gradscope.TestSupport;
 
 namespace Gradscope.Lab.Tests.Outputs;
 

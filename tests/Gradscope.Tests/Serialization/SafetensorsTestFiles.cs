@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gradscope.Data;
 using Gradscope.Serialization;
 
 namespace Gradscope.Tests.Serialization;
@@ -52,35 +53,11 @@ internal static class SafetensorsTestFiles
 }
 
 /// <summary>A read-only stream that cannot seek or tell its length, like a pipe.</summary>
-internal sealed class UnseekableStream(byte[] bytes) : Stream
+internal sealed class UnseekableStream(byte[] bytes) : ReadOnlyStream
 {
     private readonly MemoryStream _inner = new(bytes);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 7));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(Span<byte> buffer) => _inner.Read(buffer[..Math.Min(buffer.Length, 7)]);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace Gradscope.Lab.Tests.Outputs;
+namespace Gradscope.TestSupport;
 
-/// <summary>FIFOs, links and child processes for the output-policy tests, made with the system's own tools.</summary>
+/// <summary>
+/// FIFOs, links and child processes for the output-policy tests, made with the system's own tools.
+/// Linked into the Lab and CLI test projects (tests/Shared), so both use one copy.
+/// </summary>
 internal static class PosixTools
 {
     public static string TempDir() => Directory.CreateTempSubdirectory("gradscope-out-").FullName;
