@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Gradscope.Layers;
 using Gradscope.Tensors;
@@ -22,6 +23,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     private readonly (double Low, double High) _activationRange;
     private int _currentStep = -1;
     private bool _measureUpdate;
+    private long _startTimestamp;
 
     /// <summary>Attaches to <paramref name="network"/>; <paramref name="expectedSteps"/> sizes the trace.</summary>
     public GradientMonitor(Sequential<T> network, MonitorOptions options, int expectedSteps = 256)
@@ -71,7 +73,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         _currentStep = -1;
         if (step.Step % _options.ScalarEvery != 0)
             return;
-        int s = Trace.BeginStep(step.Loss);
+        long now = Stopwatch.GetTimestamp();
+        if (Trace.StepCount == 0)
+            _startTimestamp = now;
+        int s = Trace.BeginStep(step.Step, step.Loss, step.LearningRate, Stopwatch.GetElapsedTime(_startTimestamp, now).TotalSeconds);
         _currentStep = s;
         bool finite = double.IsFinite(step.Loss);
         for (int l = 0; l < _dense.Length; l++)

@@ -9,6 +9,9 @@ public sealed class Trace
 {
     private readonly double[][] _stats;
     private double[] _loss;
+    private int[] _stepNumbers;
+    private double[] _learningRates;
+    private double[] _wallSeconds;
     private int _capacity;
 
     /// <summary>Creates an empty trace for the named layers, with room for <paramref name="expectedSteps"/> steps.</summary>
@@ -23,6 +26,9 @@ public sealed class Trace
         for (int s = 0; s < _stats.Length; s++)
             _stats[s] = new double[_capacity * LayerNames.Count];
         _loss = new double[_capacity];
+        _stepNumbers = new int[_capacity];
+        _learningRates = new double[_capacity];
+        _wallSeconds = new double[_capacity];
     }
 
     /// <summary>Dense layers' tensor-name prefixes, input to output.</summary>
@@ -60,6 +66,18 @@ public sealed class Trace
 
     /// <summary>The mean loss of the batch at <paramref name="step"/>.</summary>
     public double Loss(int step) => _loss[step];
+
+    /// <summary>
+    /// The training step (from 0) that recorded index <paramref name="step"/> was measured at: equal
+    /// to the index when every step is measured, a multiple of the monitor's scalar interval otherwise.
+    /// </summary>
+    public int StepNumber(int step) => _stepNumbers[step];
+
+    /// <summary>The learning rate in force at recorded index <paramref name="step"/> (NaN when unknown).</summary>
+    public double LearningRate(int step) => _learningRates[step];
+
+    /// <summary>Seconds from the start of recording to recorded index <paramref name="step"/> (NaN when unknown).</summary>
+    public double WallSeconds(int step) => _wallSeconds[step];
 
     /// <summary>One layer's statistic over all steps (a copy).</summary>
     public double[] Series(LayerStat stat, int layer)
@@ -106,11 +124,20 @@ public sealed class Trace
     }
 
     /// <summary>Starts a step with its loss; returns its index. Grows the arrays (doubling) when full.</summary>
-    internal int BeginStep(double loss)
+    internal int BeginStep(double loss) => BeginStep(StepCount, loss, double.NaN, double.NaN);
+
+    /// <summary>
+    /// Starts recorded index <see cref="StepCount"/> for training step <paramref name="stepNumber"/>
+    /// with its loss, learning rate and wall time; returns the index. Grows the arrays (doubling) when full.
+    /// </summary>
+    internal int BeginStep(int stepNumber, double loss, double learningRate, double wallSeconds)
     {
         if (StepCount == _capacity)
             Grow();
         _loss[StepCount] = loss;
+        _stepNumbers[StepCount] = stepNumber;
+        _learningRates[StepCount] = learningRate;
+        _wallSeconds[StepCount] = wallSeconds;
         return StepCount++;
     }
 
@@ -123,6 +150,9 @@ public sealed class Trace
         for (int s = 0; s < _stats.Length; s++)
             Array.Resize(ref _stats[s], _capacity * LayerCount);
         Array.Resize(ref _loss, _capacity);
+        Array.Resize(ref _stepNumbers, _capacity);
+        Array.Resize(ref _learningRates, _capacity);
+        Array.Resize(ref _wallSeconds, _capacity);
     }
 }
 
