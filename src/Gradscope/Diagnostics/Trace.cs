@@ -55,8 +55,8 @@ public sealed class Trace
     /// <summary>Epoch summaries, when the trace came from a trainer.</summary>
     public List<Training.EpochResult> Epochs { get; } = [];
 
-    /// <summary>The first step and layer where a NaN or infinity appeared, or null.</summary>
-    public NonFiniteEvent? FirstNonFinite { get; internal set; }
+    /// <summary>The first step and layer where a NaN or infinity appeared, or null. Set by the monitor, or by a reader rebuilding a stored trace.</summary>
+    public NonFiniteEvent? FirstNonFinite { get; set; }
 
     /// <summary>Statistic <paramref name="stat"/> of layer <paramref name="layer"/> at step <paramref name="step"/>.</summary>
     public double this[LayerStat stat, int step, int layer] => _stats[(int)stat][(step * LayerCount) + layer];
@@ -143,6 +143,24 @@ public sealed class Trace
 
     internal void Set(LayerStat stat, int step, int layer, double value) =>
         _stats[(int)stat][(step * LayerCount) + layer] = value;
+
+    /// <summary>
+    /// Appends one recorded step from stored numbers, for readers that rebuild a trace (a run store,
+    /// a trace file): training step <paramref name="stepNumber"/>, its loss, learning rate and wall
+    /// time (NaN when unknown), and <paramref name="stats"/>, every statistic of every layer,
+    /// statistic-major (<c>[LayerStat][layer]</c>, <see cref="LayerStatNames.Count"/> x
+    /// <see cref="LayerCount"/> values). Returns the step's index.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="stats"/> has the wrong length.</exception>
+    public int AppendStep(int stepNumber, double loss, double learningRate, double wallSeconds, ReadOnlySpan<double> stats)
+    {
+        if (stats.Length != LayerStatNames.Count * LayerCount)
+            throw new ArgumentException($"Expected {LayerStatNames.Count * LayerCount} statistics ({LayerStatNames.Count} x {LayerCount} layers); got {stats.Length}.", nameof(stats));
+        int s = BeginStep(stepNumber, loss, learningRate, wallSeconds);
+        for (int stat = 0; stat < _stats.Length; stat++)
+            stats.Slice(stat * LayerCount, LayerCount).CopyTo(_stats[stat].AsSpan(s * LayerCount, LayerCount));
+        return s;
+    }
 
     private void Grow()
     {
