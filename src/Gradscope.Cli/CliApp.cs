@@ -108,6 +108,7 @@ internal static class CliApp
         root.Subcommands.Add(ExperimentCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(TheoryCommand.Create(context));
+        root.Subcommands.Add(Commands.Runs.RunsCommand.Create(context));
         return root;
     }
 

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
+using Gradscope.Lab.Store;
+using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
@@ -13,6 +17,7 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var options = new TrainOptions();
+        var store = new StoreOptions();
         var command = new Command("train",
             "Train a deep dense network and report loss and accuracy.\n\n" +
             "Examples:\n" +
@@ -23,18 +28,20 @@ internal static class TrainCommand
             "  gradscope train --run-spec run.json --save model.safetensors");
         foreach (var option in options.All)
             command.Options.Add(option);
-        command.SetAction(parsed => Run(context, options, parsed));
+        foreach (var option in store.All)
+            command.Options.Add(option);
+        command.SetAction(parsed => Run(context, options, store, parsed));
         return command;
     }
 
-    private sealed record Outputs(string? Save, bool Json, MonitorPreset Monitor, string? Trace);
+    private sealed record Outputs(string? Save, bool Json, MonitorPreset Monitor, string? Trace, StoreRequest Store);
 
-    private static int Run(CliContext context, TrainOptions o, ParseResult parsed)
+    private static int Run(CliContext context, TrainOptions o, StoreOptions store, ParseResult parsed)
     {
         var config = TrainSpec.Config(o, parsed);
         if (parsed.GetValue(o.PrintSpec))
             return TrainSpec.Print(context, config);
-        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace));
+        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace), store.Read(parsed));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
         var files = TrainOutputs.Plan(context, config, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), outputs.Save, outputs.Trace, outputs.Json);
@@ -123,16 +130,33 @@ internal static class TrainCommand
             run.Trainer.AddObserver(monitor);
         }
 
+        // After the monitor, so each step it records is complete when the recorder copies it.
+        var record = RunRecording.NewRecord("train", config, monitor?.Trace ?? new Gradscope.Diagnostics.Trace([], [], [], "identity", 1));
+        var recorder = monitor is null ? null : RunRecording.Start<T>(context, outputs.Store, record);
+        if (recorder is not null)
+            run.Trainer.AddObserver(recorder);
+
         if (!outputs.Json)
             TrainReport.Header(terminal, run);
 
         var stop = context.Interrupts.Listen();
         var clock = Stopwatch.StartNew();
-        var result = outputs.Json ? run.Trainer.Train(run.Train, run.Test, stop) : TrainProgress.Run(terminal, run, stop);
+        TrainingResult result;
+        try
+        {
+            result = outputs.Json ? run.Trainer.Train(run.Train, run.Test, stop) : TrainProgress.Run(terminal, run, stop);
+        }
+        catch (Exception ex) when (recorder is not null)
+        {
+            RunRecording.Finish(context, recorder, new RunEnd(RunStatus.Failed, DateTimeOffset.UtcNow, RunMetrics.None, []) { Error = ex.Message });
+            throw;
+        }
+
         clock.Stop();
 
         files.Keep(run, monitor, result);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
+        string? recorded = Record(context, outputs, run, result, report, record, recorder);
 
         if (outputs.Json)
         {
@@ -145,6 +169,8 @@ internal static class TrainCommand
                 TrainReport.Findings(terminal, result, report);
             if (outputs.Trace is not null)
                 terminal.Text($"wrote trace to {outputs.Trace}");
+            if (recorded is not null)
+                terminal.Text($"recorded run {recorded} in {outputs.Store.Path}");
         }
 
         if (result.Status == TrainingStatus.Diverged)
@@ -154,5 +180,36 @@ internal static class TrainCommand
         if (result.Status == TrainingStatus.Interrupted || context.Interrupts.StopRequested)
             return context.Interrupts.ExitCode;
         return result.Status == TrainingStatus.Diverged ? CliApp.Failure : CliApp.Success;
+    }
+
+    // The run's end into the store: live through the recorder, or whole when the monitor was off.
+    private static string? Record<T>(CliContext context, Outputs outputs, PreparedRun<T> run, TrainingResult result, DiagnosisReport? report, RunRecord record, RunRecorder<T>? recorder)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool interrupted = result.Status == TrainingStatus.Interrupted || context.Interrupts.StopRequested;
+        var status = interrupted ? RunStatus.Interrupted : RunRecording.StatusOf(result.Status);
+        byte[]? model = null;
+        if (outputs.Save is not null && result.Status != TrainingStatus.Diverged && outputs.Store.Path is not null)
+        {
+            using var buffer = new MemoryStream();
+            ModelFile.Save(buffer, outputs.Save, run.Spec, run.Network, run.Standardizer, run.ClassLabels, interrupted);
+            model = buffer.ToArray();
+        }
+
+        var end = new RunEnd(status, DateTimeOffset.UtcNow, RunRecording.Metrics(result), report?.Findings ?? [])
+        {
+            Error = result.Status == TrainingStatus.Diverged ? result.Message : null,
+            FirstNonFinite = record.Trace.FirstNonFinite,
+            Model = model,
+        };
+        if (recorder is not null)
+        {
+            RunRecording.Finish(context, recorder, end);
+            return recorder.Failed ? null : recorder.RunId;
+        }
+
+        if (outputs.Monitor != MonitorPreset.Off)
+            return null;
+        return RunRecording.Save(context, outputs.Store, record with { Status = status, Ended = end.Ended, Final = end.Final }, model);
     }
 }

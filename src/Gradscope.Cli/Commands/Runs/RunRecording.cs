@@ -1,0 +1,117 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
+using Gradscope.Lab.Store;
+using Gradscope.Training;
+
+namespace Gradscope.Cli.Commands.Runs;
+
+/// <summary>
+/// How commands record their runs. A store that cannot be used (an unwritable working directory, a
+/// corrupt or locked file) costs one warning on standard error and nothing else: the command
+/// goes on, its outputs and exit code unchanged.
+/// </summary>
+internal static class RunRecording
+{
+    /// <summary>Starts recording <paramref name="run"/> live; null when not recording or the store cannot be used (warned).</summary>
+    public static RunRecorder<T>? Start<T>(CliContext context, StoreRequest request, RunRecord run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (request.Path is null)
+            return null;
+        try
+        {
+            var writer = context.Error;
+            return RunRecorder<T>.Start(request.Path, Label(run, request), message => writer.WriteLine(message));
+        }
+        catch (StoreException ex)
+        {
+            Warn(context, ex);
+            return null;
+        }
+    }
+
+    /// <summary>Records the end; a store that fails now is warned about once.</summary>
+    public static void Finish<T>(CliContext context, RunRecorder<T>? recorder, RunEnd end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (recorder is null)
+            return;
+        try
+        {
+            recorder.Complete(end);
+        }
+        catch (StoreException ex)
+        {
+            Warn(context, ex);
+        }
+        finally
+        {
+            recorder.Dispose();
+        }
+    }
+
+    /// <summary>Stores a finished run whole; returns its id, or null when not recording or the store failed (warned).</summary>
+    public static string? Save(CliContext context, StoreRequest request, RunRecord run, byte[]? model = null)
+    {
+        if (request.Path is null)
+            return null;
+        try
+        {
+            using var store = RunStore.Open(request.Path);
+            store.Save(Label(run, request), model);
+            return run.Id;
+        }
+        catch (StoreException ex)
+        {
+            Warn(context, ex);
+            return null;
+        }
+    }
+
+    /// <summary>The record of a run about to start: a new id, the description, data identity, this version and host.</summary>
+    public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null) => new()
+    {
+        Id = Ulid.New(),
+        Kind = kind,
+        ParentId = parentId,
+        Spec = RunSpecs.FromConfig(config),
+        Data = Identify(config.Data),
+        Status = RunStatus.Running,
+        Started = DateTimeOffset.UtcNow,
+        Version = RunStore.GradscopeVersion,
+        Host = Environment.MachineName,
+        Trace = trace,
+    };
+
+    /// <summary>A built-in set by name; a file by name, full path, size and SHA-256.</summary>
+    public static DataIdentity Identify(string data)
+    {
+        if (!File.Exists(data))
+            return new DataIdentity(data);
+        var info = new FileInfo(data);
+        using var stream = File.OpenRead(data);
+        string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new DataIdentity(data, info.FullName, info.Length, sha);
+    }
+
+    /// <summary>The run's status from how training ended.</summary>
+    public static RunStatus StatusOf(TrainingStatus status) => status switch
+    {
+        TrainingStatus.Diverged => RunStatus.Diverged,
+        TrainingStatus.Interrupted => RunStatus.Interrupted,
+        _ => RunStatus.Completed,
+    };
+
+    /// <summary>Final loss and accuracies of a training result (NaN where not measured).</summary>
+    public static RunMetrics Metrics(TrainingResult result) => result.Final is { } final
+        ? new RunMetrics(final.TrainLoss, final.TrainAccuracy, final.TestAccuracy)
+        : RunMetrics.None;
+
+    private static RunRecord Label(RunRecord run, StoreRequest request) =>
+        run with { Name = run.Name ?? request.Name, Tags = [.. run.Tags, .. request.Tags] };
+
+    private static void Warn(CliContext context, StoreException ex) =>
+        context.Error.WriteLine($"warning: not recording the run: {ex.Message}");
+}

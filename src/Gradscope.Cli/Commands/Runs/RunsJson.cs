@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using Gradscope.Cli.Output;
+using Gradscope.Lab.Runs;
+using Gradscope.Lab.Store;
+
+namespace Gradscope.Cli.Commands.Runs;
+
+/// <summary>
+/// A stored run as <c>runs list --json</c> (an array of these) and <c>runs show --json</c> print it:
+/// <c>id, name, kind, parent, status, error, steps, started, ended, data{name,path,size,sha256},
+/// tags[], loss, train_accuracy, test_accuracy, version, host, spec</c>; show adds layers and findings.
+/// </summary>
+internal static class RunsJson
+{
+    public static void WriteArray(TextWriter output, IReadOnlyList<RunSummary> runs)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var run in runs)
+            {
+                w.WriteStartObject();
+                WriteSummary(w, run);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    public static void WriteSummary(Utf8JsonWriter w, RunSummary summary)
+    {
+        var run = summary.Record;
+        w.WriteString("id", run.Id);
+        w.WriteString("name", run.Name);
+        w.WriteString("kind", run.Kind);
+        w.WriteString("parent", run.ParentId);
+        w.WriteString("status", RunStore.StatusName(run.Status));
+        w.WriteString("error", run.Error);
+        w.WriteNumber("steps", summary.Steps);
+        w.WriteString("started", RunStore.Timestamp(run.Started));
+        if (run.Ended is { } ended)
+            w.WriteString("ended", RunStore.Timestamp(ended));
+        else
+            w.WriteNull("ended");
+        WriteData(w, run.Data);
+        w.WriteStartArray("tags");
+        foreach (string tag in run.Tags)
+            w.WriteStringValue(tag);
+        w.WriteEndArray();
+        JsonNumbers.Write(w, "loss", run.Final.Loss);
+        JsonNumbers.Write(w, "train_accuracy", run.Final.TrainAccuracy);
+        JsonNumbers.Write(w, "test_accuracy", run.Final.TestAccuracy);
+        w.WriteString("version", run.Version);
+        w.WriteString("host", run.Host);
+        w.WritePropertyName("spec");
+        if (run.Spec is null)
+            w.WriteNullValue();
+        else
+            RunSpecJson.Write(w, run.Spec);
+    }
+
+    private static void WriteData(Utf8JsonWriter w, DataIdentity? data)
+    {
+        if (data is null)
+        {
+            w.WriteNull("data");
+            return;
+        }
+
+        w.WriteStartObject("data");
+        w.WriteString("name", data.Name);
+        w.WriteString("path", data.Path);
+        if (data.Size is { } size)
+            w.WriteNumber("size", size);
+        else
+            w.WriteNull("size");
+        w.WriteString("sha256", data.Sha256);
+        w.WriteEndObject();
+    }
+}
