@@ -30,13 +30,13 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     private int _histogramsSeen;
     private bool _completed;
 
-    private RunRecorder(Trace trace, Microsoft.Data.Sqlite.SqliteConnection connection, string storePath, string runId, Action<string> warn)
+    private RunRecorder(Trace trace, Microsoft.Data.Sqlite.SqliteConnection connection, string storePath, string runId, Action<string> warn, int ringSlots)
     {
         _trace = trace;
         _connection = connection;
         _storePath = storePath;
         RunId = runId;
-        int slots = (int)Math.Clamp(RingBytes / StepRing.SlotBytes(trace.LayerCount), MinSlots, 1 << 16);
+        int slots = ringSlots > 0 ? ringSlots : (int)Math.Clamp(RingBytes / StepRing.SlotBytes(trace.LayerCount), MinSlots, 1 << 16);
         _ring = new StepRing(trace.LayerCount, slots);
         _writer = new StepWriter(connection, storePath, runId, _ring, warn);
     }
@@ -53,13 +53,16 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     /// not) and starts the writer. <paramref name="warn"/> gets the one warning of a failed write.
     /// </summary>
     /// <exception cref="StoreException">The store cannot be opened or written.</exception>
-    public static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn)
+    public static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn) => Start(storePath, run, warn, 0);
+
+    /// <summary>As <see cref="Start(string, RunRecord, Action{string})"/> with a ring of <paramref name="ringSlots"/> steps (0: sized by the layers).</summary>
+    internal static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn, int ringSlots)
     {
         ArgumentNullException.ThrowIfNull(run);
         using (var store = RunStore.Open(storePath))
             store.Begin(run);
         var connection = RunStore.Connect(storePath);
-        return new RunRecorder<T>(run.Trace, connection, storePath, run.Id, warn);
+        return new RunRecorder<T>(run.Trace, connection, storePath, run.Id, warn, ringSlots);
     }
 
     /// <inheritdoc/>

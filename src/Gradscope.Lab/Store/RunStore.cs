@@ -49,9 +49,9 @@ public sealed partial class RunStore : IDisposable
     public static RunStore Open(string path) => Open(path, LatestVersion);
 
     /// <summary>Opens the store, migrating it no further than <paramref name="version"/> (tests build old stores with it).</summary>
-    internal static RunStore Open(string path, int version)
+    internal static RunStore Open(string path, int version, int busyTimeoutMs = BusyTimeoutMs)
     {
-        var connection = Connect(path);
+        var connection = Connect(path, busyTimeoutMs);
         try
         {
             Migrate(connection, path, version);
@@ -71,20 +71,20 @@ public sealed partial class RunStore : IDisposable
     public void Dispose() => _connection.Dispose();
 
     /// <summary>A new connection to <paramref name="path"/> with WAL, foreign keys and the busy timeout set.</summary>
-    internal static SqliteConnection Connect(string path)
+    internal static SqliteConnection Connect(string path, int busyTimeoutMs = BusyTimeoutMs)
     {
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = BusyTimeoutMs / 1000,
+            DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000),
         };
         var connection = new SqliteConnection(builder.ToString());
         try
         {
             connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs}");
+            Execute(connection, $"PRAGMA busy_timeout = {busyTimeoutMs}");
             // WAL needs a write lock to switch on; a store already in WAL answers at once.
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, "PRAGMA synchronous = NORMAL");
