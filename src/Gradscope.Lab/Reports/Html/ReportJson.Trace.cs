@@ -61,7 +61,7 @@ internal static partial class ReportJson
         foreach (var epoch in trace.Epochs)
         {
             w.WriteStartObject();
-            w.WriteNumber("epoch", epoch.Epoch);
+            w.WriteNumber("epoch", epoch.Epoch + 1);
             w.WriteNumber("steps", epoch.Steps);
             WriteNumberOrNull(w, "train_loss", epoch.TrainLoss);
             WriteNumberOrNull(w, "train_accuracy", epoch.TrainAccuracy);

@@ -47,6 +47,7 @@ G.drawAccuracy = canvas => {
   if (epochs === 0) return G.message(canvas, "No epoch finished, so no accuracy was measured.");
   const f = G.frame(G.surface(canvas, 240), { left: 64, right: 210, top: 8, bottom: 40 });
   const x = G.scale(1, Math.max(2, epochs), f.left, f.right), y = G.scale(0, 1, f.bottom, f.top), ctx = f.ctx;
+  const xTicks = G.ticks(1, Math.max(2, epochs), Math.max(2, (f.right - f.left) / 60)).filter(t => Number.isInteger(t));
   G.data.runs.forEach((run, r) => {
     ctx.strokeStyle = G.runColor(r);
     ctx.lineWidth = 1.8;
@@ -56,7 +57,7 @@ G.drawAccuracy = canvas => {
     G.line(ctx, xs, run.epochs.map(e => (e.test_accuracy === null ? NaN : y(e.test_accuracy))));
     ctx.setLineDash([]);
   });
-  G.axes(f, x, y, { xTitle: "epoch (solid: training accuracy, dashed: held-out accuracy)", yTitle: "accuracy" });
+  G.axes(f, x, y, { xTicks, xTitle: "epoch (solid: training accuracy, dashed: held-out accuracy)", yTitle: "accuracy" });
   G.runLegend(f, G.data.runs.map(run => run.label));
 };
 
