@@ -97,8 +97,8 @@ public sealed partial class RunReportBrowserTests
         var heatmap = page.Locator("canvas.heatmap").First;
         await heatmap.ScrollIntoViewIfNeededAsync();
         var box = (await heatmap.BoundingBoxAsync())!;
-        // Inside the plot area (118 px left margin, 12 right, 8 top, 40 bottom): a third of the way along, at the second row from the bottom.
-        float x = box.X + 118 + ((box.Width - 130) / 3);
+        // Inside the plot area (118 px left margin, 28 right, 8 top, 40 bottom): a third of the way along, at the second row from the bottom.
+        float x = box.X + 118 + ((box.Width - 146) / 3);
         float y = box.Y + box.Height - 40 - (1.5f * (box.Height - 48) / run.Trace.LayerCount);
         await page.Mouse.MoveAsync(x, y);
         var tooltip = page.GetByRole(AriaRole.Tooltip);

@@ -64,6 +64,15 @@ internal sealed class StepWindows
         return extremes.Result;
     }
 
+    /// <summary>The minimum and maximum of <paramref name="values"/> by the rule above (NaN, NaN when empty).</summary>
+    internal static (double Min, double Max) Of(ReadOnlySpan<double> values)
+    {
+        var extent = new Extent();
+        foreach (double v in values)
+            extent.Add(v);
+        return extent.Result;
+    }
+
     private struct Extent()
     {
         private double _min = double.NaN;

@@ -99,7 +99,7 @@ G.curvesTip = (canvas, e) => {
 
 G.drawProfile = canvas => {
   const q = G.quantity();
-  const f = G.frame(G.surface(canvas, 280), { left: 64, right: 12, top: 8, bottom: 40 });
+  const f = G.frame(G.surface(canvas, 280), { left: 64, right: 28, top: 8, bottom: 40 });
   const x = G.scale(0.5, G.maxLayers + 0.5, f.left, f.right), y = G.scale(q.vmin, q.vmax, f.bottom, f.top);
   const ctx = f.ctx, step = G.state.step;
   G.data.runs.forEach((run, r) => {

@@ -9,7 +9,7 @@ G.drawHeatmap = canvas => {
   canvas.dataset.vmax = String(q.vmax);
   canvas.dataset.quantity = G.state.quantity;
   const L = run.layers.length, C = run.steps.first.length;
-  const f = G.frame(G.surface(canvas, G.heatmapHeight(L)), { left: 118, right: 12, top: 8, bottom: 40 });
+  const f = G.frame(G.surface(canvas, G.heatmapHeight(L)), { left: 118, right: 28, top: 8, bottom: 40 });
   const [d0, d1] = G.xDomain();
   const x = G.scale(d0, d1, f.left, f.right), y = G.scale(0, L, f.bottom, f.top);
   const values = run.log[G.state.quantity][G.state.reduce];
@@ -68,7 +68,7 @@ G.heatmapTip = (canvas, e) => {
 
 G.drawColorbar = canvas => {
   const q = G.quantity();
-  const f = G.frame(G.surface(canvas, 58), { left: 118, right: 12, top: 6, bottom: 34 });
+  const f = G.frame(G.surface(canvas, 58), { left: 118, right: 28, top: 6, bottom: 34 });
   const x = G.scale(q.vmin, q.vmax, f.left, f.right);
   for (let px = f.left; px < f.right; px++) {
     f.ctx.fillStyle = G.colorAt((px - f.left) / (f.right - f.left));
