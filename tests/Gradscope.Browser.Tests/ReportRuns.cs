@@ -15,8 +15,14 @@ internal static class ReportRuns
     {
         var config = new RunConfig
         {
-            Data = "spiral", Hidden = [32, 32, 32, 32, 32, 32, 32, 32, 32, 32], Activation = activation, Init = init,
-            Optimizer = "sgd", LearningRate = 0.1, Epochs = 10, Seed = 1,
+            Data = "spiral",
+            Hidden = [32, 32, 32, 32, 32, 32, 32, 32, 32, 32],
+            Activation = activation,
+            Init = init,
+            Optimizer = "sgd",
+            LearningRate = 0.1,
+            Epochs = 10,
+            Seed = 1,
         };
         var result = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Standard));
         var last = result.Training.Final!;
