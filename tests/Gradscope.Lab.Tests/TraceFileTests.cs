@@ -68,11 +68,22 @@ public sealed class TraceFileTests
     }
 
     [Fact]
-    public void Heatmap_Data_IsLog10GradRms()
+    public void Heatmap_Data_IsLog10DeltaRms()
     {
         var run = SmallRun(MonitorPreset.Cheap);
-        var data = GradientPlots.Log10GradRms(run.Trace);
+        var data = GradientPlots.Log10(run.Trace, GradientPlots.Shown);
+        Assert.Equal(LayerStat.DeltaRms, GradientPlots.Shown);
         Assert.Equal(4, data.GetLength(0));
-        Assert.Equal(Math.Log10(run.Trace[LayerStat.GradRms, 3, 1]), data[1, 3], 12);
+        Assert.Equal(Math.Log10(run.Trace[LayerStat.DeltaRms, 3, 1]), data[1, 3], 12);
+    }
+
+    [Fact]
+    public void Heatmap_LayerAxis_IsNumberedFromTheInputSide()
+    {
+        var run = SmallRun(MonitorPreset.Cheap);
+        var (positions, labels) = GradientPlots.LayerTicks(run.Trace);
+        Assert.Equal([1.0, 2, 3, 4], positions);
+        Assert.Equal($"1 ({run.Trace.LayerNames[0]})", labels[0]);
+        Assert.Equal($"4 ({run.Trace.LayerNames[3]})", labels[3]);
     }
 }

@@ -4,6 +4,8 @@ using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports;
+using Gradscope.Lab.Reports.Html;
+using Gradscope.Lab.Runs;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
@@ -17,7 +19,8 @@ internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var png = new Option<string?>("--png") { Description = "Also write, per network, a layers x steps heatmap of log10 gradient RMS and per-layer curves (PNG) into this folder." };
+        var png = new Option<string?>("--png") { Description = "Also write, per network, a layers x steps heatmap of log10 delta_rms (one colour scale for the three) and per-layer curves (PNG) into this folder." };
+        var report = new Option<string?>("--report") { Description = "Also write an interactive HTML report of the three runs to this file (one self-contained page that works offline)." };
         var layers = new Option<string>("--layers") { Description = "Hidden layers of the network all three variants share.", DefaultValueFactory = _ => "10x32" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per variant.", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed();
@@ -25,9 +28,10 @@ internal static class DemoCommand
             "Watch the vanishing gradient problem happen and get fixed: one deep network on the built-in spiral, trained with sigmoid + standard init, tanh + Glorot and ReLU + He.\n\n" +
             "Examples:\n" +
             "  gradscope demo\n" +
-            "  gradscope demo --png plots --layers 20x32")
+            "  gradscope demo --png plots --layers 20x32\n" +
+            "  gradscope demo --report demo.html")
         {
-            png, layers, epochs, seed,
+            png, report, layers, epochs, seed,
         };
         command.SetAction(parsed =>
         {
@@ -38,7 +42,7 @@ internal static class DemoCommand
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"));
+            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"));
         });
         return command;
     }
@@ -50,14 +54,19 @@ internal static class DemoCommand
         ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
     ];
 
-    private static int Run(CliContext context, RunConfig baseConfig, string? png)
+    private static int Run(CliContext context, RunConfig baseConfig, string? png, string? reportPath)
     {
         var terminal = context.CreateTerminal();
         var variants = Variants(baseConfig);
-        var plots = png is null ? null : PlanPlots(png, variants);
+        // Every output is checked (and the folder created) before the three networks train, against the others too.
+        var files = new OutputFiles();
+        var plots = png is null ? null : PlanPlots(files, png, variants);
+        var report = reportPath is null ? null : files.AddFile("--report", reportPath);
+        var started = DateTimeOffset.UtcNow;
         terminal.Line($"[bold]Gradscope demo[/]: a {baseConfig.Hidden.Count}-hidden-layer network ({baseConfig.DescribeLayers()}) on the 3-class spiral, trained three ways for {baseConfig.Epochs} epochs (SGD, lr 0.1, seed {baseConfig.Seed}).");
         var clock = Stopwatch.StartNew();
-        var results = DemoRunner.RunAll(terminal, variants);
+        // The report shows histograms, so with one the monitor records them every 50 steps.
+        var results = DemoRunner.RunAll(terminal, variants, report is null ? MonitorPreset.Cheap : MonitorPreset.Standard);
         terminal.Text($"trained 3 networks in {clock.Elapsed.TotalSeconds:F1} s");
 
         var chart = GradientChart.For(EarlyDeltas(results));
@@ -65,13 +74,24 @@ internal static class DemoCommand
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
 
+        if (report is not null)
+        {
+            var records = new RunRecord[results.Count];
+            for (int i = 0; i < results.Count; i++)
+                records[i] = ReportRecords.For(results[i].Config, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
+            files.Write(report, stream => RunReport.Write(records, stream, $"Gradscope demo: {baseConfig.DescribeLayers()} on the spiral, three ways"));
+            terminal.Text($"wrote {report}");
+        }
+
         if (plots is not null)
         {
+            // One colour scale for the three heatmaps, so the vanishing run looks different from the healthy one.
+            var range = ColorRange.Shared(results.Select(r => r.Trace), GradientPlots.Shown);
             for (int i = 0; i < results.Count; i++)
             {
                 var (trace, label) = (results[i].Trace, variants[i].Label);
                 var (heatmap, curves) = plots.Targets[i];
-                plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label)));
+                plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label, range)));
                 plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
                 terminal.Text($"wrote {heatmap}");
                 terminal.Text($"wrote {curves}");
@@ -83,10 +103,8 @@ internal static class DemoCommand
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);
 
-    // Every picture is checked (and the folder created) before the three networks train.
-    private static Plots PlanPlots(string folder, IReadOnlyList<(string Label, RunConfig Config)> variants)
+    private static Plots PlanPlots(OutputFiles files, string folder, IReadOnlyList<(string Label, RunConfig Config)> variants)
     {
-        var files = new OutputFiles();
         var target = files.AddFolder("--png", folder);
         var targets = new List<(OutputTarget, OutputTarget)>();
         foreach (var (_, config) in variants)

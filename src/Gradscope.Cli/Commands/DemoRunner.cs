@@ -9,7 +9,7 @@ namespace Gradscope.Cli.Commands;
 /// <summary>Trains several configurations concurrently under the monitor, with one live progress bar each on a terminal.</summary>
 internal static class DemoRunner
 {
-    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal terminal, IReadOnlyList<(string Label, RunConfig Config)> variants)
+    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal terminal, IReadOnlyList<(string Label, RunConfig Config)> variants, MonitorPreset preset = MonitorPreset.Cheap)
     {
         var results = new MonitoredRunResult[variants.Count];
         var runs = new PreparedRun<float>[variants.Count];
@@ -18,7 +18,7 @@ internal static class DemoRunner
 
         if (terminal.Plain)
         {
-            Parallel.For(0, variants.Count, i => results[i] = MonitoredRun.Run(runs[i], MonitorOptions.For(MonitorPreset.Cheap)));
+            Parallel.For(0, variants.Count, i => results[i] = MonitoredRun.Run(runs[i], MonitorOptions.For(preset)));
             return results;
         }
 
@@ -32,7 +32,7 @@ internal static class DemoRunner
                     tasks[i] = ctx.AddTask(variants[i].Label, maxValue: MonitoredRun.ExpectedSteps(runs[i]));
                 Parallel.For(0, variants.Count, i =>
                 {
-                    results[i] = MonitoredRun.Run(runs[i], MonitorOptions.For(MonitorPreset.Cheap), null, null, new StepTicker(tasks[i]));
+                    results[i] = MonitoredRun.Run(runs[i], MonitorOptions.For(preset), null, null, new StepTicker(tasks[i]));
                     tasks[i].Value = tasks[i].MaxValue;
                 });
             });

@@ -34,18 +34,28 @@ internal static class TrainCommand
         return command;
     }
 
-    private sealed record Outputs(string? Save, bool Json, MonitorPreset Monitor, string? Trace, StoreRequest Store);
+    private sealed record Outputs(string? Save, bool Json, MonitorPreset Monitor, string? Trace, string? Report, StoreRequest Store);
 
     private static int Run(CliContext context, TrainOptions o, StoreOptions store, ParseResult parsed)
     {
         var config = TrainSpec.Config(o, parsed);
         if (parsed.GetValue(o.PrintSpec))
             return TrainSpec.Print(context, config);
-        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!)), parsed.GetValue(o.Trace), store.Read(parsed));
+        var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), MonitorFor(o, parsed), parsed.GetValue(o.Trace), parsed.GetValue(o.Report), store.Read(parsed));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
-        var files = TrainOutputs.Plan(context, config, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), outputs.Save, outputs.Trace, outputs.Json);
+        if (outputs.Report is not null && outputs.Monitor == MonitorPreset.Off)
+            throw new UsageException("--report needs the monitor: use --monitor cheap, standard or full.");
+        var files = TrainOutputs.Plan(context, config, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), new TrainOutputs.Paths(outputs.Save, outputs.Trace, outputs.Report), outputs.Json);
         return config.UseDouble ? Run<double>(files.Report, config, outputs, files) : Run<float>(files.Report, config, outputs, files);
+    }
+
+    // A report shows histograms, so --report records them (standard) unless --monitor says otherwise.
+    private static MonitorPreset MonitorFor(TrainOptions o, ParseResult parsed)
+    {
+        var preset = CommonOptions.AsUsage(() => MonitorOptions.ParsePreset(parsed.GetValue(o.Monitor)!));
+        bool given = parsed.GetResult(o.Monitor) is { Implicit: false };
+        return parsed.GetValue(o.Report) is not null && !given ? MonitorPreset.Standard : preset;
     }
 
     internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
@@ -140,6 +150,7 @@ internal static class TrainCommand
             TrainReport.Header(terminal, run);
 
         var stop = context.Interrupts.Listen();
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         TrainingResult result;
         try
@@ -156,6 +167,12 @@ internal static class TrainCommand
 
         files.Keep(run, monitor, result);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
+        if (monitor is not null && files.HtmlReport is not null)
+        {
+            var reported = ReportRecords.For(config, result, monitor.Trace, report?.Findings ?? [], "train", $"train: {config.DescribeLayers()}, {config.Activation}, {config.Init}", started) with { Id = record.Id };
+            files.WriteReport(reported);
+        }
+
         string? recorded = Record(context, outputs, run, result, report, record, recorder);
 
         if (outputs.Json)
@@ -169,6 +186,8 @@ internal static class TrainCommand
                 TrainReport.Findings(terminal, result, report);
             if (outputs.Trace is not null)
                 terminal.Text($"wrote trace to {outputs.Trace}");
+            if (outputs.Report is not null)
+                terminal.Text($"wrote report to {outputs.Report}");
             if (recorded is not null)
                 terminal.Text($"recorded run {recorded} in {outputs.Store.Path}");
         }

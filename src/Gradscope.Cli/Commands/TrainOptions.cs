@@ -111,6 +111,8 @@ internal sealed class TrainOptions
 
     public Option<string?> Trace { get; } = new("--trace") { Description = "Write the monitor's trace to this file (JSON Lines: a header line, one line per step, histograms, epochs)." };
 
+    public Option<string?> Report { get; } = new("--report") { Description = "Write an interactive HTML report of the run to this file: one self-contained page (heatmaps, per-layer curves, histograms, findings, configuration) that works offline. Records histograms (--monitor standard) unless --monitor is given." };
+
     public Option<string?> RunSpec { get; } = new("--run-spec")
     {
         Description = "Run the run description in this JSON file (as --print-spec or a --json result's \"spec\" writes it) instead of the data, network, init, optimizer, loss, budget, dtype and seed options.",
@@ -129,6 +131,6 @@ internal sealed class TrainOptions
     [
         Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
-        Dtype, Save, Json, Monitor, Trace, RunSpec, PrintSpec,
+        Dtype, Save, Json, Monitor, Trace, Report, RunSpec, PrintSpec,
     ];
 }

@@ -3,6 +3,8 @@ using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports;
+using Gradscope.Lab.Reports.Html;
+using Gradscope.Lab.Runs;
 using Gradscope.Serialization;
 using Gradscope.Training;
 
@@ -17,23 +19,30 @@ internal sealed class TrainOutputs
 {
     private readonly OutputFiles _files;
 
-    private TrainOutputs(OutputFiles files, OutputTarget? save, OutputTarget? trace, CliContext report)
+    private TrainOutputs(OutputFiles files, OutputTarget? save, OutputTarget? trace, OutputTarget? htmlReport, CliContext printTo)
     {
         _files = files;
         Save = save;
         Trace = trace;
-        Report = report;
+        HtmlReport = htmlReport;
+        Report = printTo;
     }
+
+    /// <summary>The paths given with <c>--save</c>, <c>--trace</c> and <c>--report</c>; null where not given.</summary>
+    public sealed record Paths(string? Save, string? Trace, string? Report);
 
     public OutputTarget? Save { get; }
 
     public OutputTarget? Trace { get; }
 
+    /// <summary>The <c>--report</c> HTML file.</summary>
+    public OutputTarget? HtmlReport { get; }
+
     /// <summary>The context the summary is printed to: standard error when an output took standard output.</summary>
     public CliContext Report { get; }
 
     /// <summary>Checks every output against the inputs and each other; throws <see cref="OutputPathException"/> (exit code 2).</summary>
-    public static TrainOutputs Plan(CliContext context, RunConfig config, string? modelSpecPath, string? runSpecPath, string? save, string? trace, bool json)
+    public static TrainOutputs Plan(CliContext context, RunConfig config, string? modelSpecPath, string? runSpecPath, Paths paths, bool json)
     {
         var files = new OutputFiles(context.OpenStandardOutput);
         if (!IsBuiltInData(config.Data))
@@ -42,12 +51,13 @@ internal sealed class TrainOutputs
             files.AddInput("--model-spec", modelSpecPath);
         if (runSpecPath is not null)
             files.AddInput("--run-spec", runSpecPath);
-        var saveTarget = save is null ? null : files.AddFile("--save", save);
-        var traceTarget = trace is null ? null : files.AddFile("--trace", trace);
+        var saveTarget = paths.Save is null ? null : files.AddFile("--save", paths.Save);
+        var traceTarget = paths.Trace is null ? null : files.AddFile("--trace", paths.Trace);
+        var reportTarget = paths.Report is null ? null : files.AddFile("--report", paths.Report);
         if (json && files.WritesStandardOutput)
             throw new UsageException("--json prints its object on standard output, so no output can also be '-'; name a file.");
         var report = files.WritesStandardOutput ? context with { Out = context.Error } : context;
-        return new TrainOutputs(files, saveTarget, traceTarget, report);
+        return new TrainOutputs(files, saveTarget, traceTarget, reportTarget, report);
     }
 
     /// <summary>Writes what the run produced: the model unless training diverged, and the trace.</summary>
@@ -62,6 +72,13 @@ internal sealed class TrainOutputs
 
         if (Trace is { } trace && monitor is not null)
             _files.Write(trace, stream => TraceFile.Write(monitor.Trace, stream));
+    }
+
+    /// <summary>Writes the <c>--report</c> page of the run just finished.</summary>
+    public void WriteReport(RunRecord record)
+    {
+        if (HtmlReport is { } target)
+            _files.Write(target, stream => RunReport.Write([record], stream));
     }
 
     private static bool IsBuiltInData(string data)
