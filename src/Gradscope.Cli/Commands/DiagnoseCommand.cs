@@ -76,16 +76,21 @@ internal static class DiagnoseCommand
             BatchSize = request.BatchSize,
             Seed = request.Seed,
             UseDouble = typeof(T) == typeof(double),
-        }.WithLayers(loaded.Spec.Layout());
+        };
+
+        // The weights are the file's: an "init" its spec records says how they once started, not what they are.
+        var layers = LayerRewrites.InitializeDense(loaded.Spec.Layout(), null);
+        config = LayerPaths.Pin(config with { ModelSpec = ModelSpecJson.Write(null, layers, null, outputModule: loaded.Spec.OutputModule) });
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
+        var weights = StartingWeights.Of(loaded.Network, request.Model);
         var stop = context.Interrupts.Listen();
         var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), stop, null, "the model file's");
         IReadOnlyList<FixOutcome> fixes = [];
         if (request.TryFixes && !stop.IsCancellationRequested)
-            fixes = [FixTrials.Outcome("as given", null, baseline), .. FixTrials.Run(baseline, dataset, request.MaxFixes, null, stop)];
+            fixes = [FixTrials.Outcome("as given (continued)", null, baseline, weights.Unchanged()), .. FixTrials.Run(baseline, dataset, request.MaxFixes, null, weights, stop)];
 
         if (request.Json)
-            DiagnoseReport.Json(context.Out, baseline, fixes, request.TryFixes, stop.IsCancellationRequested);
+            DiagnoseReport.Json(context.Out, baseline, request.Model, fixes, request.TryFixes, stop.IsCancellationRequested);
         else
             DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes, stop.IsCancellationRequested);
         if (stop.IsCancellationRequested)
