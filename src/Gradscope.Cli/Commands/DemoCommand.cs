@@ -21,13 +21,15 @@ internal static class DemoCommand
         var layers = new Option<string>("--layers") { Description = "Hidden layers of the network all three variants share.", DefaultValueFactory = _ => "10x32" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per variant.", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
         var command = new Command("demo",
             "Watch the vanishing gradient problem happen and get fixed: one deep network on the built-in spiral, trained with sigmoid + standard init, tanh + Glorot and ReLU + He.\n\n" +
             "Examples:\n" +
             "  gradscope demo\n" +
-            "  gradscope demo --png plots --layers 20x32")
+            "  gradscope demo --png plots --layers 20x32\n" +
+            "  gradscope demo --epochs 5 --json")
         {
-            png, layers, epochs, seed,
+            png, layers, epochs, seed, json,
         };
         command.SetAction(parsed =>
         {
@@ -38,7 +40,7 @@ internal static class DemoCommand
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"));
+            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"), parsed.GetValue(json));
         });
         return command;
     }
@@ -50,11 +52,19 @@ internal static class DemoCommand
         ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
     ];
 
-    private static int Run(CliContext context, RunConfig baseConfig, string? png)
+    private static int Run(CliContext context, RunConfig baseConfig, string? png, bool json)
     {
-        var terminal = context.CreateTerminal();
         var variants = Variants(baseConfig);
         var plots = png is null ? null : PlanPlots(png, variants);
+        if (json)
+        {
+            var measured = DemoRunner.RunAll(null, variants);
+            WritePlots(plots, variants, measured, null);
+            DemoReport.Json(context.Out, variants, measured);
+            return CliApp.Success;
+        }
+
+        var terminal = context.CreateTerminal();
         terminal.Line($"[bold]Gradscope demo[/]: a {baseConfig.Hidden.Count}-hidden-layer network ({baseConfig.DescribeLayers()}) on the 3-class spiral, trained three ways for {baseConfig.Epochs} epochs (SGD, lr 0.1, seed {baseConfig.Seed}).");
         var clock = Stopwatch.StartNew();
         var results = DemoRunner.RunAll(terminal, variants);
@@ -65,20 +75,23 @@ internal static class DemoCommand
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
 
-        if (plots is not null)
-        {
-            for (int i = 0; i < results.Count; i++)
-            {
-                var (trace, label) = (results[i].Trace, variants[i].Label);
-                var (heatmap, curves) = plots.Targets[i];
-                plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label)));
-                plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
-                terminal.Text($"wrote {heatmap}");
-                terminal.Text($"wrote {curves}");
-            }
-        }
-
+        WritePlots(plots, variants, results, terminal);
         return CliApp.Success;
+    }
+
+    private static void WritePlots(Plots? plots, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, Terminal? terminal)
+    {
+        if (plots is null)
+            return;
+        for (int i = 0; i < results.Count; i++)
+        {
+            var (trace, label) = (results[i].Trace, variants[i].Label);
+            var (heatmap, curves) = plots.Targets[i];
+            plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label)));
+            plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
+            terminal?.Text($"wrote {heatmap}");
+            terminal?.Text($"wrote {curves}");
+        }
     }
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);

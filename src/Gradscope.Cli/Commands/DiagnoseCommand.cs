@@ -64,23 +64,14 @@ internal static class DiagnoseCommand
     {
         var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
 
-        var config = new RunConfig
+        var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with
         {
-            Data = dataset.Name,
-            TestSplit = 0,
-            Standardize = false,
             Optimizer = request.Optimizer,
             LearningRate = request.LearningRate,
             Epochs = int.MaxValue / 2,
             MaxSteps = request.Steps,
             BatchSize = request.BatchSize,
-            Seed = request.Seed,
-            UseDouble = typeof(T) == typeof(double),
         };
-
-        // The weights are the file's: an "init" its spec records says how they once started, not what they are.
-        var layers = LayerRewrites.InitializeDense(loaded.Spec.Layout(), null);
-        config = LayerPaths.Pin(config with { ModelSpec = ModelSpecJson.Write(null, layers, null, outputModule: loaded.Spec.OutputModule) });
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
         var weights = StartingWeights.Of(loaded.Network, request.Model);
         var stop = context.Interrupts.Listen();
