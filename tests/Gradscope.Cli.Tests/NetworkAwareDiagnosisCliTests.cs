@@ -67,6 +67,16 @@ public sealed class NetworkAwareDiagnosisCliTests
             string network = fix.GetProperty("spec").GetProperty("network").GetRawText();
             Assert.Contains("\"residual\"", network, StringComparison.Ordinal);
             Assert.Contains("\"batchnorm\"", network, StringComparison.Ordinal);
+
+            // Every row continues the file's weights; only the init remedy draws layers afresh.
+            Assert.Equal("from-file", fix.GetProperty("spec").GetProperty("init").GetString());
+            Assert.Equal(model, fix.GetProperty("spec").GetProperty("weights").GetString());
+            int kept = fix.GetProperty("kept_tensors").GetInt32(), total = fix.GetProperty("total_tensors").GetInt32();
+            bool reinitializes = fix.GetProperty("remedy").GetString() == "recommended-init";
+            Assert.True(reinitializes ? kept < total : kept == total, $"{fix.GetProperty("label")}: kept {kept} of {total}");
+            Assert.Equal(total - kept, fix.GetProperty("reinitialized").GetArrayLength());
         }
+
+        Assert.Equal("as given (continued)", fixes[0].GetProperty("label").GetString());
     }
 }

@@ -24,14 +24,16 @@ internal static class DemoCommand
         var layers = new Option<string>("--layers") { Description = "Hidden layers of the network all three variants share.", DefaultValueFactory = _ => "10x32" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per variant.", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
         var command = new Command("demo",
             "Watch the vanishing gradient problem happen and get fixed: one deep network on the built-in spiral, trained with sigmoid + standard init, tanh + Glorot and ReLU + He.\n\n" +
             "Examples:\n" +
             "  gradscope demo\n" +
             "  gradscope demo --png plots --layers 20x32\n" +
-            "  gradscope demo --report demo.html")
+            "  gradscope demo --report demo.html\n" +
+            "  gradscope demo --epochs 5 --json")
         {
-            png, report, layers, epochs, seed,
+            png, report, layers, epochs, seed, json,
         };
         command.SetAction(parsed =>
         {
@@ -42,7 +44,7 @@ internal static class DemoCommand
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"));
+            return Run(context, baseConfig, new DemoOutputs(OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"), parsed.GetValue(json)));
         });
         return command;
     }
@@ -54,19 +56,31 @@ internal static class DemoCommand
         ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
     ];
 
-    private static int Run(CliContext context, RunConfig baseConfig, string? png, string? reportPath)
+    private sealed record DemoOutputs(string? Png, string? Report, bool Json);
+
+    private static int Run(CliContext context, RunConfig baseConfig, DemoOutputs outputs)
     {
-        var terminal = context.CreateTerminal();
         var variants = Variants(baseConfig);
         // Every output is checked (and the folder created) before the three networks train, against the others too.
         var files = new OutputFiles();
-        var plots = png is null ? null : PlanPlots(files, png, variants);
-        var report = reportPath is null ? null : files.AddFile("--report", reportPath);
+        var plots = outputs.Png is null ? null : PlanPlots(files, outputs.Png, variants);
+        var report = outputs.Report is null ? null : files.AddFile("--report", outputs.Report);
         var started = DateTimeOffset.UtcNow;
+        // The report shows histograms, so with one the monitor records them every 50 steps.
+        var preset = report is null ? MonitorPreset.Cheap : MonitorPreset.Standard;
+        if (outputs.Json)
+        {
+            var measured = DemoRunner.RunAll(null, variants, preset);
+            WriteReport(files, report, baseConfig, variants, measured, started, null);
+            WritePlots(plots, variants, measured, null);
+            DemoReport.Json(context.Out, variants, measured);
+            return CliApp.Success;
+        }
+
+        var terminal = context.CreateTerminal();
         terminal.Line($"[bold]Gradscope demo[/]: a {baseConfig.Hidden.Count}-hidden-layer network ({baseConfig.DescribeLayers()}) on the 3-class spiral, trained three ways for {baseConfig.Epochs} epochs (SGD, lr 0.1, seed {baseConfig.Seed}).");
         var clock = Stopwatch.StartNew();
-        // The report shows histograms, so with one the monitor records them every 50 steps.
-        var results = DemoRunner.RunAll(terminal, variants, report is null ? MonitorPreset.Cheap : MonitorPreset.Standard);
+        var results = DemoRunner.RunAll(terminal, variants, preset);
         terminal.Text($"trained 3 networks in {clock.Elapsed.TotalSeconds:F1} s");
 
         var chart = GradientChart.For(EarlyDeltas(results));
@@ -74,31 +88,37 @@ internal static class DemoCommand
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
 
-        if (report is not null)
-        {
-            var records = new RunRecord[results.Count];
-            for (int i = 0; i < results.Count; i++)
-                records[i] = ReportRecords.For(results[i].Config, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
-            files.Write(report, stream => RunReport.Write(records, stream, $"Gradscope demo: {baseConfig.DescribeLayers()} on the spiral, three ways"));
-            terminal.Text($"wrote {report}");
-        }
-
-        if (plots is not null)
-        {
-            // One colour scale for the three heatmaps, so the vanishing run looks different from the healthy one.
-            var range = ColorRange.Shared(results.Select(r => r.Trace), GradientPlots.Shown);
-            for (int i = 0; i < results.Count; i++)
-            {
-                var (trace, label) = (results[i].Trace, variants[i].Label);
-                var (heatmap, curves) = plots.Targets[i];
-                plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label, range)));
-                plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
-                terminal.Text($"wrote {heatmap}");
-                terminal.Text($"wrote {curves}");
-            }
-        }
-
+        WriteReport(files, report, baseConfig, variants, results, started, terminal);
+        WritePlots(plots, variants, results, terminal);
         return CliApp.Success;
+    }
+
+    private static void WriteReport(OutputFiles files, OutputTarget? report, RunConfig baseConfig, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, DateTimeOffset started, Terminal? terminal)
+    {
+        if (report is null)
+            return;
+        var records = new RunRecord[results.Count];
+        for (int i = 0; i < results.Count; i++)
+            records[i] = ReportRecords.For(results[i].Config, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
+        files.Write(report, stream => RunReport.Write(records, stream, $"Gradscope demo: {baseConfig.DescribeLayers()} on the spiral, three ways"));
+        terminal?.Text($"wrote {report}");
+    }
+
+    private static void WritePlots(Plots? plots, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, Terminal? terminal)
+    {
+        if (plots is null)
+            return;
+        // One colour scale for the three heatmaps, so the vanishing run looks different from the healthy one.
+        var range = ColorRange.Shared(results.Select(r => r.Trace), GradientPlots.Shown);
+        for (int i = 0; i < results.Count; i++)
+        {
+            var (trace, label) = (results[i].Trace, variants[i].Label);
+            var (heatmap, curves) = plots.Targets[i];
+            plots.Files.Write(heatmap, stream => stream.Write(GradientPlots.HeatmapPng(trace, label, range)));
+            plots.Files.Write(curves, stream => stream.Write(GradientPlots.CurvesPng(trace, label)));
+            terminal?.Text($"wrote {heatmap}");
+            terminal?.Text($"wrote {curves}");
+        }
     }
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);

@@ -79,4 +79,29 @@ internal static class DemoReport
 
     private static EpochResult Final(MonitoredRunResult result) =>
         result.Training.Final ?? new EpochResult(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary><c>demo --json</c>: each run's description, status, loss, accuracy, gradient profile and findings.</summary>
+    public static void Json(TextWriter output, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    {
+        JsonOutput.WriteObject(output, w =>
+        {
+            w.WriteStartArray("runs");
+            for (int i = 0; i < results.Count; i++)
+            {
+                var outcome = FixTrials.Outcome(variants[i].Label, null, results[i]);
+                w.WriteStartObject();
+                w.WriteString("label", variants[i].Label);
+                DiagnosisJson.WriteSpec(w, results[i].Config);
+                w.WriteString("status", results[i].Training.Status.ToString().ToLowerInvariant());
+                JsonNumbers.Write(w, "loss", outcome.Loss);
+                JsonNumbers.Write(w, "accuracy", outcome.Accuracy);
+                JsonNumbers.Write(w, "first_to_last_ratio", outcome.FirstToLastRatio);
+                JsonNumbers.Write(w, "orders_lost", outcome.OrdersLost);
+                DiagnosisJson.WriteFindings(w, results[i].Report);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
 }

@@ -9,14 +9,15 @@ namespace Gradscope.Cli.Commands;
 /// <summary>Trains several configurations concurrently under the monitor, with one live progress bar each on a terminal.</summary>
 internal static class DemoRunner
 {
-    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal terminal, IReadOnlyList<(string Label, RunConfig Config)> variants, MonitorPreset preset = MonitorPreset.Cheap)
+    /// <summary>Trains every variant under <paramref name="preset"/>; with no <paramref name="terminal"/> (JSON output) nothing is drawn.</summary>
+    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal? terminal, IReadOnlyList<(string Label, RunConfig Config)> variants, MonitorPreset preset = MonitorPreset.Cheap)
     {
         var results = new MonitoredRunResult[variants.Count];
         var runs = new PreparedRun<float>[variants.Count];
         for (int i = 0; i < variants.Count; i++)
             runs[i] = PreparedRun<float>.Create(variants[i].Config);
 
-        if (terminal.Plain)
+        if (terminal is null || terminal.Plain)
         {
             Parallel.For(0, variants.Count, i => results[i] = MonitoredRun.Run(runs[i], MonitorOptions.For(preset)));
             return results;

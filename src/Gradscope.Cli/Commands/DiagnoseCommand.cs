@@ -64,28 +64,24 @@ internal static class DiagnoseCommand
     {
         var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
 
-        var config = new RunConfig
+        var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with
         {
-            Data = dataset.Name,
-            TestSplit = 0,
-            Standardize = false,
             Optimizer = request.Optimizer,
             LearningRate = request.LearningRate,
             Epochs = int.MaxValue / 2,
             MaxSteps = request.Steps,
             BatchSize = request.BatchSize,
-            Seed = request.Seed,
-            UseDouble = typeof(T) == typeof(double),
-        }.WithLayers(loaded.Spec.Layout());
+        };
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
+        var weights = StartingWeights.Of(loaded.Network, request.Model);
         var stop = context.Interrupts.Listen();
         var baseline = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), stop, null, "the model file's");
         IReadOnlyList<FixOutcome> fixes = [];
         if (request.TryFixes && !stop.IsCancellationRequested)
-            fixes = [FixTrials.Outcome("as given", null, baseline), .. FixTrials.Run(baseline, dataset, request.MaxFixes, null, stop)];
+            fixes = [FixTrials.Outcome("as given (continued)", null, baseline, weights.Unchanged()), .. FixTrials.Run(baseline, dataset, request.MaxFixes, null, weights, stop)];
 
         if (request.Json)
-            DiagnoseReport.Json(context.Out, baseline, fixes, request.TryFixes, stop.IsCancellationRequested);
+            DiagnoseReport.Json(context.Out, baseline, request.Model, fixes, request.TryFixes, stop.IsCancellationRequested);
         else
             DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes, stop.IsCancellationRequested);
         if (stop.IsCancellationRequested)

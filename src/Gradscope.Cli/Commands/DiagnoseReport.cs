@@ -26,11 +26,11 @@ internal static class DiagnoseReport
             terminal.Line(run.Report.Healthy ? "[green]healthy[/]" : "[red]not healthy: a finding of severity error is present (exit code 1)[/]");
     }
 
-    public static void Json(TextWriter output, MonitoredRunResult run, IReadOnlyList<FixOutcome> fixes, bool includeFixes, bool interrupted)
+    public static void Json(TextWriter output, MonitoredRunResult run, string weights, IReadOnlyList<FixOutcome> fixes, bool includeFixes, bool interrupted)
     {
         JsonOutput.WriteObject(output, w =>
         {
-            DiagnosisJson.WriteSpec(w, run.Config);
+            DiagnosisJson.WriteSpec(w, run.Config, weights);
             w.WriteString("status", interrupted ? "interrupted" : run.Training.Status.ToString().ToLowerInvariant());
             DiagnosisJson.WriteFindings(w, run.Report);
             LayerReport.WriteLayers(w, TraceStatistics.AtStep(run.Trace));

@@ -63,7 +63,11 @@ internal static class InspectCommand
             .Ensure($"inspecting this model on all {dataset.Count} rows");
         var result = Inspection.Run(loaded.Network, dataset, request.Mode);
         if (request.Json)
-            LayerReport.Json(context.Out, result, request.Mode);
+        {
+            // One forward and backward pass over every row: a budget of one step of the whole set.
+            var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with { Epochs = 1, MaxSteps = 1, BatchSize = dataset.Count };
+            LayerReport.Json(context.Out, result, request.Mode, config, request.Model);
+        }
         else
             LayerReport.Table(context.CreateTerminal(), loaded.Spec.Describe(), dataset, result, request.Mode, NetworkFacts.For(loaded.Spec, null));
         return CliApp.Success;

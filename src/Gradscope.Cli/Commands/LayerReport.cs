@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Training;
 using Spectre.Console;
 
 namespace Gradscope.Cli.Commands;
@@ -37,10 +38,11 @@ internal static class LayerReport
         return percent + (activation.IsReluFamily ? " inactive" : " saturated");
     }
 
-    public static void Json(TextWriter output, InspectionResult result, InspectionMode mode)
+    public static void Json(TextWriter output, InspectionResult result, InspectionMode mode, RunConfig config, string model)
     {
         JsonOutput.WriteObject(output, w =>
         {
+            DiagnosisJson.WriteSpec(w, config, model);
             JsonNumbers.Write(w, "loss", result.Loss);
             w.WriteString("mode", ModeName(mode));
             WriteLayers(w, result.Layers);

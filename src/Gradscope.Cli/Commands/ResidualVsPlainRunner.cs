@@ -83,6 +83,7 @@ internal static class ResidualVsPlainRunner
         w.WriteStartObject();
         w.WriteNumber("depth", r.Depth);
         w.WriteString("variant", r.Variant);
+        DiagnosisJson.WriteSpec(w, r.Config);
         w.WriteString("activation", r.Config.Activation);
         w.WriteNumber("width", r.Config.Hidden.Count > 0 ? r.Config.Hidden[0] : 0);
         JsonNumbers.Write(w, "first_to_last_ratio", r.FirstToLastRatio);

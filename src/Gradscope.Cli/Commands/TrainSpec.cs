@@ -23,7 +23,14 @@ internal static class TrainSpec
 
         if (!File.Exists(path))
             throw new GradscopeException($"Run description file '{path}' does not exist.");
-        return RunSpecs.ToConfig(RunSpecJson.Read(File.ReadAllText(path), path)) with { ModelSpecSource = path + ": network" };
+        var spec = RunSpecJson.Read(File.ReadAllText(path), path);
+        if (spec.Weights is { } weights)
+        {
+            throw new GradscopeException(
+                $"{path}: the run starts from the weights of '{weights}' (\"init\": \"{RunSpecJson.FromFile}\"); train initializes its network. Continue those weights with 'gradscope diagnose --model {weights}', or set \"init\" to an initializer and \"weights\" to null.");
+        }
+
+        return RunSpecs.ToConfig(spec) with { ModelSpecSource = path + ": network" };
     }
 
     /// <summary>Prints the run description of <paramref name="config"/>; exit code 0.</summary>

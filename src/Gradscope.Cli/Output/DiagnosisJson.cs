@@ -49,11 +49,14 @@ internal static class DiagnosisJson
         w.WriteEndObject();
     }
 
-    /// <summary>The run description of <paramref name="config"/> as <c>"spec"</c>.</summary>
-    public static void WriteSpec(Utf8JsonWriter w, RunConfig config)
+    /// <summary>
+    /// The run description of <paramref name="config"/> as <c>"spec"</c>; <paramref name="weights"/>
+    /// names the model file the run starts from (null: from the initializer).
+    /// </summary>
+    public static void WriteSpec(Utf8JsonWriter w, RunConfig config, string? weights = null)
     {
         w.WritePropertyName("spec");
-        RunSpecJson.Write(w, RunSpecs.FromConfig(config));
+        RunSpecJson.Write(w, RunSpecs.FromConfig(config, weights));
     }
 
     /// <summary>A layer reference, the one identity of a layer in every JSON output: <c>{"layer": k, "name": "&lt;module path&gt;"}</c>.</summary>
@@ -73,7 +76,8 @@ internal static class DiagnosisJson
             w.WriteString("remedy", o.Remedy.Id);
         else
             w.WriteNull("remedy");
-        WriteSpec(w, o.Config);
+        WriteSpec(w, o.Config, o.Weights?.Source);
+        WriteWeights(w, o.Weights);
         JsonNumbers.Write(w, "first_to_last_ratio", o.FirstToLastRatio);
         JsonNumbers.Write(w, "orders_lost", o.OrdersLost);
         JsonNumbers.Write(w, "loss", o.Loss);
@@ -83,5 +87,24 @@ internal static class DiagnosisJson
             w.WriteStringValue(f.Kind.ToString());
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    // Which tensors a trial kept from the diagnosed network and which it initialized; null for a fresh run.
+    private static void WriteWeights(Utf8JsonWriter w, WeightTransfer? weights)
+    {
+        if (weights is null)
+        {
+            w.WriteNull("kept_tensors");
+            w.WriteNull("total_tensors");
+            w.WriteNull("reinitialized");
+            return;
+        }
+
+        w.WriteNumber("kept_tensors", weights.Kept.Count);
+        w.WriteNumber("total_tensors", weights.Total);
+        w.WriteStartArray("reinitialized");
+        foreach (string name in weights.Initialized)
+            w.WriteStringValue(name);
+        w.WriteEndArray();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gradscope.Diagnostics;
+using Gradscope.Training;
 using Spectre.Console;
 
 namespace Gradscope.Cli.Output;
@@ -15,11 +16,15 @@ internal static class FixTableView
         var given = outcomes.Count > 0 && outcomes[0].Remedy is null ? outcomes[0] : null;
         var fixes = Ranked(outcomes);
         terminal.Text("Remedies tried (same data, seed and budget), best first; accuracy is on the training data:");
-        var table = Terminal.NewTable(terminal.Plain, "configuration", "layer 1 / last gradient", "orders lost", "loss", "train accuracy", "findings left");
+        if (given?.Weights is not null)
+            terminal.Text("Each row continues the model file's weights wherever its network keeps a tensor; a remedy's initializer applies to the layers it adds or re-initializes.");
+        bool continued = given?.Weights is not null || fixes.Exists(f => f.Weights is not null);
+        string[] columns = ["configuration", "layer 1 / last gradient", "orders lost", "loss", "train accuracy", "findings left"];
+        var table = Terminal.NewTable(terminal.Plain, continued ? [.. columns, "weights kept"] : columns);
         if (given is not null)
-            AddRow(table, given);
+            AddRow(table, given, continued);
         foreach (var fix in fixes)
-            AddRow(table, fix);
+            AddRow(table, fix, continued);
         terminal.Write(table);
         if (fixes.Count > 0)
             terminal.Text(BestFix(fixes[0], given));
@@ -68,12 +73,17 @@ internal static class FixTableView
         return given is null ? text + ")." : text + $"; as given: {Format.Percent(given.Accuracy)}, loss {Format.Fixed(given.Loss)}).";
     }
 
-    private static void AddRow(Table table, FixOutcome o)
+    private static void AddRow(Table table, FixOutcome o, bool continued)
     {
         var kinds = new List<string>();
         foreach (var f in o.FindingsLeft)
             kinds.Add(f.Kind.ToString());
-        table.AddRow(Markup.Escape(o.Label), Format.Sci(o.FirstToLastRatio), OrdersLost(o.OrdersLost), Format.Fixed(o.Loss), Format.Percent(o.Accuracy),
-            kinds.Count == 0 ? "none" : Markup.Escape(string.Join(", ", kinds)));
+        string[] cells = [Markup.Escape(o.Label), Format.Sci(o.FirstToLastRatio), OrdersLost(o.OrdersLost), Format.Fixed(o.Loss), Format.Percent(o.Accuracy),
+            kinds.Count == 0 ? "none" : Markup.Escape(string.Join(", ", kinds))];
+        table.AddRow(continued ? [.. cells, KeptText(o.Weights)] : cells);
     }
+
+    /// <summary>"18 of 18 tensors", or "none" for a run that started from its initialization.</summary>
+    public static string KeptText(WeightTransfer? weights) =>
+        weights is null ? "none" : $"{weights.Kept.Count} of {weights.Total} tensors";
 }

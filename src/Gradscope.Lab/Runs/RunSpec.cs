@@ -29,6 +29,14 @@ public sealed record RunSpec
     /// <summary>The weight initializer, concrete (never "auto": the edge resolves it).</summary>
     public required Initializer Init { get; init; }
 
+    /// <summary>
+    /// The model file whose tensors the run starts from wherever its network keeps them (same
+    /// state-dict name and shape; a dense layer with an <c>init</c> of its own is drawn afresh);
+    /// null when every tensor starts from <see cref="Init"/>. Its JSON form writes <c>"init":
+    /// "from-file"</c> beside <c>"weights"</c>: the weights are the file's, not an initializer's.
+    /// </summary>
+    public string? Weights { get; init; }
+
     /// <summary>Optimizer and its hyper-parameters, defaults resolved.</summary>
     public required OptimizerSpec Optimizer { get; init; }
 

@@ -33,7 +33,7 @@ public static partial class RunSpecJson
     public static RunSpec Read(JsonElement element, string source)
     {
         var root = new JsonFields(element, source, "",
-            "format", "version", "data", "network", "init", "optimizer", "schedule", "loss", "budget", "clip", "dtype", "seed");
+            "format", "version", "data", "network", "init", "weights", "optimizer", "schedule", "loss", "budget", "clip", "dtype", "seed");
         if (root.OptionalText("format") != Format)
             throw root.Fail("format", $"must be \"{Format}\": this is not a Gradscope run description");
         int version = root.Integer("version", 1, int.MaxValue, 0);
@@ -41,11 +41,14 @@ public static partial class RunSpecJson
             throw root.Fail("version", $"is {version}, written by a newer Gradscope; this one reads version {RunSpec.FormatVersion}");
         var budget = root.Has("budget") ? ReadBudget(root.Object("budget", "epochs", "batch_size", "max_steps")) : new BudgetSpec();
         var clip = root.Has("clip") ? root.Object("clip", "norm", "value") : (JsonFields?)null;
+        var network = ReadNetwork(root);
+        var (init, weights) = ReadInit(root, network);
         return new RunSpec
         {
             Data = ReadData(root.Object("data", "source", "samples", "classes", "noise", "label", "data_dir", "test_split", "standardize")),
-            Network = ReadNetwork(root),
-            Init = Parsed(root, "init", Initializer.Parse),
+            Network = network,
+            Init = init,
+            Weights = weights,
             Optimizer = ReadOptimizer(root.Object("optimizer", "name", "lr", "momentum", "weight_decay")),
             Schedule = root.Has("schedule") ? ReadSchedule(root.Object("schedule", "name", "step_size", "gamma", "min_lr")) : ScheduleSpec.Constant,
             Loss = root.Has("loss") ? Parsed(root, "loss", LossKinds.Parse) : LossKind.CrossEntropy,
@@ -71,6 +74,18 @@ public static partial class RunSpecJson
 
     private static ModelSpecDocument ReadNetwork(JsonFields root) =>
         ModelSpecJson.Parse(root.Required("network").GetRawText(), root.Source + ": network");
+
+    // "from-file" goes with "weights"; tensors the file lacks then get the activation's initializer.
+    private static (Initializer Init, string? Weights) ReadInit(JsonFields root, ModelSpecDocument network)
+    {
+        string? weights = root.OptionalText("weights");
+        if (root.Text("init") != FromFile)
+            return (Parsed(root, "init", Initializer.Parse), weights);
+        if (weights is null || weights.Trim().Length == 0)
+            throw root.Fail("init", $"is \"{FromFile}\" but \"weights\" names no model file");
+        var fallback = new RunConfig { ModelSpec = ModelSpecJson.Write(null, network.Layers, null) }.ParsedInitializer;
+        return (fallback, weights);
+    }
 
     private static OptimizerSpec ReadOptimizer(JsonFields optimizer)
     {

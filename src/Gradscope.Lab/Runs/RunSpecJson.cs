@@ -14,7 +14,7 @@ namespace Gradscope.Lab.Runs;
 ///   "data": {"source": "spiral", "samples": null, "classes": null, "noise": null, "label": null,
 ///            "data_dir": null, "test_split": 0.2, "standardize": true},
 ///   "network": {"input": null, "layers": [{"type": "dense", "units": 32}, ...], "output": null},
-///   "init": "he-normal",
+///   "init": "he-normal", "weights": null,
 ///   "optimizer": {"name": "sgd", "lr": 0.1, "momentum": 0.9, "weight_decay": null},
 ///   "schedule": {"name": "constant"},
 ///   "loss": "cross-entropy",
@@ -24,7 +24,8 @@ namespace Gradscope.Lab.Runs;
 /// }
 /// </code>
 /// <c>network</c> is a model spec (<see cref="ModelSpecJson"/>); <c>init</c> uses the
-/// <c>--init</c> syntax; <c>schedule</c> is <c>{"name": "step", "step_size": 10, "gamma": 0.1}</c> or
+/// <c>--init</c> syntax, or is <c>"from-file"</c> when <c>weights</c> names the model file the run
+/// starts from; <c>schedule</c> is <c>{"name": "step", "step_size": 10, "gamma": 0.1}</c> or
 /// <c>{"name": "cosine", "min_lr": 0}</c> for the others. Every key is written; on reading, optional
 /// keys take their defaults, unknown keys are errors, and a newer version is refused.
 /// </summary>
@@ -32,6 +33,9 @@ public static partial class RunSpecJson
 {
     /// <summary>The value of the top-level <c>"format"</c> key.</summary>
     public const string Format = "gradscope.run";
+
+    /// <summary>The <c>"init"</c> of a run whose weights come from a model file (<c>"weights"</c>).</summary>
+    public const string FromFile = "from-file";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
 
@@ -58,7 +62,8 @@ public static partial class RunSpecJson
         // Re-read so the network is laid out like the rest (indented when the writer indents).
         using (var network = JsonDocument.Parse(ModelSpecJson.Write(spec.Network.Input, spec.Network.Layers, spec.Network.Output, outputModule: spec.Network.OutputModule)))
             network.RootElement.WriteTo(writer);
-        writer.WriteString("init", spec.Init.ToSpec());
+        writer.WriteString("init", spec.Weights is null ? spec.Init.ToSpec() : FromFile);
+        Nullable(writer, "weights", spec.Weights);
         WriteOptimizer(writer, spec.Optimizer);
         WriteSchedule(writer, spec.Schedule);
         writer.WriteString("loss", spec.Loss.Name());

@@ -14,7 +14,13 @@ public static class RunSpecs
     /// default learning rate stated.
     /// </summary>
     /// <exception cref="GradscopeException">A setting does not parse; the message names it.</exception>
-    public static RunSpec FromConfig(RunConfig config)
+    public static RunSpec FromConfig(RunConfig config) => FromConfig(config, null);
+
+    /// <summary>
+    /// As <see cref="FromConfig(RunConfig)"/>, for a run that starts from the tensors of the model
+    /// file <paramref name="weights"/> (null: from the initializer).
+    /// </summary>
+    public static RunSpec FromConfig(RunConfig config, string? weights)
     {
         ArgumentNullException.ThrowIfNull(config);
         var optimizer = OptimizerKinds.Parse(config.Optimizer);
@@ -33,6 +39,7 @@ public static class RunSpecs
             },
             Network = Network(config),
             Init = config.ParsedInitializer,
+            Weights = weights,
             Optimizer = new OptimizerSpec(optimizer, config.LearningRate ?? DefaultLearningRate(optimizer))
             {
                 Momentum = config.Momentum ?? 0.9,

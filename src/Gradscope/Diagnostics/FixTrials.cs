@@ -1,3 +1,4 @@
+using System.Numerics;
 using Gradscope.Data;
 using Gradscope.Training;
 
@@ -6,7 +7,8 @@ namespace Gradscope.Diagnostics;
 /// <summary>
 /// One row of a before/after table: a configuration (the original or one remedy applied to it),
 /// the early first-to-last layer gradient ratio, the orders of magnitude lost, the loss and
-/// accuracy after the budget, and the findings left.
+/// accuracy after the budget, the findings left, and (for a run that continued earlier weights)
+/// which tensors it kept.
 /// </summary>
 public sealed record FixOutcome(
     string Label,
@@ -16,17 +18,21 @@ public sealed record FixOutcome(
     double OrdersLost,
     double Loss,
     double Accuracy,
-    IReadOnlyList<Finding> FindingsLeft);
+    IReadOnlyList<Finding> FindingsLeft,
+    WeightTransfer? Weights = null);
 
 /// <summary>
 /// Proves remedies: re-runs the same configuration (same data, same seed, same budget) with each
-/// recommended remedy and measures the difference.
+/// recommended remedy and measures the difference. Given the weights the diagnosed network started
+/// from, each trial starts from them too wherever the remedy keeps a tensor, so a fix is compared
+/// with continuing the same network, not with a fresh one.
 /// </summary>
 public static class FixTrials
 {
     /// <summary>The outcome of a finished monitored run, as the "before" row.</summary>
-    public static FixOutcome Outcome(string label, Remedy? remedy, MonitoredRunResult run)
+    public static FixOutcome Outcome(string label, Remedy? remedy, MonitoredRunResult run, WeightTransfer? weights = null)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var context = DiagnosisContext.For(run.Trace, run.Config);
         var early = context.Early(LayerStat.DeltaRms);
         var profile = GradientProfile.Fit(early);
@@ -36,7 +42,7 @@ public static class FixTrials
         double accuracy = final?.TrainAccuracy ?? double.NaN;
         if (run.Training.Status == TrainingStatus.Diverged)
             (loss, accuracy) = (double.NaN, double.NaN);
-        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings);
+        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings, weights);
     }
 
     /// <summary>
@@ -44,29 +50,52 @@ public static class FixTrials
     /// <paramref name="maxRemedies"/>, best-ranked first) with the baseline's configuration, data
     /// and budget. Remedies that would not change the configuration are skipped. Once
     /// <paramref name="cancellation"/> is signalled no further remedy starts, and a trial it stopped
-    /// midway is left out (its numbers would not compare with the baseline's).
+    /// midway is left out (its numbers would not compare with the baseline's). With
+    /// <paramref name="weights"/> (the baseline's network before it trained) every trial loads the
+    /// tensors its rewrite keeps under the same name and shape; the dense layers the remedy gives an
+    /// initializer of their own, and the layers it adds, start from their initialization.
     /// </summary>
-    public static IReadOnlyList<FixOutcome> Run(MonitoredRunResult baseline, Dataset? data, int maxRemedies = 4, Action<Remedy>? starting = null, CancellationToken cancellation = default)
+    public static IReadOnlyList<FixOutcome> Run(
+        MonitoredRunResult baseline, Dataset? data, int maxRemedies = 4, Action<Remedy>? starting = null, StartingWeights? weights = null, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(baseline);
         var outcomes = new List<FixOutcome>();
         var seen = new HashSet<string>();
+
+        // Pinned module paths make every rewrite keep the old layers' tensor names.
+        var before = weights is null ? baseline.Config : LayerPaths.Pin(baseline.Config);
         foreach (var remedy in Candidates(baseline.Report))
         {
             if (outcomes.Count >= maxRemedies || !seen.Add(remedy.Id))
                 continue;
-            if (!remedy.Changes(baseline.Config))
+            if (!remedy.Changes(before))
                 continue;
-            var config = remedy.Apply(baseline.Config);
+            var config = remedy.Apply(before);
             if (cancellation.IsCancellationRequested)
                 break;
             starting?.Invoke(remedy);
-            var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), data, null, cancellation);
+            var reinitialize = weights is null ? new HashSet<string>() : LayerPaths.Reinitialized(before.HiddenLayout(), config.HiddenLayout());
+            var (run, transfer) = config.UseDouble
+                ? Trial<double>(config, data, weights, reinitialize, cancellation)
+                : Trial<float>(config, data, weights, reinitialize, cancellation);
             if (run.Training.Status == TrainingStatus.Interrupted)
                 break;
-            outcomes.Add(Outcome(remedy.Title, remedy, run));
+            outcomes.Add(Outcome(remedy.Title, remedy, run, transfer));
         }
 
         return outcomes;
+    }
+
+    private static (MonitoredRunResult, WeightTransfer?) Trial<T>(
+        RunConfig config, Dataset? data, StartingWeights? weights, IReadOnlySet<string> reinitialize, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var run = PreparedRun<T>.Create(config, data);
+        var transfer = weights?.LoadInto(run.Network, reinitialize);
+
+        // Kept weights are the file's, not the configuration's initializer's.
+        string? initializer = weights is not null && reinitialize.Count == 0 ? "the model file's" : null;
+        return (MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), cancellation, null, initializer), transfer);
     }
 
     private static IEnumerable<Remedy> Candidates(DiagnosisReport report)

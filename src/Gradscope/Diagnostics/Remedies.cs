@@ -43,7 +43,7 @@ public static class Remedies
         "recommended-init",
         "Use the activation's recommended initialization (He for ReLU family, LeCun for SELU, Glorot otherwise) with zero biases",
         "A weight scale matched to the activation keeps each layer's gain near 1, so signals neither shrink nor grow with depth.",
-        c => c with { Init = NetworkFacts.RecommendedInitializer(MainActivation(c)).ToSpec() });
+        c => WithInit(c, NetworkFacts.RecommendedInitializer(MainActivation(c))));
 
     /// <summary>Gradient clipping and a lower learning rate.</summary>
     public static Remedy ClipAndLowerLearningRate { get; } = new(
@@ -84,6 +84,12 @@ public static class Remedies
     private static RunConfig WithActivation(RunConfig config, string name) => config.ModelSpec is null
         ? config with { Activation = name }
         : config.WithLayers(LayerRewrites.SwapActivations(config.HiddenLayout(), Activation.Parse(name)));
+
+    // A layer list names the dense layers it re-initializes (their own "init"), so a run that
+    // continues earlier weights knows which to draw afresh; flags re-initialize the whole network.
+    private static RunConfig WithInit(RunConfig config, Initialization.Initializer initializer) => config.ModelSpec is null
+        ? config with { Init = initializer.ToSpec() }
+        : config.WithLayers(LayerRewrites.InitializeDense(config.HiddenLayout(), initializer)) with { Init = initializer.ToSpec() };
 
     private static Activation MainActivation(RunConfig config) =>
         NetworkFacts.For(NetworkSpec.FromLayers(1, config.HiddenLayout(), 1), null).MainActivation;

@@ -26,6 +26,39 @@ public static partial class ModelFile
     }
 
     /// <summary>
+    /// Copies into <paramref name="network"/> every tensor of <paramref name="tensors"/> that has the
+    /// same state-dict name and shape, except in the layers whose module path is in
+    /// <paramref name="skipModules"/>; everything else keeps the values it has. Returns the names of
+    /// the network's tensors (batch counts aside) that were copied and those that were not.
+    /// </summary>
+    internal static (List<string> Copied, List<string> Left) CopyMatching<T>(Sequential<T> network, IReadOnlyDictionary<string, SafetensorsTensor> tensors, IReadOnlySet<string> skipModules)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var copied = new List<string>();
+        var left = new List<string>();
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            bool skip = skipModules.Contains(leaf.Path);
+            foreach (var entry in Entries(leaf))
+            {
+                bool match = !skip && tensors.TryGetValue(entry.Name, out var tensor) && tensor.Shape.AsSpan().SequenceEqual(entry.Shape);
+                if (entry.Count is not null)
+                {
+                    if (match)
+                        ((BatchNorm<T>)leaf.Layer).BatchesTracked = (long)tensors[entry.Name].Values[0];
+                    continue;
+                }
+
+                if (match)
+                    tensors[entry.Name].CopyTo(entry.Values.Span);
+                (match ? copied : left).Add(entry.Name);
+            }
+        }
+
+        return (copied, left);
+    }
+
+    /// <summary>
     /// Fills <paramref name="network"/> from <paramref name="file"/> by state-dict name; every tensor
     /// the network has must be there with its shape (but a Linear's bias, absent for
     /// <c>bias=False</c>, stays zero, and a missing batch count is 0), and the file may hold no

@@ -1,19 +1,18 @@
-using System.Numerics.Tensors;
+using Gradscope.Data;
 using Gradscope.Layers;
-using Gradscope.Tensors;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
+using Gradscope.Training;
 
 namespace Gradscope.Theory;
 
 /// <summary>
 /// Runs <see cref="TrainabilityOptions"/>: for every (depth, sigma_w^2) a random network with
-/// weights N(0, sigma_w^2 / n_in) and biases N(0, sigma_b^2) is trained by plain SGD on softmax
-/// cross-entropy for a fixed number of steps, on a task a random linear teacher labels
-/// (x ~ N(0, I), class = argmax V x), and evaluated on held-out data.
+/// weights N(0, sigma_w^2 / n_in) and biases N(0, sigma_b^2) is trained by the ordinary
+/// <see cref="Trainer{T}"/> (plain <see cref="Sgd{T}"/> on <see cref="SoftmaxCrossEntropy{T}"/>) for a
+/// fixed number of steps, on a task a random linear teacher labels (x ~ N(0, I), class = argmax V x),
+/// and evaluated on held-out data.
 /// </summary>
-/// <remarks>
-/// The SGD step and the fused softmax cross-entropy are minimal private versions written here
-/// until the Losses and Optimizers namespaces exist; swap them in when they do.
-/// </remarks>
 public static class TrainabilityExperiment
 {
     /// <summary>Trains the grid; <paramref name="cellDone"/> is called (from worker threads) as each cell finishes.</summary>
@@ -21,7 +20,7 @@ public static class TrainabilityExperiment
     public static TrainabilityResult Run(TrainabilityOptions options, Action<TrainabilityCell>? cellDone = null)
     {
         Validate(options);
-        var data = TeacherTask.Create(options);
+        var (train, test) = TeacherTask.Create(options);
         var predicted = new double?[options.WeightVariances.Count];
         var chi1 = new double[predicted.Length];
         for (int w = 0; w < predicted.Length; w++)
@@ -38,10 +37,10 @@ public static class TrainabilityExperiment
         {
             int d = i / predicted.Length, w = i % predicted.Length;
             int depth = options.Depths[d];
-            var random = new SeededRandom(unchecked(options.Seed + (7919 * (i + 1))));
-            var (train, test, loss, diverged) = TrainCell(options, data, depth, options.WeightVariances[w], random);
+            int seed = unchecked(options.Seed + (7919 * (i + 1)));
+            var (trainAccuracy, testAccuracy, loss, diverged) = TrainCell(options, train, test, depth, options.WeightVariances[w], seed);
             bool trainable = predicted[w] is not { } limit || depth < limit;
-            cells[i] = new TrainabilityCell(depth, options.WeightVariances[w], train, test, loss, diverged, trainable);
+            cells[i] = new TrainabilityCell(depth, options.WeightVariances[w], trainAccuracy, testAccuracy, loss, diverged, trainable);
             cellDone?.Invoke(cells[i]);
         });
 
@@ -77,110 +76,44 @@ public static class TrainabilityExperiment
         return limit;
     }
 
+    // One cell is an ordinary run: the network described by NetworkSpec with mean-field weights,
+    // trained by the Trainer with softmax cross-entropy and plain SGD on the teacher's data.
     private static (double Train, double Test, double Loss, bool Diverged) TrainCell(
-        TrainabilityOptions options, TeacherTask data, int depth, double weightVariance, SeededRandom random)
+        TrainabilityOptions options, Dataset train, Dataset test, int depth, double weightVariance, int seed)
     {
-        var model = BuildNetwork(options, depth, weightVariance, random);
-        int batch = options.BatchSize;
-        var x = new Matrix<double>(batch, options.InputDimension);
-        var labels = new int[batch];
-        var grad = new Matrix<double>(batch, options.Classes);
-        var order = new int[data.TrainLabels.Length];
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        int cursor = order.Length;
-        double recentLoss = 0;
-        int recentCount = 0;
-        for (int step = 0; step < options.Steps; step++)
+        var network = BuildNetwork(options, depth, weightVariance, new SeededRandom(seed));
+        long rowsNeeded = (long)options.Steps * options.BatchSize;
+        var trainer = new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(options.LearningRate), new TrainerOptions
         {
-            for (int b = 0; b < batch; b++, cursor++)
-            {
-                if (cursor == order.Length)
-                {
-                    random.Shuffle<int>(order);
-                    cursor = 0;
-                }
+            Epochs = (int)Math.Min(int.MaxValue, (rowsNeeded / train.Count) + 1),
+            BatchSize = options.BatchSize,
+            MaxSteps = options.Steps,
+            Seed = seed,
 
-                data.TrainInputs.Row(order[cursor]).CopyTo(x.Row(b));
-                labels[b] = data.TrainLabels[order[cursor]];
-            }
-
-            double loss = SoftmaxCrossEntropy(model.Forward(x, training: true), labels, grad);
-            if (!double.IsFinite(loss))
-                return (Accuracy(model, data.TrainInputs, data.TrainLabels), Accuracy(model, data.TestInputs, data.TestLabels), double.NaN, true);
-            model.Backward(grad);
-            SgdStep(model, options.LearningRate);
-            if (step >= options.Steps - 20)
-            {
-                recentLoss += loss;
-                recentCount++;
-            }
-        }
-
-        return (Accuracy(model, data.TrainInputs, data.TrainLabels), Accuracy(model, data.TestInputs, data.TestLabels), recentLoss / recentCount, false);
+            // Cells already run in parallel; the epochs' own evaluation is not needed.
+            SplitBatch = false,
+            EvaluateTrainSet = false,
+        });
+        var recent = new RecentLoss(20);
+        trainer.AddObserver(recent);
+        var result = trainer.Train(train);
+        bool diverged = result.Status == TrainingStatus.Diverged;
+        return (trainer.Evaluate(train).Accuracy, trainer.Evaluate(test).Accuracy, diverged ? double.NaN : recent.Mean, diverged);
     }
 
+    // Weights N(0, sigma_w^2 / n_in) and biases N(0, sigma_b^2), the random networks of mean-field theory.
     private static Sequential<double> BuildNetwork(TrainabilityOptions options, int depth, double weightVariance, SeededRandom random)
     {
-        var layers = new List<ILayer<double>>((2 * depth) + 1);
-        int inputs = options.InputDimension;
-        for (int l = 0; l <= depth; l++)
+        var hidden = new int[depth];
+        Array.Fill(hidden, options.Width);
+        var network = new NetworkSpec(options.InputDimension, hidden, options.Classes, options.Activation).BuildUninitialized<double>();
+        foreach (var dense in LayerTree.OfType<Dense<double>, double>(network))
         {
-            int outputs = l == depth ? options.Classes : options.Width;
-            var dense = new Dense<double>(inputs, outputs) { ComputesInputGradient = l > 0 };
             RandomWeights.FillGaussian(dense.Weight.Value, weightVariance, random);
             RandomWeights.FillBias(dense.Bias.Value, options.BiasVariance, random);
-            layers.Add(dense);
-            if (l < depth)
-                layers.Add(options.Activation.CreateLayer<double>(outputs));
-            inputs = outputs;
         }
 
-        return new Sequential<double>(layers);
-    }
-
-    // Minimal fused softmax cross-entropy: mean loss over the batch, and dLoss/dlogits =
-    // (softmax - onehot) / batch into grad. Max-subtraction keeps exp finite.
-    private static double SoftmaxCrossEntropy(Matrix<double> logits, int[] labels, Matrix<double> grad)
-    {
-        double total = 0;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            ReadOnlySpan<double> z = logits.Row(r);
-            Span<double> g = grad.Row(r);
-            double max = TensorPrimitives.Max(z);
-            TensorPrimitives.Subtract(z, max, g);
-            TensorPrimitives.Exp(g, g);
-            double sum = TensorPrimitives.Sum<double>(g);
-            total += Math.Log(sum) - (z[labels[r]] - max);
-            TensorPrimitives.Divide(g, sum * logits.Rows, g);
-            g[labels[r]] -= 1.0 / logits.Rows;
-        }
-
-        return total / logits.Rows;
-    }
-
-    // Minimal plain SGD: value -= rate * grad, then clear the gradient.
-    private static void SgdStep(Sequential<double> model, double rate)
-    {
-        foreach (var p in model.Parameters)
-        {
-            TensorPrimitives.MultiplyAdd(p.Grad.Span, -rate, p.Value.Span, p.Value.Span);
-            p.Grad.Clear();
-        }
-    }
-
-    private static double Accuracy(Sequential<double> model, Matrix<double> inputs, int[] labels)
-    {
-        var logits = model.Forward(inputs, training: false);
-        int correct = 0;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            if (TensorPrimitives.IndexOfMax<double>(logits.Row(r)) == labels[r])
-                correct++;
-        }
-
-        return (double)correct / labels.Length;
+        return network;
     }
 
     private static void Validate(TrainabilityOptions options)

@@ -1,4 +1,5 @@
 using Gradscope.Activations;
+using Gradscope.Initialization;
 
 namespace Gradscope.Training;
 
@@ -20,6 +21,27 @@ public static class LayerRewrites
             {
                 ActivationSpec swapped => swapped with { Activation = activation },
                 ResidualSpec residual => new ResidualSpec(SwapActivations(residual.Layers, activation)) { Module = residual.Module },
+                _ => layer,
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Every dense layer given <paramref name="initializer"/> as its own (null: the network's), so the
+    /// layers a network that starts from earlier weights draws afresh are named (see <see cref="LayerPaths.Reinitialized"/>).
+    /// </summary>
+    public static IReadOnlyList<LayerSpec> InitializeDense(IReadOnlyList<LayerSpec> layers, Initializer? initializer)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var result = new List<LayerSpec>(layers.Count);
+        foreach (var layer in layers)
+        {
+            result.Add(layer switch
+            {
+                DenseSpec dense => dense with { Init = initializer },
+                ResidualSpec residual => new ResidualSpec(InitializeDense(residual.Layers, initializer)) { Module = residual.Module },
                 _ => layer,
             });
         }

@@ -52,12 +52,23 @@ public sealed class ExperimentCommandTests
             Assert.InRange(row.GetProperty("accuracy").GetDouble(), 0.0, 1.0);
             Assert.True(row.GetProperty("first_to_last_ratio").GetDouble() > 0);
             Assert.True(row.GetProperty("final_loss").GetDouble() > 0);
+
+            // Each row's run description is the run: its depth, activation and norms.
+            var spec = Gradscope.Lab.Runs.RunSpecJson.Read(row.GetProperty("spec"), "row");
+            var layers = spec.Network.Layers;
+            string variant = row.GetProperty("variant").GetString()!;
+            Assert.Equal(row.GetProperty("depth").GetInt32(), CountDense(layers));
+            Assert.Equal(variant.Contains("residual", StringComparison.Ordinal), layers.Any(l => l is Gradscope.Training.ResidualSpec));
+            Assert.Equal(variant.Contains("batch-norm", StringComparison.Ordinal), row.GetProperty("spec").GetProperty("network").GetRawText().Contains("batchnorm", StringComparison.Ordinal));
         }
 
         var plain50 = rows.Single(r => r.GetProperty("depth").GetInt32() == 50 && r.GetProperty("variant").GetString() == "plain");
         Assert.Contains(plain50.GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "Vanishing");
         Assert.All(root.GetProperty("expectations").EnumerateArray(), e => Assert.True(e.GetProperty("met").GetBoolean(), e.GetProperty("description").GetString()));
     }
+
+    private static int CountDense(IReadOnlyList<Gradscope.Training.LayerSpec> layers) =>
+        layers.Sum(l => l switch { Gradscope.Training.DenseSpec => 1, Gradscope.Training.ResidualSpec r => CountDense(r.Layers), _ => 0 });
 
     [Fact]
     public void UnknownExperiment_IsUsageError_ListingValidNames()

@@ -55,6 +55,29 @@ public sealed class RunSpecJsonTests
     }
 
     [Fact]
+    public void RunSpec_FromModelFileWeights_SaysFromFileAndRoundTrips()
+    {
+        var spec = RunSpecs.FromConfig(new RunConfig { ModelSpec = SigmoidSpec }, "models/m.safetensors");
+        string json = RunSpecJson.Write(spec);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("from-file", doc.RootElement.GetProperty("init").GetString());
+        Assert.Equal("models/m.safetensors", doc.RootElement.GetProperty("weights").GetString());
+        Assert.Empty(SchemaValidation.Errors(Schema, json));
+        var back = RunSpecJson.Read(json, "spec.json");
+        Assert.Equal("models/m.safetensors", back.Weights);
+        Assert.Equal(json, RunSpecJson.Write(back));
+    }
+
+    [Fact]
+    public void Read_FromFileWithoutWeights_NamesBothKeys()
+    {
+        string json = RunSpecJson.Write(RunSpecs.FromConfig(new RunConfig { ModelSpec = SigmoidSpec })).Replace("\"glorot-uniform\"", "\"from-file\"", StringComparison.Ordinal);
+        var ex = Assert.Throws<GradscopeException>(() => RunSpecJson.Read(json, "runs/x.json"));
+        Assert.Equal("runs/x.json: init: is \"from-file\" but \"weights\" names no model file.", ex.Message);
+    }
+
+    [Fact]
     public void FromConfig_ResolvesAutoInitFromTheSpecsActivation()
     {
         var spec = RunSpecs.FromConfig(new RunConfig { ModelSpec = SigmoidSpec });

@@ -117,7 +117,14 @@ public sealed class NetworkAwareDiagnosisTests
         var flags = new RunConfig { Hidden = [8, 8, 8, 8, 8], Activation = "tanh", Dropout = 0.1 };
         var asLayers = flags.WithLayers(flags.HiddenLayout());
         foreach (var remedy in Remedies.All)
-            Assert.True(LayerRewrites.SameLayout(remedy.Apply(flags).HiddenLayout(), remedy.Apply(asLayers).HiddenLayout()), remedy.Id);
+        {
+            // A layer list names the dense layers an init remedy re-initializes; they get the network's initializer.
+            var (fromFlags, fromLayers) = (remedy.Apply(flags), remedy.Apply(asLayers));
+            Assert.Equal(fromFlags.ParsedInitializer, fromLayers.ParsedInitializer);
+            Assert.All(LayerPaths.DenseInits(LayerPaths.Pin(fromLayers.HiddenLayout(), null).Layers).Values, init => Assert.True(init is null || init == fromLayers.ParsedInitializer, remedy.Id));
+            var plain = LayerRewrites.InitializeDense(fromLayers.HiddenLayout(), null);
+            Assert.True(LayerRewrites.SameLayout(fromFlags.HiddenLayout(), plain), remedy.Id);
+        }
     }
 
     private static List<LayerSpec> RandomLayers(Random random, int depth)
