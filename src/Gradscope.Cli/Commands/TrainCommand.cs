@@ -126,13 +126,15 @@ internal static class TrainCommand
         if (!outputs.Json)
             TrainReport.Header(terminal, run);
 
+        using var trace = files.StartTrace(run, monitor);
         var stop = context.Interrupts.Listen();
         var clock = Stopwatch.StartNew();
         var result = outputs.Json ? run.Trainer.Train(run.Train, run.Test, stop) : TrainProgress.Run(terminal, run, stop);
         clock.Stop();
 
-        files.Keep(run, monitor, result);
+        files.Keep(run, result);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
+        trace?.Complete(TrainOutputs.StatusOf(result.Status), TrainOutputs.FinalOf(result), report?.Findings ?? [], result.Message);
 
         if (outputs.Json)
         {

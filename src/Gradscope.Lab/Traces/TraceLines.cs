@@ -31,7 +31,7 @@ internal static class TraceLines
             w.WriteStringValue(tag);
         w.WriteEndArray();
         OptionalString(w, "parent_id", record.ParentId);
-        w.WriteString("started", record.Started.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        w.WriteString("started", Time(record.Started));
         OptionalString(w, "gradscope_version", record.Version);
         OptionalString(w, "host", record.Host);
         w.WritePropertyName("spec");
@@ -144,12 +144,16 @@ internal static class TraceLines
         w.WriteString("type", "end");
         w.WriteString("status", StatusName(status));
         w.WriteNumber("steps", steps);
-        w.WriteString("ended", ended.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        w.WriteString("ended", Time(ended));
         Number(w, "loss", final.Loss);
         Number(w, "train_accuracy", final.TrainAccuracy);
         Number(w, "test_accuracy", final.TestAccuracy);
         OptionalString(w, "error", error);
     }
+
+    // ISO 8601 in UTC with a Z (an offset's '+' would be escaped as \u002B in JSON).
+    public static string Time(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     public static string StatusName(RunStatus status) => status.ToString().ToLowerInvariant();
 
