@@ -73,7 +73,7 @@ internal sealed class TrainOutputs
             Trace = monitor.Trace,
             Layers = RecordedLayers.Of(run.Network),
         };
-        var writer = new TraceWriter(_files.OpenStreamed(target), record, $"{target.Option} '{target.Given}'");
+        var writer = new TraceWriter(_files.OpenStreamed(target), record, $"{target.Option} '{target.Given}'", leaveOpen: target.IsStandardOutput);
         run.Trainer.AddObserver(new TraceObserver<T>(writer));
         return writer;
     }

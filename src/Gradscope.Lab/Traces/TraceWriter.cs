@@ -21,6 +21,7 @@ public sealed partial class TraceWriter : IDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Stream _output;
+    private readonly bool _leaveOpen;
     private readonly string _describe;
     private readonly Trace _trace;
     private readonly StepRing _ring;
@@ -41,11 +42,13 @@ public sealed partial class TraceWriter : IDisposable
     /// Writes the header of <paramref name="record"/> (its <see cref="RunRecord.Trace"/> is the
     /// monitor's live trace) to <paramref name="output"/> and starts the writer thread.
     /// </summary>
-    /// <param name="output">Where the lines go; disposed with the writer.</param>
+    /// <param name="output">Where the lines go; disposed with the writer unless <paramref name="leaveOpen"/>.</param>
     /// <param name="record">The run: identity, spec, data, layers and the trace the monitor fills.</param>
     /// <param name="describe">How messages name the output (<c>--trace 'run.jsonl'</c>).</param>
-    public TraceWriter(Stream output, RunRecord record, string describe = "trace")
+    /// <param name="leaveOpen">Keep <paramref name="output"/> open (standard output).</param>
+    public TraceWriter(Stream output, RunRecord record, string describe = "trace", bool leaveOpen = false)
     {
+        _leaveOpen = leaveOpen;
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(record);
         _output = output;
@@ -130,7 +133,10 @@ public sealed partial class TraceWriter : IDisposable
         }
 
         _json.Dispose();
-        _output.Dispose();
+        if (_leaveOpen)
+            Flush();
+        else
+            _output.Dispose();
     }
 
     private void Stop()
