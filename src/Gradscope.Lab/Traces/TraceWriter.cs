@@ -1,9 +1,9 @@
 using System.Buffers;
-using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text.Json;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Training;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Gradscope.Lab.Traces;
 
