@@ -15,11 +15,12 @@ public sealed class TraceFileTests
     public void JsonLines_HasHeaderStepsHistogramsAndEpochs()
     {
         var run = SmallRun(MonitorPreset.Standard);
-        var writer = new StringWriter();
-        TraceFile.Write(run.Trace, writer);
-        var lines = writer.ToString().TrimEnd().Split('\n');
+        using var output = new MemoryStream();
+        TraceFile.Write(run.Trace, output);
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).TrimEnd().Split('\n');
         using var header = JsonDocument.Parse(lines[0]);
         Assert.Equal("gradscope-trace", header.RootElement.GetProperty("format").GetString());
+        Assert.Equal(2, header.RootElement.GetProperty("version").GetInt32());
         var layers = header.RootElement.GetProperty("layers");
         Assert.Equal(4, layers.GetArrayLength());
 

@@ -149,6 +149,7 @@ internal static class TrainCommand
         if (!outputs.Json)
             TrainReport.Header(terminal, run);
 
+        using var trace = files.StartTrace(run, monitor, record.Id);
         var stop = context.Interrupts.Listen();
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -165,8 +166,9 @@ internal static class TrainCommand
 
         clock.Stop();
 
-        files.Keep(run, monitor, result);
+        files.Keep(run, result);
         var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
+        trace?.Complete(TrainOutputs.StatusOf(result.Status), TrainOutputs.FinalOf(result), report?.Findings ?? [], result.Message);
         if (monitor is not null && files.HtmlReport is not null)
         {
             var reported = ReportRecords.For(config, result, monitor.Trace, report?.Findings ?? [], "train", $"train: {config.DescribeLayers()}, {config.Activation}, {config.Init}", started) with { Id = record.Id };
