@@ -29,8 +29,10 @@ public sealed class ExportCommandTests
         Assert.Contains("wrote", output);
         var lines = File.ReadAllLines(csv);
         Assert.Equal("run,step,layer,layer_name,statistic,value", lines[0]);
-        Assert.StartsWith("run,0,,,loss,", lines[1]);
-        Assert.Contains(lines, l => l.StartsWith("run,0,2,2,grad_rms,", StringComparison.Ordinal));
+        // The trace carries the run's store id, which labels its rows.
+        string id = RunId(trace);
+        Assert.StartsWith($"{id},0,,,loss,", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith($"{id},0,2,2,grad_rms,", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -40,8 +42,9 @@ public sealed class ExportCommandTests
         string a = TrainedTrace(dir, "a.jsonl"), b = TrainedTrace(dir, "b.jsonl");
         var (exit, _, error) = CliRunner.Run("export", a, b, "--format", "tensorboard", "-o", Path.Combine(dir, "logs"));
         Assert.True(exit == 0, error);
-        Assert.Equal(["a", "b"], Directory.GetDirectories(Path.Combine(dir, "logs")).Select(Path.GetFileName).Order());
-        Assert.Single(Directory.GetFiles(Path.Combine(dir, "logs", "a"), "events.out.tfevents.*"));
+        // One sub-folder per run, named by the run's id (its name when it has one).
+        Assert.Equal(new[] { RunId(a), RunId(b) }.Order(), Directory.GetDirectories(Path.Combine(dir, "logs")).Select(Path.GetFileName).Order());
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "logs", RunId(a)), "events.out.tfevents.*"));
     }
 
     [Fact]
@@ -83,5 +86,11 @@ public sealed class ExportCommandTests
         var (exit, _, error) = CliRunner.Run("export", trace, "--format", "jsonl", "-o", trace);
         Assert.Equal(2, exit);
         Assert.Contains("-o", error);
+    }
+
+    private static string RunId(string trace)
+    {
+        using var header = System.Text.Json.JsonDocument.Parse(File.ReadLines(trace).First());
+        return header.RootElement.GetProperty("id").GetString()!;
     }
 }
