@@ -76,6 +76,12 @@ public static partial class ModelSpecJson
                 case ResidualSpec residual:
                     WriteLayers(writer, residual.Layers, withModules);
                     break;
+                case RecurrentSpec recurrent:
+                    writer.WriteNumber("hidden", recurrent.Hidden);
+                    writer.WriteString("sequence", recurrent.SequenceName);
+                    if (recurrent.Cell == "rnn")
+                        writer.WriteString("activation", recurrent.Nonlinearity);
+                    break;
             }
 
             writer.WriteEndObject();
