@@ -81,6 +81,8 @@ public static partial class ModelSpecJson
                     writer.WriteString("sequence", recurrent.SequenceName);
                     if (recurrent.Cell == "rnn")
                         writer.WriteString("activation", recurrent.Nonlinearity);
+                    if (recurrent.ForgetBias is { } bias)
+                        writer.WriteNumber("forget_bias", bias);
                     break;
             }
 

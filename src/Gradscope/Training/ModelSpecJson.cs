@@ -155,7 +155,7 @@ public static partial class ModelSpecJson
         if (cell == "rnn")
             CheckKeys(layer, source, path, "an rnn layer", "type", ModuleKey, "hidden", "sequence", "activation");
         else
-            CheckKeys(layer, source, path, $"an {cell} layer", "type", ModuleKey, "hidden", "sequence");
+            CheckKeys(layer, source, path, $"an {cell} layer", "type", ModuleKey, "hidden", "sequence", "forget_bias");
         if (!layer.TryGetProperty("hidden", out var hidden))
             throw Error(source, path, $"an {cell} layer needs \"hidden\", its number of hidden units");
         int units = Size(hidden, source, path, "hidden");
@@ -175,7 +175,15 @@ public static partial class ModelSpecJson
             nonlinearity = a.GetString()!;
         }
 
-        return new RecurrentSpec(cell, units, sequence, nonlinearity);
+        double? forgetBias = null;
+        if (layer.TryGetProperty("forget_bias", out var f))
+        {
+            if (f.ValueKind != JsonValueKind.Number || !f.TryGetDouble(out double bias) || !double.IsFinite(bias))
+                throw Error(source, path, $"\"forget_bias\" must be a number; got {f.GetRawText()}");
+            forgetBias = bias;
+        }
+
+        return new RecurrentSpec(cell, units, sequence, nonlinearity) { ForgetBias = forgetBias };
     }
 
     private static string? ParseModule(JsonElement layer, string source, string path)

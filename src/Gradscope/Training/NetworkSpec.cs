@@ -225,8 +225,8 @@ public sealed partial record NetworkSpec
         }
 
         // PyTorch's default for recurrent layers, drawn after the dense weights so a head keeps its seed's weights.
-        foreach (var sequence in LayerTree.OfType<Recurrent.SequenceLayer<T>, T>(network))
-            sequence.Cell.Initialize(rng);
+        if (Recurrent is { } recurrent && network.Layers[0] is Recurrent.SequenceLayer<T> sequence)
+            recurrent.Initialize(sequence, rng);
 
         // Drawn after the weights, so adding dropout leaves the initial weights of a seed unchanged.
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))

@@ -36,6 +36,8 @@ public sealed record RecurrentSpec : LayerSpec
         Sequence = sequence;
     }
 
+    private readonly double? _forgetBias;
+
     /// <summary><c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
     public string Cell { get; }
 
@@ -47,6 +49,22 @@ public sealed record RecurrentSpec : LayerSpec
 
     /// <summary>The rnn's nonlinearity, <c>tanh</c> or <c>relu</c> (always tanh for lstm and gru).</summary>
     public string Nonlinearity { get; }
+
+    /// <summary>
+    /// An LSTM's initial forget-gate bias (<c>bias_ih_l0</c>'s f block; <c>bias_hh_l0</c>'s is 0), so
+    /// the cell starts out remembering (Gers et al. 2000; Jozefowicz et al. 2015); null for PyTorch's
+    /// default initialization. Spec key <c>"forget_bias"</c>.
+    /// </summary>
+    public double? ForgetBias
+    {
+        get => _forgetBias;
+        init
+        {
+            if (value is { } v && (Cell != "lstm" || !double.IsFinite(v)))
+                throw new GradscopeException(Cell != "lstm" ? $"Only an lstm layer takes a forget-gate bias; {Cell} has none." : $"The forget-gate bias must be a finite number; got {v}.");
+            _forgetBias = value;
+        }
+    }
 
     /// <summary>The spec's name for <see cref="Sequence"/>.</summary>
     public string SequenceName => Sequence == SequenceOutput.ManyToOne ? "last" : "all";
@@ -84,5 +102,17 @@ public sealed record RecurrentSpec : LayerSpec
             _ => new SimpleRnn<T>(features, Hidden, Nonlinearity),
         };
         return new SequenceLayer<T>(cell, steps, Sequence);
+    }
+
+    /// <summary>PyTorch's initialization of <paramref name="layer"/>, then the forget-gate bias when one is set.</summary>
+    internal void Initialize<T>(SequenceLayer<T> layer, SeededRandom rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        layer.Cell.Initialize(rng);
+        if (ForgetBias is not { } bias || layer.Cell is not Lstm<T> lstm)
+            return;
+        int h = lstm.HiddenSize;
+        lstm.BiasIh.Value.Span.Slice(h, h).Fill(T.CreateTruncating(bias));
+        lstm.BiasHh.Value.Span.Slice(h, h).Clear();
     }
 }
