@@ -16,6 +16,9 @@ public static class SequenceTaskData
     public static bool IsTask(string name) =>
         (name ?? string.Empty).Trim().ToLowerInvariant() is "adding" or "copy" or "temporal-order" or "temporal";
 
+    /// <summary>True for a task with real targets (adding), which trains with mean squared error.</summary>
+    public static bool IsRegression(string name) => string.Equals((name ?? string.Empty).Trim(), "adding", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// <paramref name="samples"/> sequences of task <paramref name="name"/> at length
     /// <paramref name="length"/>, drawn from <paramref name="seed"/>.
