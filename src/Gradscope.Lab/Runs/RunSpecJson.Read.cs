@@ -43,7 +43,7 @@ public static partial class RunSpecJson
         var clip = root.Has("clip") ? root.Object("clip", "norm", "value") : (JsonFields?)null;
         return new RunSpec
         {
-            Data = ReadData(root.Object("data", "source", "samples", "classes", "noise", "label", "data_dir", "test_split", "standardize")),
+            Data = ReadData(root.Object("data", "source", "samples", "seq_len", "classes", "noise", "label", "data_dir", "test_split", "standardize")),
             Network = ReadNetwork(root),
             Init = Parsed(root, "init", Initializer.Parse),
             Optimizer = ReadOptimizer(root.Object("optimizer", "name", "lr", "momentum", "weight_decay")),
@@ -61,6 +61,7 @@ public static partial class RunSpecJson
     {
         Source = NonEmpty(data, "source"),
         Samples = data.OptionalInteger("samples", 1, int.MaxValue),
+        SeqLen = data.OptionalInteger("seq_len", 1, int.MaxValue),
         Classes = data.OptionalInteger("classes", 2, 1_000_000),
         Noise = data.OptionalNumber("noise", 0, double.MaxValue),
         Label = data.OptionalText("label"),

@@ -81,6 +81,7 @@ public static partial class RunSpecJson
         writer.WriteStartObject("data");
         writer.WriteString("source", data.Source);
         Nullable(writer, "samples", data.Samples);
+        Nullable(writer, "seq_len", data.SeqLen);
         Nullable(writer, "classes", data.Classes);
         Nullable(writer, "noise", data.Noise);
         Nullable(writer, "label", data.Label);
