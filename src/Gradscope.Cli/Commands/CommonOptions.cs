@@ -88,9 +88,12 @@ internal static class CommonOptions
         Description = "Sequence length T of a sequence task (adding, temporal-order); by default the length the model was trained on (its metadata), else 50.",
     };
 
-    public static Option<int?> Samples(int fallback) => new("--samples")
+    /// <summary>Sequences inspect and diagnose draw from a sequence task when --samples is not given.</summary>
+    public const int DefaultSequenceSamples = 512;
+
+    public static Option<int?> Samples() => new("--samples")
     {
-        Description = $"Sequences to draw from a sequence task (default {fallback}).",
+        Description = $"Rows to generate: sequences of a sequence task (default {DefaultSequenceSamples}) or rows of a synthetic set.",
     };
 
     public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, ModelSpecDocument? spec, string data, string? label, int seed, int? seqLen = null, int? samples = null)
@@ -101,7 +104,7 @@ internal static class CommonOptions
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
             throw new UsageException($"--seq-len applies to the sequence tasks (adding, temporal-order), not to --data {data}.");
-        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Steps, Count = samples });
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Steps, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
         if (loaded.Spec.Recurrent is not null)
             loaded = BindSequences(loaded, dataset, data, modelPath);
         int inputs = loaded.Spec.InputWidth;

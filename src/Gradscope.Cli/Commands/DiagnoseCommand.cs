@@ -26,7 +26,7 @@ internal static class DiagnoseCommand
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for; required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
         var seqLen = CommonOptions.SeqLen();
-        var samples = CommonOptions.Samples(1024);
+        var samples = CommonOptions.Samples();
         var steps = new Option<int>("--steps") { Description = "Training steps to watch.", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch-size") { Description = "Rows per step.", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer for the watched steps.", DefaultValueFactory = _ => "sgd" };
@@ -51,7 +51,7 @@ internal static class DiagnoseCommand
                 parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label), hidden, CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
                 Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(optimizer)!,
                 parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json),
-                PositiveOrNull(parsed.GetValue(seqLen), "--seq-len"), PositiveOrNull(parsed.GetValue(samples), "--samples") ?? 1024);
+                PositiveOrNull(parsed.GetValue(seqLen), "--seq-len"), PositiveOrNull(parsed.GetValue(samples), "--samples"));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             TrainValidation.Optimizer(request.Optimizer, request.LearningRate, momentum: null, weightDecay: null);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);

@@ -19,7 +19,7 @@ internal static class InspectCommand
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for (the first index missing between two Linear layers); required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
         var seqLen = CommonOptions.SeqLen();
-        var samples = CommonOptions.Samples(512);
+        var samples = CommonOptions.Samples();
         var mode = CommonOptions.Mode();
         var dtype = CommonOptions.Dtype();
         var json = CommonOptions.Json();
@@ -48,7 +48,7 @@ internal static class InspectCommand
                 parsed.GetValue(json),
                 parsed.GetValue(seed),
                 parsed.GetValue(seqLen) is { } t && t < 1 ? throw new UsageException($"--seq-len must be at least 1; got {t}.") : parsed.GetValue(seqLen),
-                parsed.GetValue(samples) is { } n && n < 1 ? throw new UsageException($"--samples must be at least 1; got {n}.") : parsed.GetValue(samples) ?? 512);
+                parsed.GetValue(samples) is { } n && n < 1 ? throw new UsageException($"--samples must be at least 1; got {n}.") : parsed.GetValue(samples));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
         });
