@@ -83,20 +83,48 @@ internal static class CommonOptions
     /// class names saved with the model, else as class indices; see <see cref="ModelFile.MapLabels"/>)
     /// and the input standardization saved with the model applied; the feature counts must agree.
     /// </summary>
-    public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, ModelSpecDocument? spec, string data, string? label, int seed)
+    public static Option<int?> SeqLen() => new("--seq-len")
+    {
+        Description = "Sequence length T of a sequence task (adding, temporal-order); by default the length the model was trained on (its metadata), else 50.",
+    };
+
+    /// <summary>Sequences inspect and diagnose draw from a sequence task when --samples is not given.</summary>
+    public const int DefaultSequenceSamples = 512;
+
+    public static Option<int?> Samples() => new("--samples")
+    {
+        Description = $"Rows to generate: sequences of a sequence task (default {DefaultSequenceSamples}) or rows of a synthetic set.",
+    };
+
+    public static (LoadedModel<T> Model, Dataset Data) LoadModelAndData<T>(string modelPath, Activation? activation, ModelSpecDocument? spec, string data, string? label, int seed, int? seqLen = null, int? samples = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!File.Exists(modelPath))
             throw new GradscopeException($"Model file '{modelPath}' does not exist.");
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
-        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed });
-        int inputs = loaded.Spec.InputSize;
+        if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
+            throw new UsageException($"--seq-len applies to the sequence tasks (adding, temporal-order), not to --data {data}.");
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Steps, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
+        if (loaded.Spec.Recurrent is not null)
+            loaded = BindSequences(loaded, dataset, data, modelPath);
+        int inputs = loaded.Spec.InputWidth;
         if (dataset.FeatureCount != inputs)
             throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {inputs} inputs (data {data}, model {modelPath}).");
         dataset = ModelFile.MapLabels(dataset, !DatasetCatalog.IsNamedSet(data), loaded.Classes, loaded.Spec.OutputSize, data, modelPath);
         if (loaded.Standardizer is { } standardizer)
             dataset = Standardize(standardizer, dataset, modelPath);
         return (loaded, dataset);
+    }
+
+    // A recurrent network reads sequences of any length, with the features per step it was built for.
+    private static LoadedModel<T> BindSequences<T>(LoadedModel<T> loaded, Dataset dataset, string data, string modelPath)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (dataset.Sequence is not { } sequence)
+            throw new GradscopeException($"Shape mismatch: the model's first layer is {loaded.Spec.Recurrent!.Cell}, which reads sequences, but {data} holds flat rows (model {modelPath}); give a sequence task or an .npz/.safetensors file with x [N, T, F].");
+        if (sequence.Features != loaded.Spec.InputSize)
+            throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize} (data {data}, model {modelPath}).");
+        return loaded.WithSteps(sequence.Steps);
     }
 
     // The statistics come from the model file, so a value they cannot standardize is the file's fault.

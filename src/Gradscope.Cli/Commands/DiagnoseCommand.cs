@@ -16,7 +16,7 @@ internal static class DiagnoseCommand
 {
     private sealed record Request(
         string Model, string Data, string? Label, Activation? Activation, ModelSpecDocument? Spec, int Steps, int BatchSize, string Optimizer,
-        double? LearningRate, int Seed, bool TryFixes, int MaxFixes, bool Json);
+        double? LearningRate, int Seed, bool TryFixes, int MaxFixes, bool Json, int? SeqLen = null, int? Samples = null);
 
     public static Command Create(CliContext context)
     {
@@ -25,6 +25,8 @@ internal static class DiagnoseCommand
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for; required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
+        var seqLen = CommonOptions.SeqLen();
+        var samples = CommonOptions.Samples();
         var steps = new Option<int>("--steps") { Description = "Training steps to watch.", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch-size") { Description = "Rows per step.", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer for the watched steps.", DefaultValueFactory = _ => "sgd" };
@@ -40,7 +42,7 @@ internal static class DiagnoseCommand
             "  gradscope diagnose --model model.safetensors --data data.csv\n" +
             "  gradscope diagnose --model torch.safetensors --data data.csv --activation sigmoid --steps 300 --try-fixes --json")
         {
-            model, data, label, activation, spec, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
+            model, data, label, activation, spec, seqLen, samples, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
         };
         command.SetAction(parsed =>
         {
@@ -48,7 +50,8 @@ internal static class DiagnoseCommand
             var request = new Request(
                 parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label), hidden, CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
                 Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(optimizer)!,
-                parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json));
+                parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(tryFixes), Positive(parsed.GetValue(maxFixes), "--max-fixes"), parsed.GetValue(json),
+                PositiveOrNull(parsed.GetValue(seqLen), "--seq-len"), PositiveOrNull(parsed.GetValue(samples), "--samples"));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             TrainValidation.Optimizer(request.Optimizer, request.LearningRate, momentum: null, weightDecay: null);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
@@ -56,13 +59,15 @@ internal static class DiagnoseCommand
         return command;
     }
 
+    private static int? PositiveOrNull(int? value, string option) => value is { } v ? Positive(v, option) : null;
+
     private static int Positive(int value, string option) =>
         value >= 1 ? value : throw new UsageException($"{option} must be at least 1; got {value}.");
 
     private static int Run<T>(CliContext context, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
+        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed, request.SeqLen, request.Samples);
 
         var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with
         {
@@ -71,6 +76,7 @@ internal static class DiagnoseCommand
             Epochs = int.MaxValue / 2,
             MaxSteps = request.Steps,
             BatchSize = request.BatchSize,
+            Loss = dataset.Regression is null ? "cross-entropy" : "mse",
         };
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
         var weights = StartingWeights.Of(loaded.Network, request.Model);

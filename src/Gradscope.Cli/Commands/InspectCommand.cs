@@ -18,6 +18,8 @@ internal static class InspectCommand
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for (the first index missing between two Linear layers); required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
+        var seqLen = CommonOptions.SeqLen();
+        var samples = CommonOptions.Samples();
         var mode = CommonOptions.Mode();
         var dtype = CommonOptions.Dtype();
         var json = CommonOptions.Json();
@@ -30,7 +32,7 @@ internal static class InspectCommand
             "  gradscope inspect --model torch_model.safetensors --data data.csv --activation tanh --dtype float64 --json\n" +
             "  gradscope inspect --model torch_model.safetensors --data data.csv --model-spec net.json --mode eval")
         {
-            model, data, label, activation, spec, mode, dtype, json, seed,
+            model, data, label, activation, spec, seqLen, samples, mode, dtype, json, seed,
         };
         command.SetAction(parsed =>
         {
@@ -44,19 +46,21 @@ internal static class InspectCommand
                 CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
                 inspectMode,
                 parsed.GetValue(json),
-                parsed.GetValue(seed));
+                parsed.GetValue(seed),
+                parsed.GetValue(seqLen) is { } t && t < 1 ? throw new UsageException($"--seq-len must be at least 1; got {t}.") : parsed.GetValue(seqLen),
+                parsed.GetValue(samples) is { } n && n < 1 ? throw new UsageException($"--samples must be at least 1; got {n}.") : parsed.GetValue(samples));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
         });
         return command;
     }
 
-    private sealed record Request(string Model, string Data, string? Label, Activation? Activation, ModelSpecDocument? Spec, InspectionMode Mode, bool Json, int Seed);
+    private sealed record Request(string Model, string Data, string? Label, Activation? Activation, ModelSpecDocument? Spec, InspectionMode Mode, bool Json, int Seed, int? SeqLen = null, int? Samples = null);
 
     private static int Run<T>(CliContext context, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed);
+        var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed, request.SeqLen, request.Samples);
 
         // One pass over all rows at once: the whole data set is the batch.
         MemoryEstimate.For(loaded.Spec, new MemoryShape { BatchSize = dataset.Count, ElementSize = Unsafe.SizeOf<T>(), Optimizer = null })

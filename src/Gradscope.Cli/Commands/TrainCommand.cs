@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Numerics;
 using Gradscope.Cli.Commands.Runs;
 using Gradscope.Data;
+using Gradscope.Data.Sequences;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
@@ -71,9 +72,12 @@ internal static class TrainCommand
                 DataDir = parsed.GetValue(o.DataDir),
                 Label = parsed.GetValue(o.Label),
                 Limit = parsed.GetValue(o.Samples),
+                SequenceLength = parsed.GetValue(o.SeqLen),
             },
             TestSplit = parsed.GetValue(o.TestSplit),
-            Standardize = !parsed.GetValue(o.NoStandardize),
+
+            // A sequence task's values are already on unit scale; a standardizer of T * F columns would not fit the per-step network.
+            Standardize = !parsed.GetValue(o.NoStandardize) && !SequenceTaskData.IsTask(parsed.GetValue(o.Data)!),
             Hidden = CommonOptions.AsUsage(() => NetworkSpec.ParseLayers(parsed.GetValue(o.Layers)!)),
             Activation = CommonOptions.ParseActivation(parsed.GetValue(o.Activation)!).Name,
             Norm = ParseNorm(parsed.GetValue(o.Norm)!),
@@ -87,7 +91,7 @@ internal static class TrainCommand
             Momentum = parsed.GetValue(o.Momentum),
             WeightDecay = parsed.GetValue(o.WeightDecay),
             Schedule = parsed.GetValue(o.Schedule)!,
-            Loss = parsed.GetValue(o.Loss)!,
+            Loss = LossFor(parsed, o),
             Epochs = parsed.GetValue(o.Epochs),
             BatchSize = parsed.GetValue(o.BatchSize),
             MaxSteps = parsed.GetValue(o.MaxSteps),
@@ -99,6 +103,10 @@ internal static class TrainCommand
         TrainValidation.Check(config, o, parsed);
         return config;
     }
+
+    // A regression task trains with mean squared error unless --loss says otherwise.
+    private static string LossFor(ParseResult parsed, TrainOptions o) =>
+        parsed.GetResult(o.Loss) is { Implicit: false } || !SequenceTaskData.IsRegression(parsed.GetValue(o.Data)!) ? parsed.GetValue(o.Loss)! : "mse";
 
     private static string ParseNorm(string text)
     {

@@ -7,7 +7,7 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or a file: CSV, or .npz / .safetensors with float features x [N, F] and integer labels y [N].",
+        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; a sequence task: adding, temporal-order (with --seq-len, --samples; train it with a model spec that starts with an rnn, lstm or gru layer); or a file: CSV, or .npz / .safetensors with float features x [N, F] and integer labels y [N].",
         DefaultValueFactory = _ => "spiral",
     };
 
@@ -15,7 +15,9 @@ internal sealed class TrainOptions
 
     public Option<string?> Label { get; } = CommonOptions.Label();
 
-    public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets) or to read at most (IDX)." };
+    public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets and sequence tasks, default 4096 sequences) or to read at most (IDX)." };
+
+    public Option<int?> SeqLen { get; } = new("--seq-len") { Description = "Sequence length T of a sequence task (adding, temporal-order); default 50." };
 
     public Option<int?> Classes { get; } = new("--classes") { Description = "Classes of a synthetic set (spiral arms, blobs, teacher outputs)." };
 
@@ -123,13 +125,13 @@ internal sealed class TrainOptions
     /// <summary>The options a run description replaces; giving one beside --run-spec is bad usage.</summary>
     public IEnumerable<Option> Described =>
     [
-        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
+        Data, DataDir, Label, Samples, SeqLen, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed, Dtype,
     ];
 
     public IEnumerable<Option> All =>
     [
-        Data, DataDir, Label, Samples, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
+        Data, DataDir, Label, Samples, SeqLen, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed,
         Dtype, Save, Json, Monitor, Trace, Report, RunSpec, PrintSpec,
     ];

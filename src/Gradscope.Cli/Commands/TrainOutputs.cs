@@ -94,7 +94,7 @@ internal sealed class TrainOutputs
         if (Save is { } save && result.Status != TrainingStatus.Diverged)
         {
             bool interrupted = result.Status == TrainingStatus.Interrupted;
-            _files.Write(save, stream => ModelFile.Save(stream, save.Given, run.Spec, run.Network, run.Standardizer, run.ClassLabels, interrupted));
+            _files.Write(save, stream => ModelFile.Save(stream, save.Given, run.Spec, run.Network, run.Standardizer, run.ClassLabels, interrupted, run.Train.Sequence));
         }
     }
 

@@ -61,6 +61,9 @@ internal static class TrainValidation
         OptionChecks.Path(options.DataDir, "--data-dir");
         OptionChecks.Name(options.Label, "--label");
         OptionChecks.AtLeast(options.Count, 1, "--samples");
+        OptionChecks.AtLeast(options.SequenceLength, 1, "--seq-len");
+        if (options.SequenceLength is not null && !Gradscope.Data.Sequences.SequenceTaskData.IsTask(config.Data))
+            throw new UsageException($"--seq-len applies to the sequence tasks (adding, temporal-order), not to --data {config.Data}.");
         OptionChecks.AtLeast(options.Classes, 2, "--classes");
         OptionChecks.NonNegative(options.Noise, "--noise");
 

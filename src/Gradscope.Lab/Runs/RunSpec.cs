@@ -71,6 +71,9 @@ public sealed record DataSpec
     /// <summary>Rows to generate (synthetic sets) or read at most (IDX); null for the set's default.</summary>
     public int? Samples { get; init; }
 
+    /// <summary>Sequence length T of a sequence task (adding, temporal-order); null for its default (50).</summary>
+    public int? SeqLen { get; init; }
+
     /// <summary>Classes of a synthetic set; null for its default.</summary>
     public int? Classes { get; init; }
 

@@ -45,7 +45,7 @@ public static partial class RunSpecJson
         var (init, weights) = ReadInit(root, network);
         return new RunSpec
         {
-            Data = ReadData(root.Object("data", "source", "samples", "classes", "noise", "label", "data_dir", "test_split", "standardize")),
+            Data = ReadData(root.Object("data", "source", "samples", "seq_len", "classes", "noise", "label", "data_dir", "test_split", "standardize")),
             Network = network,
             Init = init,
             Weights = weights,
@@ -64,6 +64,7 @@ public static partial class RunSpecJson
     {
         Source = NonEmpty(data, "source"),
         Samples = data.OptionalInteger("samples", 1, int.MaxValue),
+        SeqLen = data.OptionalInteger("seq_len", 1, int.MaxValue),
         Classes = data.OptionalInteger("classes", 2, 1_000_000),
         Noise = data.OptionalNumber("noise", 0, double.MaxValue),
         Label = data.OptionalText("label"),

@@ -86,6 +86,10 @@ public static partial class RunSpecJson
         writer.WriteStartObject("data");
         writer.WriteString("source", data.Source);
         Nullable(writer, "samples", data.Samples);
+
+        // Only a sequence task has a length; other runs' descriptions stay as they were.
+        if (data.SeqLen is { } seqLen)
+            writer.WriteNumber("seq_len", seqLen);
         Nullable(writer, "classes", data.Classes);
         Nullable(writer, "noise", data.Noise);
         Nullable(writer, "label", data.Label);

@@ -30,6 +30,7 @@ public static class RunSpecs
             {
                 Source = config.Data,
                 Samples = config.DataOptions.Count,
+                SeqLen = config.DataOptions.SequenceLength,
                 Classes = config.DataOptions.Classes,
                 Noise = config.DataOptions.Noise,
                 Label = config.DataOptions.Label,
@@ -68,6 +69,7 @@ public static class RunSpecs
             DataOptions = new DataOptions
             {
                 Count = spec.Data.Samples,
+                SequenceLength = spec.Data.SeqLen,
                 Classes = spec.Data.Classes,
                 Noise = spec.Data.Noise,
                 Label = spec.Data.Label,

@@ -42,4 +42,7 @@ public sealed record DataOptions
 
     /// <summary>For IDX sets: read at most this many rows (the first ones); all when null.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>For the sequence tasks (adding, copy, temporal-order): the sequence length T (default 50).</summary>
+    public int? SequenceLength { get; init; }
 }

@@ -45,6 +45,18 @@ public sealed class Dataset
     /// <summary>Name shown in reports.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// For sequences: each row is <see cref="SequenceShape.Steps"/> steps of
+    /// <see cref="SequenceShape.Features"/> features, time-major (a <c>[N, T, F]</c> array); null for flat rows.
+    /// </summary>
+    public SequenceShape? Sequence { get; init; }
+
+    /// <summary>
+    /// For a regression task: the real targets per row (then every label is 0 and there is one
+    /// class, which no loss reads); null for classification.
+    /// </summary>
+    public RegressionTargets? Regression { get; init; }
+
     /// <summary>Row-major features, <c>[Count, FeatureCount]</c>.</summary>
     public double[] Features { get; }
 
@@ -85,7 +97,11 @@ public sealed class Dataset
         var labels = new int[indices.Length];
         CopyRows<double>(indices, features);
         CopyLabels(indices, labels);
-        return new Dataset(Name, features, labels, FeatureCount, ClassCount, FeatureNames, ClassNames);
+        return new Dataset(Name, features, labels, FeatureCount, ClassCount, FeatureNames, ClassNames)
+        {
+            Sequence = Sequence,
+            Regression = Regression?.Subset(indices),
+        };
     }
 
     /// <summary>

@@ -17,7 +17,10 @@ public static class DatasetCatalog
 
     /// <summary>The names <see cref="Load"/> accepts besides CSV paths.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["spiral", "moons", "circles", "xor", "checkerboard", "blobs", "teacher", "digits", "fashion-mnist", "mnist"];
+        ["spiral", "moons", "circles", "xor", "checkerboard", "blobs", "teacher", "digits", "fashion-mnist", "mnist", "adding", "copy", "temporal-order"];
+
+    /// <summary>The sequence length of a sequence task when none is given.</summary>
+    public const int DefaultSequenceLength = 50;
 
     /// <summary>Loads the named set, or reads <paramref name="nameOrPath"/> as a data file.</summary>
     /// <param name="nameOrPath">One of <see cref="Names"/>, or a path to a <c>.npz</c> or <c>.safetensors</c> file of arrays <c>x [N, F]</c> and <c>y [N]</c>, or else a CSV file (<c>.csv</c>, <c>.csv.gz</c>, or any existing file).</param>
@@ -31,6 +34,14 @@ public static class DatasetCatalog
             set.Validate();
             MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
             return set.Generate(options.Seed);
+        }
+
+        if (Sequences.SequenceTaskData.IsTask(nameOrPath))
+        {
+            int samples = options.Count ?? Sequences.SequenceTaskData.DefaultSamples;
+            int length = options.SequenceLength ?? DefaultSequenceLength;
+            MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(samples, length * 8), $"the {nameOrPath} task of {samples} sequences");
+            return Sequences.SequenceTaskData.Create(nameOrPath, length, samples, options.Seed);
         }
 
         return nameOrPath.ToLowerInvariant() switch

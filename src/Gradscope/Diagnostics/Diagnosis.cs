@@ -7,7 +7,7 @@ public static class Diagnosis
 {
     private static readonly IDiagnosisRule[] Rules =
     [
-        new NonFiniteRule(), new VanishingRule(), new ExplodingRule(), new SaturationRule(), new DeadUnitsRule(), new StalledLayersRule(),
+        new NonFiniteRule(), new VanishingRule(), new VanishingThroughTimeRule(), new ExplodingRule(), new SaturationRule(), new DeadUnitsRule(), new StalledLayersRule(),
     ];
 
     /// <summary>The findings for <paramref name="context"/>.</summary>

@@ -40,6 +40,9 @@ public sealed record DiagnosisThresholds
     /// <summary>Fraction of the steps at the start that form the "early" window (vanishing and exploding are judged there, as at initialization).</summary>
     public double EarlyWindowFraction { get; init; } = 0.1;
 
+    /// <summary>Through time: the memory horizon is where ||dL/dh_t|| falls below this fraction of its last-step value.</summary>
+    public double TimeHorizonFraction { get; init; } = 1e-3;
+
     /// <summary>Fraction of the steps at the end that form the "late" window (saturation, dead units and stalling are judged there).</summary>
     public double LateWindowFraction { get; init; } = 0.2;
 

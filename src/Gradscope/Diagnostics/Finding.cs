@@ -20,6 +20,9 @@ public enum FindingKind
 
     /// <summary>A NaN or infinity appeared.</summary>
     NonFinite,
+
+    /// <summary>A recurrent layer's gradient shrinks by orders of magnitude going back through time.</summary>
+    VanishingThroughTime,
 }
 
 /// <summary>How bad a finding is. Error means training is failing because of it.</summary>

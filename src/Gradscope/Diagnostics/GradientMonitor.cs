@@ -15,6 +15,8 @@ namespace Gradscope.Diagnostics;
 public sealed class GradientMonitor<T> : ITrainingObserver<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly Recurrent.SequenceLayer<T>[] _recurrent; // trace layers 0 .. _offset - 1
+    private readonly int _offset;                              // trace index of dense layer 0
     private readonly Dense<T>[] _dense;
     private readonly ActivationLayer<T>?[] _activations;
     private readonly T[][] _previousWeights;
@@ -36,6 +38,19 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         var widths = new List<int>();
         string activationName = "identity";
         int maxWidth = 1;
+        var recurrent = new List<Recurrent.SequenceLayer<T>>();
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            if (leaf.Layer is not Recurrent.SequenceLayer<T> sequence)
+                continue;
+            recurrent.Add(sequence);
+            names.Add(leaf.Path);
+            inputs.Add(sequence.FeaturesPerStep);
+            widths.Add(sequence.OutputSize);
+        }
+
+        _recurrent = [.. recurrent];
+        _offset = _recurrent.Length;
         foreach (var watched in MonitoredLayers.Find(network))
         {
             dense.Add(watched.Dense);
@@ -62,6 +77,12 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         _alive = new T[maxWidth];
         _activationRange = Histograms.ActivationRange(activationName);
         Trace = new Trace(names, inputs, widths, activationName, expectedSteps);
+        for (int r = 0; r < _recurrent.Length; r++)
+        {
+            var cell = _recurrent[r].Cell;
+            Trace.ThroughTime.Add(new TimeGradients(r, _recurrent[r].Kind, new Recurrent.TimeTrace(_recurrent[r].Steps, expectedSteps),
+                cell.MaxRecurrentDerivative, Recurrent.SpectralNorm.Largest(cell.WeightHh.Value)));
+        }
     }
 
     /// <summary>What has been recorded so far.</summary>
@@ -79,6 +100,12 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         int s = Trace.BeginStep(step.Step, step.Loss, step.LearningRate, Stopwatch.GetElapsedTime(_startTimestamp, now).TotalSeconds);
         _currentStep = s;
         bool finite = double.IsFinite(step.Loss);
+        for (int r = 0; r < _recurrent.Length; r++)
+        {
+            finite &= RecurrentProbe.Measure(Trace, s, r, _recurrent[r]);
+            Trace.ThroughTime[r].Norms.Record(_recurrent[r].Cell.HiddenGradNorms);
+        }
+
         for (int l = 0; l < _dense.Length; l++)
             finite &= MeasureLayer(s, l);
         if (!finite && Trace.FirstNonFinite is null)
@@ -95,8 +122,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         {
             for (int l = 0; l < _dense.Length; l++)
             {
-                Trace.Set(LayerStat.WeightNorm, s, l, double.NaN);
-                Trace.Set(LayerStat.UpdateRatio, s, l, double.NaN);
+                Trace.Set(LayerStat.WeightNorm, s, l + _offset, double.NaN);
+                Trace.Set(LayerStat.UpdateRatio, s, l + _offset, double.NaN);
             }
         }
     }
@@ -110,8 +137,8 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         for (int l = 0; l < _dense.Length; l++)
         {
             var (after, before, distance) = Reductions.SquaresAndDistance<T>(_dense[l].Weight.Value.Span, _previousWeights[l]);
-            Trace.Set(LayerStat.WeightNorm, _currentStep, l, Math.Sqrt(after));
-            Trace.Set(LayerStat.UpdateRatio, _currentStep, l, before > 0 ? Math.Sqrt(distance) / Math.Sqrt(before) : double.NaN);
+            Trace.Set(LayerStat.WeightNorm, _currentStep, l + _offset, Math.Sqrt(after));
+            Trace.Set(LayerStat.UpdateRatio, _currentStep, l + _offset, before > 0 ? Math.Sqrt(distance) / Math.Sqrt(before) : double.NaN);
         }
     }
 
@@ -125,9 +152,9 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         var activation = _activations[l];
         // Observers run right after the backward pass, so the sum its GEMM computed is current.
         double gradSquares = dense.WeightGradSumOfSquares;
-        Trace.Set(LayerStat.GradNorm, s, l, Math.Sqrt(gradSquares));
-        Trace.Set(LayerStat.GradRms, s, l, Math.Sqrt(gradSquares / dense.Weight.Grad.Length));
-        Trace.Set(LayerStat.BiasGradNorm, s, l, Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)));
+        Trace.Set(LayerStat.GradNorm, s, l + _offset, Math.Sqrt(gradSquares));
+        Trace.Set(LayerStat.GradRms, s, l + _offset, Math.Sqrt(gradSquares / dense.Weight.Grad.Length));
+        Trace.Set(LayerStat.BiasGradNorm, s, l + _offset, Math.Sqrt(Reductions.SumOfSquares<T>(dense.Bias.Grad.Span)));
         var delta = dense.GradOutput;
         double deltaRms = 0;
         if (delta is not null && delta.Length > 0)
@@ -140,7 +167,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             deltaRms = Math.Sqrt(deltaSquares / delta.Length);
         }
 
-        Trace.Set(LayerStat.DeltaRms, s, l, deltaRms);
+        Trace.Set(LayerStat.DeltaRms, s, l + _offset, deltaRms);
 
         var output = activation?.Output ?? dense.Output;
         double sum, squares, saturated = 0, dead = 0;
@@ -158,10 +185,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
 
         int n = Math.Max(1, output.Length);
         double mean = sum / n;
-        Trace.Set(LayerStat.ActMean, s, l, mean);
-        Trace.Set(LayerStat.ActStd, s, l, Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
-        Trace.Set(LayerStat.Saturated, s, l, saturated);
-        Trace.Set(LayerStat.Dead, s, l, dead);
+        Trace.Set(LayerStat.ActMean, s, l + _offset, mean);
+        Trace.Set(LayerStat.ActStd, s, l + _offset, Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
+        Trace.Set(LayerStat.Saturated, s, l + _offset, saturated);
+        Trace.Set(LayerStat.Dead, s, l + _offset, dead);
 
         // The sums of squares settle it without a pass when finite; an overflowed one (doubles
         // above 1.3e154) is not a non-finite value, so then the values themselves are tested.
@@ -169,7 +196,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         bool finite = Reductions.AllFinite<T>(dense.Weight.Grad.Span, gradSquares) && Reductions.AllFinite<T>(output.Span, squares);
         if (!finite)
             nonFinite = CountNonFinite(dense.Weight.Grad.Span) + CountNonFinite(output.Span);
-        Trace.Set(LayerStat.NonFinite, s, l, nonFinite);
+        Trace.Set(LayerStat.NonFinite, s, l + _offset, nonFinite);
         return finite;
     }
 
@@ -217,22 +244,22 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             bool outputFinite = _activations[l] is not { } activation || Reductions.AllFinite<T>(activation.Output.Span);
             if (!Reductions.AllFinite<T>(_dense[l].Output.Span) || !outputFinite)
             {
-                Trace.FirstNonFinite = new NonFiniteEvent(s, l, "activation");
+                Trace.FirstNonFinite = new NonFiniteEvent(s, l + _offset, "activation");
                 return;
             }
         }
 
         if (!double.IsFinite(loss))
         {
-            Trace.FirstNonFinite = new NonFiniteEvent(s, _dense.Length - 1, "loss");
+            Trace.FirstNonFinite = new NonFiniteEvent(s, _offset + _dense.Length - 1, "loss");
             return;
         }
 
         for (int l = _dense.Length - 1; l >= 0; l--)
         {
-            if (Trace[LayerStat.NonFinite, s, l] > 0)
+            if (Trace[LayerStat.NonFinite, s, l + _offset] > 0)
             {
-                Trace.FirstNonFinite = new NonFiniteEvent(s, l, "gradient");
+                Trace.FirstNonFinite = new NonFiniteEvent(s, l + _offset, "gradient");
                 return;
             }
         }
@@ -242,9 +269,9 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
     {
         for (int l = 0; l < _dense.Length; l++)
         {
-            Trace.Histograms.Add(new HistogramRecord(s, l, HistogramKind.Gradient, Histograms.Gradient<T>(_dense[l].Weight.Grad.Span)));
+            Trace.Histograms.Add(new HistogramRecord(s, l + _offset, HistogramKind.Gradient, Histograms.Gradient<T>(_dense[l].Weight.Grad.Span)));
             var output = _activations[l]?.Output ?? _dense[l].Output;
-            Trace.Histograms.Add(new HistogramRecord(s, l, HistogramKind.Activation, Histograms.Activation<T>(output.Span, _activationRange.Low, _activationRange.High)));
+            Trace.Histograms.Add(new HistogramRecord(s, l + _offset, HistogramKind.Activation, Histograms.Activation<T>(output.Span, _activationRange.Low, _activationRange.High)));
         }
     }
 }

@@ -18,7 +18,7 @@ public enum InspectionMode
 
 /// <summary>
 /// One forward and backward pass of a network over a whole data set (mean softmax cross-entropy
-/// against its labels), without any update, and the per-layer statistics it leaves behind.
+/// against its labels, or mean squared error against regression targets), without any update, and the per-layer statistics it leaves behind.
 /// </summary>
 public static class Inspection
 {
@@ -45,9 +45,20 @@ public static class Inspection
         network.ZeroGrad();
         var output = network.Forward(input, training: mode == InspectionMode.Train);
         var gradOutput = new Matrix<T>(output.Rows, output.Cols);
-        var loss = new SoftmaxCrossEntropy<T>().Compute(output, data.Labels, gradOutput);
+        var loss = data.Regression is { } regression
+            ? new MeanSquaredError<T>().ComputeTargets(output, Targets<T>(regression), gradOutput)
+            : new SoftmaxCrossEntropy<T>().Compute(output, data.Labels, gradOutput);
         network.Backward(gradOutput);
         return new InspectionResult(double.CreateTruncating(loss), LayerProbe.Measure(network), ParameterGradients(network));
+    }
+
+    private static T[] Targets<T>(RegressionTargets regression)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var targets = new T[regression.Values.Length];
+        for (int i = 0; i < targets.Length; i++)
+            targets[i] = T.CreateTruncating(regression.Values[i]);
+        return targets;
     }
 
     /// <summary>The L2 norm (summed in double) of every trainable tensor's gradient, under its state-dict name, in network order.</summary>

@@ -18,6 +18,12 @@ public static class LayerProbe
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new List<LayerStatistics>();
+        foreach (var leaf in LayerTree.Leaves(network))
+        {
+            if (leaf.Layer is Recurrent.SequenceLayer<T> sequence)
+                result.Add(Measure(leaf.Path, sequence));
+        }
+
         foreach (var layer in MonitoredLayers.Find(network))
             result.Add(Measure(layer.Name, layer.Dense, layer.Activation));
 
@@ -49,6 +55,30 @@ public static class LayerProbe
             saturated,
             dead,
             Math.Sqrt(SumOfSquares<T>(dense.Weight.Value.Span)));
+    }
+
+    // A recurrent layer as one monitored layer: its two weight matrices, its biases, its output hidden states.
+    private static LayerStatistics Measure<T>(string name, Recurrent.SequenceLayer<T> layer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var cell = layer.Cell;
+        double gradSquares = SumOfSquares<T>(cell.WeightIh.Grad.Span) + SumOfSquares<T>(cell.WeightHh.Grad.Span);
+        int count = cell.WeightIh.Grad.Length + cell.WeightHh.Grad.Length;
+        var (mean, std) = MeanStd<T>(layer.LastOutput.Span);
+        double saturated = 0;
+        if (cell is Recurrent.SimpleRnn<T> { Nonlinearity: "tanh" } && layer.LastOutput.Length > 0)
+        {
+            int n = 0;
+            foreach (var v in layer.LastOutput.Span)
+                n += Math.Abs(double.CreateTruncating(v)) > 0.99 ? 1 : 0;
+            saturated = (double)n / layer.LastOutput.Length;
+        }
+
+        var delta = layer.GradOutput;
+        double deltaRms = delta is null || delta.Length == 0 ? 0 : Math.Sqrt(SumOfSquares<T>(delta.Span) / delta.Length);
+        return new LayerStatistics(name, Math.Sqrt(gradSquares), Math.Sqrt(gradSquares / count),
+            Math.Sqrt(SumOfSquares<T>(cell.BiasIh.Grad.Span) + SumOfSquares<T>(cell.BiasHh.Grad.Span)), deltaRms, mean, std, saturated, 0,
+            Math.Sqrt(SumOfSquares<T>(cell.WeightHh.Value.Span)));
     }
 
     private static (double Saturated, double Dead) Saturation<T>(ActivationLayer<T> activation, int elements)

@@ -138,6 +138,8 @@ public sealed record NetworkFacts
         {
             if (flat[i].Layer is DenseSpec)
                 layers.Add(Follow(flat, i));
+            else if (flat[i].Layer is RecurrentSpec recurrent)
+                layers.Add(new DenseFacts(Activation.Parse(recurrent.Nonlinearity), false, false));
         }
 
         layers.Add(new DenseFacts(null, false, false));

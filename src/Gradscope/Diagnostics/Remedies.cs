@@ -67,7 +67,28 @@ public static class Remedies
         c => c.ModelSpec is null ? c with { Residual = true } : c.WithLayers(LayerRewrites.WrapInResidualBlocks(c.HiddenLayout())));
 
     /// <summary>Every remedy, for lookup by id.</summary>
-    public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate, BatchNorm, Residual];
+    /// <summary>Replace a plain RNN by an LSTM whose forget gate starts open (bias 1).</summary>
+    public static Remedy Lstm { get; } = new(
+        "lstm",
+        "Replace the RNN by an LSTM (forget-gate bias 1)",
+        "The LSTM's cell carries the gradient back multiplied by its forget gate instead of by W_hh phi', so it need not vanish (Hochreiter and Schmidhuber 1997; Gers et al. 2000).",
+        c => c.WithLayers(RecurrentRewrites.SwapCell(c.HiddenLayout(), "lstm", forgetBias: 1.0)));
+
+    /// <summary>Replace a plain RNN by a GRU.</summary>
+    public static Remedy Gru { get; } = new(
+        "gru",
+        "Replace the RNN by a GRU",
+        "The GRU's update gate interpolates between the old and the new state, a path back in time that need not shrink (Cho et al. 2014).",
+        c => c.WithLayers(RecurrentRewrites.SwapCell(c.HiddenLayout(), "gru")));
+
+    /// <summary>Start an LSTM's forget gate open.</summary>
+    public static Remedy ForgetBias { get; } = new(
+        "forget-bias",
+        "Set the LSTM's forget-gate bias to 3",
+        "With the forget gate near 1 at the start, the cell remembers and the gradient flows back through many steps (Gers et al. 2000; Jozefowicz et al. 2015).",
+        c => c.WithLayers(RecurrentRewrites.SetForgetBias(c.HiddenLayout(), 3.0)));
+
+    public static IReadOnlyList<Remedy> All { get; } = [ReluHe, GeluHe, LeakyReluHe, TanhGlorot, RecommendedInit, ClipAndLowerLearningRate, BatchNorm, Residual, Lstm, Gru, ForgetBias];
 
     /// <summary>The remedy with <paramref name="id"/>.</summary>
     public static Remedy Get(string id)

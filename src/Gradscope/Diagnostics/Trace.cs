@@ -55,6 +55,12 @@ public sealed class Trace
     /// <summary>Epoch summaries, when the trace came from a trainer.</summary>
     public List<Training.EpochResult> Epochs { get; } = [];
 
+    /// <summary>
+    /// Gradients through time: for each recurrent layer, ||dL/dh_t|| at every step t of the sequence,
+    /// recorded at the same steps as the layer statistics (one row per trace step).
+    /// </summary>
+    public List<TimeGradients> ThroughTime { get; } = [];
+
     /// <summary>The first step and layer where a NaN or infinity appeared, or null. Set by the monitor, or by a reader rebuilding a stored trace.</summary>
     public NonFiniteEvent? FirstNonFinite { get; set; }
 
@@ -173,6 +179,14 @@ public sealed class Trace
         Array.Resize(ref _wallSeconds, _capacity);
     }
 }
+
+/// <summary>A recurrent layer's gradients through time: its trace layer index and ||dL/dh_t|| per recorded step.</summary>
+/// <param name="Layer">The recurrent layer's index among the trace's layers.</param>
+/// <param name="Kind">The cell: <c>rnn</c>, <c>lstm</c> or <c>gru</c>.</param>
+/// <param name="Norms">One row of sequence-length norms per recorded step.</param>
+/// <param name="MaxRecurrentDerivative">gamma, the largest |phi'| on the recurrent path (Pascanu et al. 2013).</param>
+/// <param name="RecurrentNorm">lambda_1, the largest singular value of the recurrent weight at the first recorded step.</param>
+public sealed record TimeGradients(int Layer, string Kind, Recurrent.TimeTrace Norms, double MaxRecurrentDerivative, double RecurrentNorm);
 
 /// <summary>Where a NaN or infinity first appeared: the step, the dense layer index, and in what (gradient, activation or loss).</summary>
 public sealed record NonFiniteEvent(int Step, int Layer, string Where);

@@ -57,7 +57,7 @@ internal sealed record MemoryEstimate
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(shape);
-        var tally = new MemoryTally(shape.BatchSize);
+        var tally = new MemoryTally(shape.BatchSize) { Steps = spec.Steps };
         var layout = spec.Layout();
         // The first layer's input is data: a dense layer there computes no input gradient (NetworkSpec.BuildUninitialized).
         int width = tally.Layers(layout, spec.InputSize, firstComputesInputGradient: false);
@@ -108,7 +108,7 @@ internal sealed record MemoryEstimate
         bool training = shape.Optimizer is not null;
 
         // The trainer's (or inspection's) batch: inputs, the loss gradient, labels.
-        tally.Batch(Product(b, spec.InputSize), "the batch of inputs");
+        tally.Batch(Product(b, spec.InputWidth), "the batch of inputs");
         tally.Batch(Product(b, spec.OutputSize), "the loss gradient");
         bool splits = training && SplitsBatch(tally, shape);
         long splitCopies = splits ? 2 * tally.DenseParameters : 0;

@@ -55,6 +55,7 @@ internal sealed class MemoryTally
                 NormSpec n => Norm(width, n.Kind),
                 DropoutSpec => Elementwise(width, buffers: 3, extra: 0),
                 ResidualSpec r => Residual(r, width),
+                RecurrentSpec r => Recurrent(r, width),
                 _ => throw new ArgumentOutOfRangeException(nameof(layers), layers[i], "A layer the memory estimate does not know."),
             };
             if (layers[i] is not (DenseSpec or ActivationSpec))
@@ -110,6 +111,24 @@ internal sealed class MemoryTally
             Batch(_batch * width, $"the outputs of a {width}-wide norm layer for a batch of {_batch}");
         BatchValues += kind == NormKind.Layer ? _batch : 0;
         return width;
+    }
+
+    /// <summary>Time steps of the sequences a recurrent first layer reads (1 for a feed-forward network).</summary>
+    public int Steps { get; init; } = 1;
+
+    // A recurrent layer: G gate blocks of [H, in + H] weights and two biases; per step, the gates,
+    // the hidden state and (LSTM) the cell, cached for backpropagation through time.
+    private int Recurrent(RecurrentSpec recurrent, int features)
+    {
+        LayerCount++;
+        long gates = recurrent.Cell switch { "lstm" => 4, "gru" => 3, _ => 1 };
+        long hidden = recurrent.Hidden;
+        long weights = gates * hidden * (features + hidden);
+        Array(weights, $"the weights of the {recurrent.Cell} layer");
+        Parameters(weights + (2 * gates * hidden), trainable: true);
+        Batch(_batch * Steps * ((gates + 3) * hidden + features), $"the {Steps} steps of the {recurrent.Cell} layer for a batch of {_batch}");
+        MaxColumns = Math.Max(MaxColumns, Math.Max(features * (long)Steps, gates * hidden));
+        return recurrent.Hidden;
     }
 
     private int Residual(ResidualSpec residual, int width)

@@ -81,4 +81,6 @@ public sealed partial class Lstm<T> : RecurrentLayer<T>
     }
 
     private protected override void BeginBackward(int batch) => _gradCell.Clear();
+
+    private protected override double CarriedStateSquares() => Reductions.SumOfSquares<T>(_gradCell.Span);
 }

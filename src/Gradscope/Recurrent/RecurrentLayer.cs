@@ -82,8 +82,10 @@ public abstract class RecurrentLayer<T>
     public Sequence<T> GradInput { get; }
 
     /// <summary>
-    /// Tap: ||dL/dh_t|| (Frobenius norm over the batch, in double) for every step t of the last
-    /// backward pass, the total gradient reaching h_t from the output and from the future.
+    /// Tap: the norm of the gradient reaching the state at step t (Frobenius over the batch, in
+    /// double) for every step t of the last backward pass: ||dL/dh_t||, the total from the output and
+    /// from the future; for an LSTM, whose state is (h_t, c_t), with the cell's carried dL/dc_t in the
+    /// same norm, since the cell is the path its memory takes.
     /// </summary>
     public ReadOnlySpan<double> HiddenGradNorms => _hiddenGradNorms.AsSpan(0, Hidden.Length);
 
@@ -131,7 +133,7 @@ public abstract class RecurrentLayer<T>
         {
             // dL/dh_t = (from the loss at t) + (from step t+1, through W_hh), carried in _gradHiddenPrevious.
             TensorPrimitives.Add(gradHidden[t].Span, _gradHiddenPrevious.Span, _gradHidden.Span);
-            _hiddenGradNorms[t] = Math.Sqrt(Reductions.SumOfSquares<T>(_gradHidden.Span));
+            _hiddenGradNorms[t] = Math.Sqrt(Reductions.SumOfSquares<T>(_gradHidden.Span) + CarriedStateSquares());
             var gradInput = ComputesInputGradient ? GradInput[t] : null;
             StepBackward(t, input[t], t == 0 ? _zeroState : Hidden[t - 1], _gradHidden, gradInput, _gradHiddenPrevious);
         }
@@ -152,6 +154,12 @@ public abstract class RecurrentLayer<T>
 
     /// <summary>One step: <c>h_t = cell(x_t, h_{t-1})</c>, caching what <see cref="StepBackward"/> needs at t.</summary>
     private protected abstract void StepForward(int t, Matrix<T> x, Matrix<T> hPrevious, Matrix<T> h);
+
+    /// <summary>
+    /// Sum of squares of the gradient a cell carries back in a state other than h (the LSTM's
+    /// dL/dc_t from step t+1), read before step t's backward pass; 0 for a cell whose state is h alone.
+    /// </summary>
+    private protected virtual double CarriedStateSquares() => 0;
 
     /// <summary>Resets carries other than dL/dh (the LSTM's dL/dc) before a backward pass.</summary>
     private protected virtual void BeginBackward(int batch)

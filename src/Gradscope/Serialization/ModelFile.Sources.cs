@@ -64,10 +64,10 @@ public static partial class ModelFile
             var layer = i < layers.Count ? layers[i] : null;
             if (layer is ResidualSpec)
                 break;
-            int axis = layer switch { null or DenseSpec => 1, NormSpec => 0, _ => -1 };
+            int axis = layer switch { null or DenseSpec or RecurrentSpec => 1, NormSpec => 0, _ => -1 };
             if (axis < 0)
                 continue;
-            string name = (layer is null ? outputName : layer.Module ?? i.ToString(CultureInfo.InvariantCulture)) + ".weight";
+            string name = (layer is null ? outputName : layer.Module ?? i.ToString(CultureInfo.InvariantCulture)) + (layer is RecurrentSpec ? ".weight_ih_l0" : ".weight");
             if (file.TryGet(name, out var weight) && weight.Shape.Length == axis + 1)
                 return weight.Shape[axis];
             throw new GradscopeException($"{path}: no tensor '{name}' of rank {axis + 1} for the model spec's first layer; give \"input\" in the spec, or the layer's \"module\".");

@@ -57,13 +57,13 @@ public static partial class ModelFile
     /// <paramref name="interrupted"/> marks a model whose training was stopped early
     /// (<see cref="InterruptedKey"/>).
     /// </summary>
-    public static void Save<T>(Stream destination, string destinationName, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null, IReadOnlyList<string>? classes = null, bool interrupted = false)
+    public static void Save<T>(Stream destination, string destinationName, NetworkSpec spec, Sequential<T> network, Standardizer? standardizer = null, IReadOnlyList<string>? classes = null, bool interrupted = false, SequenceShape? sequence = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        SafetensorsFile.Write(destination, StateDict(network), SaveMetadata(spec, standardizer, classes, interrupted), destinationName);
+        SafetensorsFile.Write(destination, StateDict(network), SaveMetadata(spec, standardizer, classes, interrupted, sequence), destinationName);
     }
 
-    private static Dictionary<string, string> SaveMetadata(NetworkSpec spec, Standardizer? standardizer, IReadOnlyList<string>? classes, bool interrupted)
+    private static Dictionary<string, string> SaveMetadata(NetworkSpec spec, Standardizer? standardizer, IReadOnlyList<string>? classes, bool interrupted, SequenceShape? sequence = null)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -76,6 +76,8 @@ public static partial class ModelFile
             metadata[ClassesKey] = ClassesJson(classes, spec.OutputSize);
         if (interrupted)
             metadata[InterruptedKey] = "true";
+        if (spec.Recurrent is not null)
+            metadata[SequenceKey] = SequenceJson(sequence ?? new SequenceShape(spec.Steps, spec.InputSize));
         return metadata;
     }
 
@@ -116,7 +118,14 @@ public static partial class ModelFile
 
         var network = described.BuildUninitialized<T>();
         LoadStateDict(network, file, path, architecture);
-        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputSize, path), ReadClasses(file, described.OutputSize, path));
+        var sequence = described.Recurrent is null ? null : ReadSequence(file, path);
+        if (sequence is not null)
+        {
+            described = described with { Steps = sequence.Steps };
+            ((Recurrent.SequenceLayer<T>)network.Layers[0]).Steps = sequence.Steps;
+        }
+
+        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputSize, path), ReadClasses(file, described.OutputSize, path)) { Sequence = sequence };
     }
 
     private static Activation? ActivationFromMetadata(SafetensorsFile file, string path)
@@ -204,7 +213,23 @@ public static partial class ModelFile
 /// any) and its class names (<see cref="ModelFile.ClassesKey"/>; null when the file names none).
 /// </summary>
 public sealed record LoadedModel<T>(NetworkSpec Spec, Sequential<T> Network, Standardizer? Standardizer, IReadOnlyList<string>? Classes = null)
-    where T : unmanaged, IFloatingPointIeee754<T>;
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>For a recurrent network: the sequences it was trained on, from the file's metadata; null when it does not say.</summary>
+    public SequenceShape? Sequence { get; init; }
+
+    /// <summary>
+    /// This model bound to sequences of <paramref name="steps"/> steps (a recurrent network's weights
+    /// take any length); the same model for a feed-forward network.
+    /// </summary>
+    public LoadedModel<T> WithSteps(int steps)
+    {
+        if (Spec.Recurrent is null || Network.Layers[0] is not Recurrent.SequenceLayer<T> layer)
+            return this;
+        layer.Steps = steps;
+        return this with { Spec = Spec with { Steps = steps } };
+    }
+}
 
 internal sealed record StandardizationRecord(double[] Mean, double[] Std);
 

@@ -76,6 +76,14 @@ public static partial class ModelSpecJson
                 case ResidualSpec residual:
                     WriteLayers(writer, residual.Layers, withModules);
                     break;
+                case RecurrentSpec recurrent:
+                    writer.WriteNumber("hidden", recurrent.Hidden);
+                    writer.WriteString("sequence", recurrent.SequenceName);
+                    if (recurrent.Cell == "rnn")
+                        writer.WriteString("activation", recurrent.Nonlinearity);
+                    if (recurrent.ForgetBias is { } bias)
+                        writer.WriteNumber("forget_bias", bias);
+                    break;
             }
 
             writer.WriteEndObject();

@@ -35,7 +35,7 @@ public static partial class ModelSpecJson
     public const string SpecType = "spec";
 
     private const int MaxSize = 1_000_000;
-    private const string Types = "dense, batchnorm, layernorm, activation, dropout or residual";
+    private const string Types = "dense, batchnorm, layernorm, activation, dropout, residual, rnn, lstm or gru";
     private const string ModuleKey = "module";
 
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
@@ -98,6 +98,10 @@ public static partial class ModelSpecJson
         {
             string at = $"{path}[{index++}]";
             var layer = ParseLayer(element, source, at, modules);
+
+            // allowEmpty marks the top-level list; a residual body must not be empty.
+            if (layer is RecurrentSpec recurrent && (!allowEmpty || index > 1))
+                throw Error(source, at, $"a recurrent layer ({recurrent.Cell}) must be the first layer of the network, outside residual blocks: it reads the input sequences");
             if (ParseModule(element, source, at) is { } module)
             {
                 if (!modules.Add(module))
@@ -143,9 +147,47 @@ public static partial class ModelSpecJson
                 if (!layer.TryGetProperty("layers", out var inner))
                     throw Error(source, path, "a residual block needs a \"layers\" array (its body)");
                 return new ResidualSpec(ParseLayers(inner, source, path + ".layers", allowEmpty: false, modules));
+            case "rnn" or "lstm" or "gru":
+                return ParseRecurrent(layer, type.ToLowerInvariant(), source, path);
             default:
                 throw Error(source, path, $"unknown layer type '{type}'; expected {Types}");
         }
+    }
+
+    private static RecurrentSpec ParseRecurrent(JsonElement layer, string cell, string source, string path)
+    {
+        if (cell == "rnn")
+            CheckKeys(layer, source, path, "an rnn layer", "type", ModuleKey, "hidden", "sequence", "activation");
+        else
+            CheckKeys(layer, source, path, $"an {cell} layer", "type", ModuleKey, "hidden", "sequence", "forget_bias");
+        if (!layer.TryGetProperty("hidden", out var hidden))
+            throw Error(source, path, $"an {cell} layer needs \"hidden\", its number of hidden units");
+        int units = Size(hidden, source, path, "hidden");
+        var sequence = Recurrent.SequenceOutput.ManyToOne;
+        if (layer.TryGetProperty("sequence", out var s))
+        {
+            if (s.ValueKind != JsonValueKind.String || s.GetString() is not ("last" or "all"))
+                throw Error(source, path, $"\"sequence\" must be \"last\" (the last hidden state) or \"all\" (every step); got {s.GetRawText()}");
+            sequence = RecurrentSpec.ParseSequence(s.GetString()!);
+        }
+
+        string nonlinearity = "tanh";
+        if (layer.TryGetProperty("activation", out var a))
+        {
+            if (a.ValueKind != JsonValueKind.String || a.GetString() is not ("tanh" or "relu"))
+                throw Error(source, path, $"an rnn layer's \"activation\" must be \"tanh\" or \"relu\"; got {a.GetRawText()}");
+            nonlinearity = a.GetString()!;
+        }
+
+        double? forgetBias = null;
+        if (layer.TryGetProperty("forget_bias", out var f))
+        {
+            if (f.ValueKind != JsonValueKind.Number || !f.TryGetDouble(out double bias) || !double.IsFinite(bias))
+                throw Error(source, path, $"\"forget_bias\" must be a number; got {f.GetRawText()}");
+            forgetBias = bias;
+        }
+
+        return new RecurrentSpec(cell, units, sequence, nonlinearity) { ForgetBias = forgetBias };
     }
 
     private static string? ParseModule(JsonElement layer, string source, string path)

@@ -38,6 +38,7 @@ public sealed partial record NetworkSpec
     private readonly IReadOnlyList<LayerSpec>? _layers;
     private readonly double _dropout;
     private readonly string? _outputModule;
+    private readonly int _steps = 1;
 
     /// <summary>Creates a plain spec from flags; sizes must be at least 1.</summary>
     public NetworkSpec(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation)
@@ -56,8 +57,30 @@ public sealed partial record NetworkSpec
         Activation = activation;
     }
 
-    /// <summary>Features in.</summary>
+    /// <summary>Features in (for a network that starts with a recurrent layer: features per step).</summary>
     public int InputSize { get; }
+
+    /// <summary>
+    /// Time steps per input row when the network starts with a <see cref="RecurrentSpec"/> (the data's
+    /// sequence length); 1 otherwise. Not part of the model spec: the same recurrent weights take
+    /// sequences of any length, so the data sets it.
+    /// </summary>
+    public int Steps
+    {
+        get => _steps;
+        init
+        {
+            if (value < 1)
+                throw new GradscopeException($"A sequence needs at least 1 step; got {value}.");
+            _steps = value;
+        }
+    }
+
+    /// <summary>Values per input row: <see cref="InputSize"/> times <see cref="Steps"/>.</summary>
+    public int InputWidth => InputSize * Steps;
+
+    /// <summary>The recurrent layer the network starts with, or null for a feed-forward network.</summary>
+    public RecurrentSpec? Recurrent => _layers is { Count: > 0 } layers ? layers[0] as RecurrentSpec : null;
 
     /// <summary>Width of each hidden dense layer, first to last (depth-first for a layer list; projections not counted).</summary>
     public IReadOnlyList<int> HiddenSizes { get; }
@@ -120,6 +143,7 @@ public sealed partial record NetworkSpec
         var widths = new List<int>();
         CollectDenseWidths(layers, widths);
         CheckModulesUnique(layers, outputModule);
+        CheckRecurrentFirst(layers, top: true);
         return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity"))
         {
             Layers = [.. layers],
@@ -163,7 +187,8 @@ public sealed partial record NetworkSpec
             var parts = new string[_layers.Count];
             for (int i = 0; i < parts.Length; i++)
                 parts[i] = _layers[i].Describe();
-            return $"{InputSize}-{string.Join("-", parts)}{(parts.Length > 0 ? "-" : string.Empty)}{OutputSize}";
+            string input = Steps > 1 ? $"{Steps}x{InputSize}" : InputSize.ToString(CultureInfo.InvariantCulture);
+            return $"{input}-{string.Join("-", parts)}{(parts.Length > 0 ? "-" : string.Empty)}{OutputSize}";
         }
 
         string text = $"{InputSize}-{string.Join("-", HiddenSizes)}{(HiddenSizes.Count > 0 ? "-" : string.Empty)}{OutputSize} {Activation.Name}";
@@ -199,6 +224,10 @@ public sealed partial record NetworkSpec
             }
         }
 
+        // PyTorch's default for recurrent layers, drawn after the dense weights so a head keeps its seed's weights.
+        if (Recurrent is { } recurrent && network.Layers[0] is Recurrent.SequenceLayer<T> sequence)
+            recurrent.Initialize(sequence, rng);
+
         // Drawn after the weights, so adding dropout leaves the initial weights of a seed unchanged.
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))
             dropout.Reseed(rng.NextInt(int.MaxValue));
@@ -211,6 +240,8 @@ public sealed partial record NetworkSpec
     {
         var layout = Layout();
         var layers = LayerSpec.CreateAll<T>(layout, InputSize);
+        if (Recurrent is { } recurrent)
+            layers[0] = recurrent.Create<T>(InputSize, Steps);
         layers.Add(new Dense<T>(LayerSpec.OutputWidth(layout, InputSize), OutputSize));
         var modules = LayerSpec.ModulesOf(layout);
         modules.Add(OutputModule);
@@ -218,6 +249,8 @@ public sealed partial record NetworkSpec
         // The first layer's input is data: nobody reads its gradient.
         if (layers[0] is Dense<T> first)
             first.ComputesInputGradient = false;
+        if (layers[0] is Recurrent.SequenceLayer<T> sequence)
+            sequence.ComputesInputGradient = false;
         var network = new Sequential<T>(layers, modules);
         int seed = 0;
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))
@@ -252,6 +285,18 @@ public sealed partial record NetworkSpec
                 widths.Add(dense.Units);
             else if (layer is ResidualSpec residual)
                 CollectDenseWidths(residual.Layers, widths);
+        }
+    }
+
+    // A recurrent layer reads the network's input rows as sequences, so it must be the first layer (and the only one).
+    private static void CheckRecurrentFirst(IReadOnlyList<LayerSpec> layers, bool top)
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is RecurrentSpec r && (!top || i > 0))
+                throw new GradscopeException($"A recurrent layer ({r.Cell}) must be the first layer of the network, outside residual blocks; it reads the input sequences.");
+            if (layers[i] is ResidualSpec residual)
+                CheckRecurrentFirst(residual.Layers, top: false);
         }
     }
 

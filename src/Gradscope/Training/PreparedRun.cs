@@ -76,13 +76,13 @@ public sealed class PreparedRun<T>
     {
         var options = config.DataOptions with { Seed = config.Seed };
         var data = preloaded ?? DatasetCatalog.Load(config.Data, options);
-        if (data.ClassCount < 2)
+        if (data.ClassCount < 2 && data.Regression is null)
         {
             throw new GradscopeException(
                 $"{config.Data}: the data has one class ('{data.ClassNames[0]}'); training a classifier needs two or more classes. Is the label column the right one?");
         }
 
-        var spec = config.CreateSpec(data.FeatureCount, data.ClassCount);
+        var spec = SpecFor(config, data);
 
         // Before the split and standardization copy the data, and before the network exists.
         RunMemory.Ensure(config, spec, data.Count, MemoryEstimate.DataSetBytes(data.Count, data.FeatureCount) * RunMemory.DataCopies(config));
@@ -146,6 +146,21 @@ public sealed class PreparedRun<T>
             ClipValue = config.ClipValue,
         }, schedule);
         return new PreparedRun<T>(config, train, test, standardizer, spec, network, trainer) { TestKind = test is null ? null : HeldOutKind.TestSplit };
+    }
+
+    /// <summary>
+    /// The architecture <paramref name="config"/> builds for <paramref name="data"/>: its features (per
+    /// step, with the data's steps, for sequences) and classes (targets, for regression).
+    /// </summary>
+    public static NetworkSpec SpecFor(RunConfig config, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        int outputs = data.Regression?.Width ?? data.ClassCount;
+        var layout = config.HiddenLayout();
+        if (data.Sequence is not { } sequence || layout.Count == 0 || layout[0] is not RecurrentSpec)
+            return config.CreateSpec(data.FeatureCount, outputs);
+        return config.CreateSpec(sequence.Features, outputs) with { Steps = sequence.Steps };
     }
 
     /// <summary>Loss and accuracy of the network on <see cref="FinalTest"/>; null when there is none.</summary>

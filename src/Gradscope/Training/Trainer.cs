@@ -23,6 +23,8 @@ public sealed class Trainer<T>
     private Matrix<T> _input;
     private Matrix<T> _gradOutput;
     private int[] _labels;
+    private readonly Matrix<T> _targets;
+    private RegressionTargets? _regression; // the loaded batch's data set, when it is a regression task
     private int _step;
 
     /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
@@ -37,6 +39,7 @@ public sealed class Trainer<T>
         _input = new Matrix<T>(options.BatchSize, model.InputSize);
         _gradOutput = new Matrix<T>(options.BatchSize, model.OutputSize);
         _labels = new int[options.BatchSize];
+        _targets = new Matrix<T>(0, model.OutputSize);
         if (options.SplitBatch)
             _split = BatchSplit<T>.TryCreate(model, loss, options.BatchSize);
     }
@@ -132,6 +135,14 @@ public sealed class Trainer<T>
     // The loaded batch's forward pass, loss and backward pass: returns the mean loss.
     private T ForwardAndBackward(int rows)
     {
+        if (_regression is not null)
+        {
+            var predicted = Model.Forward(_input, training: true);
+            T error = RegressionLoss.ComputeTargets(predicted, _targets.Span, _gradOutput);
+            Model.Backward(_gradOutput);
+            return error;
+        }
+
         if (_split is not null && rows >= BatchSplit<T>.MinRows)
             return _split.Run(_input, _labels, _gradOutput);
         var output = Model.Forward(_input, training: true);
@@ -155,6 +166,13 @@ public sealed class Trainer<T>
                 indices[i] = start + i;
             LoadBatch(data, indices.AsSpan(0, size));
             var output = Model.Forward(_input, training: false);
+            if (_regression is { } regression)
+            {
+                lossSum += size * double.CreateTruncating(RegressionLoss.ComputeTargets(output, _targets.Span, _gradOutput));
+                correct += WithinTolerance(output, regression.Tolerance);
+                continue;
+            }
+
             lossSum += size * double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, size), _gradOutput));
             for (int r = 0; r < size; r++)
             {
@@ -179,7 +197,43 @@ public sealed class Trainer<T>
         _gradOutput.Resize(batch.Length);
         data.CopyRows(batch, _input.Span);
         data.CopyLabels(batch, _labels.AsSpan(0, batch.Length));
+        _regression = data.Regression;
+        if (_regression is { } regression)
+            LoadTargets(regression, batch);
     }
+
+    private void LoadTargets(RegressionTargets regression, ReadOnlySpan<int> batch)
+    {
+        _targets.Resize(batch.Length);
+        int width = regression.Width;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var from = regression.Values.AsSpan(batch[i] * width, width);
+            var to = _targets.Row(i);
+            for (int j = 0; j < width; j++)
+                to[j] = T.CreateTruncating(from[j]);
+        }
+    }
+
+    // Rows whose every output is within the tolerance of its target.
+    private long WithinTolerance(Matrix<T> output, double tolerance)
+    {
+        long correct = 0;
+        for (int r = 0; r < output.Rows; r++)
+        {
+            ReadOnlySpan<T> o = output.Row(r), t = _targets.Row(r);
+            bool within = true;
+            for (int j = 0; j < o.Length; j++)
+                within &= Math.Abs(double.CreateTruncating(o[j]) - double.CreateTruncating(t[j])) < tolerance;
+            correct += within ? 1 : 0;
+        }
+
+        return correct;
+    }
+
+    // A regression data set is trained with mean squared error against its targets.
+    private MeanSquaredError<T> RegressionLoss => Loss as MeanSquaredError<T>
+        ?? throw new GradscopeException($"Regression targets need the mse loss; the run uses {Loss.Name}.");
 
     private TrainingResult Finish(List<EpochResult> epochs, int epoch, int steps, Dataset train, Dataset? test, TrainingStatus status, string? message)
     {
@@ -213,6 +267,12 @@ public sealed class Trainer<T>
             throw new GradscopeException($"The {role} data has {data.ClassCount} classes but the network has only {Model.OutputSize} outputs.");
         if (data.Count == 0)
             throw new GradscopeException($"The {role} data has no rows.");
+        if (data.Regression is { } regression)
+        {
+            if (regression.Width != Model.OutputSize)
+                throw new GradscopeException($"The {role} data has {regression.Width} targets per row but the network has {Model.OutputSize} outputs.");
+            _ = RegressionLoss;
+        }
     }
 }
 

@@ -17,8 +17,13 @@ public sealed class RunSpecJsonTests
     private static readonly string TorchSpec =
         """{"layers": [{"type": "dense", "units": 16, "module": "net.0", "init": "he-normal"}, {"type": "batchnorm", "module": "net.1"}, {"type": "activation", "name": "relu", "module": "net.2"}], "output": {"module": "net.4"}}""";
 
+    // A recurrent network on a sequence task: the rnn entry, and the task's length and sample count in the data reference.
+    private static readonly string RecurrentSpec =
+        """{"layers": [{"type": "lstm", "module": "rnn", "hidden": 32, "sequence": "last", "forget_bias": 1}, {"type": "activation", "name": "tanh"}], "output": {"units": 1, "module": "head"}}""";
+
     public static TheoryData<RunConfig> Configs() =>
     [
+        new RunConfig { Data = "adding", DataOptions = new() { SequenceLength = 50, Count = 512 }, ModelSpec = RecurrentSpec, Loss = "mse", Standardize = false, MaxSteps = 300 },
         new RunConfig { ModelSpec = TorchSpec },
         new RunConfig(),
         new RunConfig { Hidden = [64, 32], Activation = "tanh", Norm = "batch", Residual = true, Dropout = 0.1, Init = "glorot-uniform:gain=1.6667" },

@@ -48,7 +48,7 @@ public class DatasetCatalogTests
     {
         var e = Assert.Throws<GradscopeException>(() => DatasetCatalog.Load("spirals"));
         Assert.Equal(
-            "Unknown data set 'spirals'. Use one of: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; or give the path of a .csv, .npz or .safetensors file.",
+            "Unknown data set 'spirals'. Use one of: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist, adding, copy, temporal-order; or give the path of a .csv, .npz or .safetensors file.",
             e.Message);
     }
 

@@ -60,7 +60,9 @@ public sealed class HandComputedCellTests
         Assert.Equal(h2, hidden[1][0, 0], 12);
         Assert.Equal(c2, lstm.Cell[1][0, 0], 12);
         AssertGradients(lstm, da1, da2, h1, gradInput, W4);
-        Assert.Equal(Math.Sqrt(dh1 * dh1), lstm.HiddenGradNorms[0], 12);
+        // The state at step 1 is (h_1, c_1): its gradient norm takes the cell's carried dL/dc_1 = dc2 f2 beside dL/dh_1.
+        Assert.Equal(Math.Sqrt((dh1 * dh1) + (dc2 * f2 * dc2 * f2)), lstm.HiddenGradNorms[0], 12);
+        Assert.Equal(1.0, lstm.HiddenGradNorms[1], 12);
     }
 
     [Fact]

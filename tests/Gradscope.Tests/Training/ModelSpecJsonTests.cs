@@ -51,8 +51,8 @@ public sealed class ModelSpecJsonTests
         { "{\"layers\": [], \"depth\": 3}", "m.json: unknown key \"depth\" for the model spec; expected \"type\", \"input\", \"layers\", \"output\"." },
         { "{\"layers\": {}}", "m.json: layers: must be an array of layers; found an object." },
         { "{\"layers\": [\"dense\"]}", "m.json: layers[0]: a layer is an object like {\"type\": \"dense\", \"units\": 32}; found a string." },
-        { "{\"layers\": [{\"units\": 3}]}", "m.json: layers[0]: a layer needs a \"type\" string: dense, batchnorm, layernorm, activation, dropout or residual." },
-        { "{\"layers\": [{\"type\": \"conv\"}]}", "m.json: layers[0]: unknown layer type 'conv'; expected dense, batchnorm, layernorm, activation, dropout or residual." },
+        { "{\"layers\": [{\"units\": 3}]}", "m.json: layers[0]: a layer needs a \"type\" string: dense, batchnorm, layernorm, activation, dropout, residual, rnn, lstm or gru." },
+        { "{\"layers\": [{\"type\": \"conv\"}]}", "m.json: layers[0]: unknown layer type 'conv'; expected dense, batchnorm, layernorm, activation, dropout, residual, rnn, lstm or gru." },
         { "{\"layers\": [{\"type\": \"dense\"}]}", "m.json: layers[0]: a dense layer needs \"units\"." },
         { "{\"layers\": [{\"type\": \"dense\", \"units\": 0}]}", "m.json: layers[0]: \"units\" must be a whole number from 1 to 1000000; got 0." },
         { "{\"layers\": [{\"type\": \"dense\", \"units\": 3.5}]}", "m.json: layers[0]: \"units\" must be a whole number from 1 to 1000000; got 3.5." },
@@ -76,7 +76,8 @@ public sealed class ModelSpecJsonTests
         { "{\"layers\": [{\"type\": \"activation\", \"name\": \"relu\", \"init\": \"he-normal\"}]}", "m.json: layers[0]: unknown key \"init\" for an activation layer; expected \"type\", \"module\", \"name\"." },
         { "{\"layers\": [], \"output\": {\"unit\": 2}}", "m.json: output: unknown key \"unit\" for the output layer; expected \"units\", \"module\"." },
         { "{\"layers\": [], \"output\": {\"units\": 0}}", "m.json: output: \"units\" must be a whole number from 1 to 1000000; got 0." },
-        { "{\"layers\": [{\"type\": \"lstm\", \"module\": \"rnn\", \"hidden\": 16}]}", "m.json: layers[0]: unknown layer type 'lstm'; expected dense, batchnorm, layernorm, activation, dropout or residual." },
+        { "{\"layers\": [{\"type\": \"lstm\", \"module\": \"rnn\"}]}", "m.json: layers[0]: an lstm layer needs \"hidden\", its number of hidden units." },
+        { "{\"layers\": [{\"type\": \"rnn\", \"hidden\": 4, \"sequence\": \"each\"}]}", "m.json: layers[0]: \"sequence\" must be \"last\" (the last hidden state) or \"all\" (every step); got \"each\"." },
     };
 
     [Theory]

@@ -42,8 +42,14 @@ public sealed class TemporalOrder : ISequenceTask
     /// <inheritdoc/>
     public int Length { get; }
 
+    /// <summary>
+    /// When true every sequence has exactly <see cref="Length"/> steps instead of a length drawn from
+    /// [T, T + T/10] per batch: what a network of fixed input width (<c>gradscope train</c>) reads.
+    /// </summary>
+    public bool FixedLength { get; init; }
+
     /// <inheritdoc/>
-    public int MaxLength => Length + (Length / 10);
+    public int MaxLength => FixedLength ? Length : Length + (Length / 10);
 
     /// <inheritdoc/>
     public double Tolerance => 0;

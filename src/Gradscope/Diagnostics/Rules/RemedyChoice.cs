@@ -88,6 +88,18 @@ public static class RemedyChoice
     }
 
     // An activation swap (with its initializer) is offered unless the network already has both.
+    /// <summary>Remedies for vanishing through time in a <paramref name="cell"/> layer: a gated cell for an RNN, an open forget gate for an LSTM.</summary>
+    public static IReadOnlyList<Remedy> VanishingThroughTime(NetworkFacts network, string cell)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return cell switch
+        {
+            "rnn" => [Remedies.Lstm, Remedies.Gru],
+            "lstm" => [Remedies.ForgetBias],
+            _ => [Remedies.Lstm],
+        };
+    }
+
     private static void AddSwap(NetworkFacts network, List<Remedy> remedies, Remedy swap, string activation, Initializer initializer)
     {
         bool sameInit = network.Initializer == initializer;

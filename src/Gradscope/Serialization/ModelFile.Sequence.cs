@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Gradscope.Data;
+
+namespace Gradscope.Serialization;
+
+/// <summary>What a model file says about the sequences its recurrent network was trained on.</summary>
+public static partial class ModelFile
+{
+    /// <summary>
+    /// Metadata key holding, for a recurrent network, the sequences it was trained on as JSON:
+    /// <c>{"steps": 50, "features": 2, "task": "adding"}</c> (<c>task</c> only for a built-in task).
+    /// </summary>
+    public const string SequenceKey = "gradscope.sequence";
+
+    private static string SequenceJson(SequenceShape sequence)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("steps", sequence.Steps);
+            writer.WriteNumber("features", sequence.Features);
+            if (sequence.Task is { } task)
+                writer.WriteString("task", task);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static SequenceShape? ReadSequence(SafetensorsFile file, string path)
+    {
+        if (!file.Metadata.TryGetValue(SequenceKey, out var json))
+            return null;
+        string source = $"{path}: metadata '{SequenceKey}'";
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new GradscopeException($"{source} must be a JSON object like {{\"steps\": 50, \"features\": 2}}.");
+            int steps = Positive(root, "steps", source), features = Positive(root, "features", source);
+            string? task = root.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            return new SequenceShape(steps, features, task);
+        }
+        catch (JsonException ex)
+        {
+            throw new GradscopeException($"{source} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static int Positive(JsonElement root, string key, string source) =>
+        root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) && n >= 1
+            ? n
+            : throw new GradscopeException($"{source}: \"{key}\" must be a whole number of at least 1.");
+}

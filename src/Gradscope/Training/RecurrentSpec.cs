@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Numerics;
+using Gradscope.Layers;
+using Gradscope.Recurrent;
+
+namespace Gradscope.Training;
+
+/// <summary>
+/// A recurrent layer as PyTorch's <c>nn.RNN</c>, <c>nn.LSTM</c> or <c>nn.GRU</c> with one layer, one
+/// direction and batch-first data (tensors <c>weight_ih_l0</c>, <c>weight_hh_l0</c>,
+/// <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, gates in PyTorch's order), of <see cref="Hidden"/> units,
+/// reading the last hidden state (<c>"sequence": "last"</c>) or every one (<c>"all"</c>). It is the
+/// first entry of a network's layer list: the network's input is then <see cref="NetworkSpec.Steps"/>
+/// steps of <see cref="NetworkSpec.InputSize"/> features each (see <see cref="SequenceLayer{T}"/>).
+/// </summary>
+public sealed record RecurrentSpec : LayerSpec
+{
+    /// <summary>The accepted <c>"type"</c> values.</summary>
+    public const string ValidTypes = "rnn, lstm, gru";
+
+    /// <summary>Creates the entry.</summary>
+    /// <exception cref="GradscopeException">The cell is unknown, the hidden size below 1 or the nonlinearity neither tanh nor relu.</exception>
+    public RecurrentSpec(string cell, int hidden, SequenceOutput sequence = SequenceOutput.ManyToOne, string nonlinearity = "tanh")
+    {
+        Cell = (cell ?? string.Empty).Trim().ToLowerInvariant();
+        if (Cell is not ("rnn" or "lstm" or "gru"))
+            throw new GradscopeException($"Unknown recurrent layer '{cell}'; expected {ValidTypes}.");
+        if (hidden < 1)
+            throw new GradscopeException($"A recurrent layer needs at least 1 hidden unit; got {hidden}.");
+        Nonlinearity = (nonlinearity ?? string.Empty).Trim().ToLowerInvariant();
+        if (Nonlinearity is not ("tanh" or "relu"))
+            throw new GradscopeException($"A recurrent layer's activation is tanh or relu; got '{nonlinearity}'.");
+        if (Cell != "rnn" && Nonlinearity != "tanh")
+            throw new GradscopeException($"Only an rnn layer takes an activation; {Cell} has its own gates.");
+        Hidden = hidden;
+        Sequence = sequence;
+    }
+
+    private readonly double? _forgetBias;
+
+    /// <summary><c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
+    public string Cell { get; }
+
+    /// <summary>Hidden units H.</summary>
+    public int Hidden { get; }
+
+    /// <summary>Many-to-one (<c>"last"</c>) or many-to-many (<c>"all"</c>).</summary>
+    public SequenceOutput Sequence { get; }
+
+    /// <summary>The rnn's nonlinearity, <c>tanh</c> or <c>relu</c> (always tanh for lstm and gru).</summary>
+    public string Nonlinearity { get; }
+
+    /// <summary>
+    /// An LSTM's initial forget-gate bias (<c>bias_ih_l0</c>'s f block; <c>bias_hh_l0</c>'s is 0), so
+    /// the cell starts out remembering (Gers et al. 2000; Jozefowicz et al. 2015); null for PyTorch's
+    /// default initialization. Spec key <c>"forget_bias"</c>.
+    /// </summary>
+    public double? ForgetBias
+    {
+        get => _forgetBias;
+        init
+        {
+            if (value is { } v && (Cell != "lstm" || !double.IsFinite(v)))
+                throw new GradscopeException(Cell != "lstm" ? $"Only an lstm layer takes a forget-gate bias; {Cell} has none." : $"The forget-gate bias must be a finite number; got {v}.");
+            _forgetBias = value;
+        }
+    }
+
+    /// <summary>The spec's name for <see cref="Sequence"/>.</summary>
+    public string SequenceName => Sequence == SequenceOutput.ManyToOne ? "last" : "all";
+
+    /// <inheritdoc/>
+    public override string Type => Cell;
+
+    /// <inheritdoc/>
+    public override string Describe() =>
+        (Cell == "rnn" && Nonlinearity != "tanh" ? "rnn-" + Nonlinearity : Cell) + Hidden.ToString(CultureInfo.InvariantCulture) +
+        (Sequence == SequenceOutput.ManyToMany ? "(all)" : string.Empty);
+
+    /// <summary>Parses a <c>"sequence"</c> value.</summary>
+    /// <exception cref="GradscopeException">The value is neither last nor all.</exception>
+    public static SequenceOutput ParseSequence(string value) => value switch
+    {
+        "last" => SequenceOutput.ManyToOne,
+        "all" => SequenceOutput.ManyToMany,
+        _ => throw new GradscopeException($"\"sequence\" must be \"last\" or \"all\"; got \"{value}\""),
+    };
+
+    internal override int OutputWidth(int inputWidth) => Hidden;
+
+    // Outside the first position a recurrent layer would see one step per row; NetworkSpec builds it with its steps.
+    internal override ILayer<T> Create<T>(int inputWidth) => Create<T>(inputWidth, 1);
+
+    /// <summary>The layer for sequences of <paramref name="steps"/> steps of <paramref name="features"/> features.</summary>
+    internal SequenceLayer<T> Create<T>(int features, int steps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RecurrentLayer<T> cell = Cell switch
+        {
+            "lstm" => new Lstm<T>(features, Hidden),
+            "gru" => new Gru<T>(features, Hidden),
+            _ => new SimpleRnn<T>(features, Hidden, Nonlinearity),
+        };
+        return new SequenceLayer<T>(cell, steps, Sequence);
+    }
+
+    /// <summary>PyTorch's initialization of <paramref name="layer"/>, then the forget-gate bias when one is set.</summary>
+    internal void Initialize<T>(SequenceLayer<T> layer, SeededRandom rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        layer.Cell.Initialize(rng);
+        if (ForgetBias is not { } bias || layer.Cell is not Lstm<T> lstm)
+            return;
+        int h = lstm.HiddenSize;
+        lstm.BiasIh.Value.Span.Slice(h, h).Fill(T.CreateTruncating(bias));
+        lstm.BiasHh.Value.Span.Slice(h, h).Clear();
+    }
+}

@@ -1,0 +1,65 @@
+using Gradscope.Recurrent;
+using Gradscope.Tests.TestSupport;
+using Gradscope.Training;
+
+namespace Gradscope.Tests.Recurrent;
+
+/// <summary>A recurrent layer as a stage of Sequential: its layout, both outputs, and its gradients.</summary>
+public sealed class SequenceLayerTests
+{
+    [Theory]
+    [InlineData("rnn", SequenceOutput.ManyToOne)]
+    [InlineData("rnn", SequenceOutput.ManyToMany)]
+    [InlineData("lstm", SequenceOutput.ManyToOne)]
+    [InlineData("lstm", SequenceOutput.ManyToMany)]
+    [InlineData("gru", SequenceOutput.ManyToMany)]
+    public void Backward_MatchesFiniteDifferences_ForInputAndParameters(string cell, SequenceOutput output)
+    {
+        var layer = new RecurrentSpec(cell, 3, output).Create<double>(features: 2, steps: 4);
+        layer.Cell.Initialize(new SeededRandom(3));
+        var input = GradientCheck.RandomInput(rows: 3, cols: 8, seed: 4);
+        Assert.True(GradientCheck.MaxRelativeError(layer, input) < 1e-6);
+    }
+
+    [Fact]
+    public void Forward_ManyToMany_PutsSequenceRowsFirstThenSteps()
+    {
+        var layer = new RecurrentSpec("rnn", 2, SequenceOutput.ManyToMany).Create<double>(features: 1, steps: 3);
+        layer.Cell.Initialize(new SeededRandom(1));
+        var input = GradientCheck.RandomInput(rows: 2, cols: 3, seed: 2);
+        var all = layer.Forward(input, training: true).Clone();
+        var last = new RecurrentSpec("rnn", 2).Create<double>(features: 1, steps: 3);
+        for (int p = 0; p < 4; p++)
+            layer.Parameters[p].Value.Span.CopyTo(last.Parameters[p].Value.Span);
+        var h = last.Forward(input, training: true);
+
+        Assert.Equal(6, all.Rows);
+        for (int b = 0; b < 2; b++)
+            Assert.Equal(h.Row(b).ToArray(), all.Row((b * 3) + 2).ToArray());
+    }
+
+    [Theory]
+    [InlineData("""{"layers": [{"type": "lstm", "hidden": 0}]}""", "\"hidden\" must be a whole number")]
+    [InlineData("""{"layers": [{"type": "gru"}]}""", "needs \"hidden\"")]
+    [InlineData("""{"layers": [{"type": "rnn", "hidden": 4, "sequence": "first"}]}""", "\"sequence\" must be \"last\"")]
+    [InlineData("""{"layers": [{"type": "rnn", "hidden": 4, "activation": "sigmoid"}]}""", "\"activation\" must be \"tanh\" or \"relu\"")]
+    [InlineData("""{"layers": [{"type": "gru", "hidden": 4, "activation": "relu"}]}""", "unknown key \"activation\"")]
+    [InlineData("""{"layers": [{"type": "dense", "units": 4}, {"type": "lstm", "hidden": 4}]}""", "must be the first layer")]
+    public void ModelSpec_MalformedRecurrentLayer_SaysWhatIsWrong(string json, string expected)
+    {
+        var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.FromJson(json, 2, 2, "net.json"));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void ModelSpec_RecurrentLayers_RoundTrip()
+    {
+        const string Json = """{"input":2,"layers":[{"type":"lstm","module":"rnn","hidden":16,"sequence":"all","forget_bias":1},{"type":"activation","name":"tanh"}],"output":{"units":5,"module":"head"}}""";
+        var spec = NetworkSpec.FromJson(Json);
+        Assert.Equal(Json, spec.ToJson());
+        var built = (spec with { Steps = 7 }).Build<float>(new Gradscope.Initialization.GlorotUniform(), new SeededRandom(1));
+        Assert.Equal(14, built.InputSize);
+        var lstm = Assert.IsType<Lstm<float>>(Assert.IsType<SequenceLayer<float>>(built.Layers[0]).Cell);
+        Assert.Equal(1f, lstm.BiasIh.Value[0, 16]);
+    }
+}
