@@ -43,14 +43,14 @@ public static class DatasetCatalog
     }
 
     /// <summary>True for the generated sets (spiral ... teacher), whose every option is the caller's choice.</summary>
-    internal static bool IsSynthetic(string name) => Synthetic(name, DataOptions.Default) is not null;
+    public static bool IsSynthetic(string name) => Synthetic(name, DataOptions.Default) is not null;
 
     /// <summary>
     /// Checks the options of a generated set (count, classes, noise, dimensions, the size of its
     /// arrays) without generating it; nothing for other sets.
     /// </summary>
     /// <exception cref="GradscopeException">An option does not fit the set.</exception>
-    internal static void CheckSynthetic(string name, DataOptions options) => Synthetic(name, options)?.Validate();
+    public static void CheckSynthetic(string name, DataOptions options) => Synthetic(name, options)?.Validate();
 
     private static SyntheticSet? Synthetic(string name, DataOptions o) => name.ToLowerInvariant() switch
     {

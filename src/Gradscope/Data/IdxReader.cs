@@ -9,7 +9,7 @@ namespace Gradscope.Data;
 /// for labels with 1), one big-endian int32 per dimension, then the bytes. Files may be gzipped
 /// or raw; the gzip magic decides, not the name. Pixels are scaled to [0, 1].
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Magic number of an unsigned-byte, 3-dimensional (images) IDX file.</summary>
     public const int ImagesMagic = 0x00000803;

@@ -14,7 +14,7 @@ namespace Gradscope.Memory;
 /// the monitor's copy of the weights and its trace, and the data set. Tested against the bytes
 /// really allocated: never below them, within a factor 1.5 for networks of a few MB and more.
 /// </summary>
-internal sealed record MemoryEstimate
+public sealed record MemoryEstimate
 {
     // Object headers, layer objects, lists and dictionaries: small, but never estimated below.
     private const long BookkeepingBytesPerLayer = 2048;

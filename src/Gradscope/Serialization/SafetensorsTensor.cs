@@ -11,7 +11,7 @@ namespace Gradscope.Serialization;
 /// double. <see cref="Shape"/> and <see cref="Values"/> are the live arrays, not copies; the writer
 /// checks them against each other again before it writes anything.
 /// </remarks>
-public sealed class SafetensorsTensor
+internal sealed class SafetensorsTensor
 {
     /// <summary>
     /// Creates a tensor. <paramref name="shape"/> is copied; <paramref name="values"/> is kept as is.

@@ -7,7 +7,7 @@ namespace Gradscope.Training;
 /// network, however it was described, and return an equal list (<see cref="SameLayout"/>) when
 /// there is nothing to change.
 /// </summary>
-public static class LayerRewrites
+internal static class LayerRewrites
 {
     /// <summary>Every activation replaced by <paramref name="activation"/>.</summary>
     public static IReadOnlyList<LayerSpec> SwapActivations(IReadOnlyList<LayerSpec> layers, Activation activation)

@@ -7,7 +7,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// layer in the early window, the mirror image of vanishing) or over time (the largest layer
 /// gradient norm grows by orders of magnitude from the first steps to its peak).
 /// </summary>
-public sealed class ExplodingRule : IDiagnosisRule
+internal sealed class ExplodingRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

@@ -7,7 +7,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// remedy the network already has (its activation, its initializer, norms before every activation,
 /// residual blocks) is never offered.
 /// </summary>
-public static class RemedyChoice
+internal static class RemedyChoice
 {
     /// <summary>Remedies for gradients that vanish across depth.</summary>
     public static IReadOnlyList<Remedy> Vanishing(NetworkFacts network)

@@ -7,7 +7,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// maximum) for most samples, at the start or the end of training. ReLU's flat side is judged by
 /// <see cref="DeadUnitsRule"/> instead.
 /// </summary>
-public sealed class SaturationRule : IDiagnosisRule
+internal sealed class SaturationRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

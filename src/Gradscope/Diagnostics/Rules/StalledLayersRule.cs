@@ -7,7 +7,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// orders of magnitude below the last layer's. The consequence of vanishing gradients that users
 /// feel: the network trains only its top.
 /// </summary>
-public sealed class StalledLayersRule : IDiagnosisRule
+internal sealed class StalledLayersRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)
