@@ -6,7 +6,6 @@ using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
 using Gradscope.Losses;
-using Gradscope.Memory;
 using Gradscope.Optimizers;
 using Gradscope.Training;
 

@@ -29,7 +29,7 @@ public static class DatasetCatalog
         if (Synthetic(nameOrPath, options) is { } set)
         {
             set.Validate();
-            MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
+            MemoryBudget.Ensure(ByteCounts.DataSet(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
             return set.Generate(options.Seed);
         }
 

@@ -44,7 +44,7 @@ internal static class IdxReader
 
         int take = Math.Min(count, limit ?? count);
         int pixels = rows * cols;
-        MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(take, pixels), $"{imagesPath}: reading {take} images of {rows}x{cols}");
+        MemoryBudget.Ensure(ByteCounts.DataSet(take, pixels), $"{imagesPath}: reading {take} images of {rows}x{cols}");
         var features = new double[take * pixels];
         ReadPixels(images, imagesPath, features, $"{count} images of {rows}x{cols}");
         int[] labelValues = ReadLabels(labels, labelsPath, take, count, classNames.Count);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Layers;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Serialization;
 

@@ -180,7 +180,8 @@ internal static class PublicApi
     private static string GenericArguments(MethodInfo method) =>
         method.IsGenericMethodDefinition ? "<" + string.Join(", ", method.GetGenericArguments().Select(a => a.Name)) + ">" : "";
 
-    private static string Parameters(MethodBase method) => string.Join(", ", method.GetParameters().Select(Parameter));
+    private static string Parameters(MethodBase method) =>
+        (method.IsDefined(typeof(ExtensionAttribute)) ? "this " : "") + string.Join(", ", method.GetParameters().Select(Parameter));
 
     private static string Parameter(ParameterInfo parameter)
     {

@@ -1,4 +1,4 @@
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>Where and when the first NaN or infinity appeared, and what usually causes it.</summary>
 internal sealed class NonFiniteRule : IDiagnosisRule

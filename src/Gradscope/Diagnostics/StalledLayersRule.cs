@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Early layers that barely learn: their update ratio ||dW|| / ||W|| (median over the run) lies

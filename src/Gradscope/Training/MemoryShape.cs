@@ -1,4 +1,4 @@
-namespace Gradscope.Memory;
+namespace Gradscope.Training;
 
 /// <summary>How a network is run, for <see cref="MemoryEstimate"/>.</summary>
 public sealed record MemoryShape

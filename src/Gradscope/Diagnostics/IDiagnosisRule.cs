@@ -1,4 +1,4 @@
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>One pure rule from a trace to findings. Rules never train or print.</summary>
 internal interface IDiagnosisRule

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Exploding gradients in either of their two forms: across depth (delta_rms grows toward the first

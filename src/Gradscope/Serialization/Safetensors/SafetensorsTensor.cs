@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// One named tensor of a safetensors file: its element type as the file names it, its shape, and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Fits log10 delta_rms against depth over the early window (as at initialization): the per-layer

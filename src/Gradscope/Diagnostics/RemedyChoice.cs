@@ -1,6 +1,6 @@
 using Gradscope.Initialization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// The remedies each kind of finding recommends, best first, chosen for the network at hand: a
