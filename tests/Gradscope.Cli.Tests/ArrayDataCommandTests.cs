@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gradscope.Data;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Data;
 
 namespace Gradscope.Cli.Tests;

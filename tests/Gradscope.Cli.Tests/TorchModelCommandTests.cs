@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Cli.Tests;
 

@@ -6,7 +6,6 @@ using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
 using Gradscope.Losses;
-using Gradscope.Memory;
 using Gradscope.Optimizers;
 using Gradscope.Training;
 
@@ -117,7 +116,7 @@ internal static class BenchCommand
 
     // The calling thread's allocations and the engine's worker threads' (they run parts of a step).
     private static long AllocatedByStepThreads() =>
-        GC.GetAllocatedBytesForCurrentThread() + Gradscope.Tensors.GemmWorkers.WorkerAllocatedBytes;
+        GC.GetAllocatedBytesForCurrentThread() + Gradscope.Tensors.EngineThreads.AllocatedBytes;
 
     // .NET first runs a method unoptimized and swaps in optimized code once it has run a while; ten
     // steps of a small network end long before that (a 20x64 step timed 10 ms after 10 warm-up steps,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
+using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
-using Gradscope.Memory;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;

@@ -80,7 +80,7 @@ internal sealed class TrainOutputs
             Host = Environment.MachineName,
             Status = RunStatus.Running,
             Trace = monitor.Trace,
-            Layers = RecordedLayers.Of(run.Network),
+            Layers = RecordedLayers.Of(monitor),
         };
         var writer = new TraceWriter(_files.OpenStreamed(target), record, $"{target.Option} '{target.Given}'", leaveOpen: target.IsStandardOutput);
         run.Trainer.AddObserver(new TraceObserver<T>(writer));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
+using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Output;

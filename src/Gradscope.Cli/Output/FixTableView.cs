@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gradscope.Diagnostics;
-using Gradscope.Training;
+using Gradscope.Serialization;
 using Spectre.Console;
 
 namespace Gradscope.Cli.Output;

@@ -177,7 +177,7 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>An instant as the store writes it: ISO-8601 UTC with milliseconds, so text order is time order.</summary>
-    internal static string Timestamp(DateTimeOffset time) =>
+    public static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTimestamp(string text) =>

@@ -1,24 +1,22 @@
 using System.Numerics;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
-using Gradscope.Layers;
 
 namespace Gradscope.Lab.Traces;
 
 /// <summary>The <see cref="RecordedLayer"/> list of a network or, failing that, of a trace alone.</summary>
 public static class RecordedLayers
 {
-    /// <summary>The watched dense layers of <paramref name="network"/> (the monitor's layer order), with the activation each feeds.</summary>
-    public static IReadOnlyList<RecordedLayer> Of<T>(Sequential<T> network)
+    /// <summary>The layers <paramref name="monitor"/> watches, in its trace's order, with the kind and activation of each.</summary>
+    public static IReadOnlyList<RecordedLayer> Of<T>(GradientMonitor<T> monitor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var watched = MonitoredLayers.Find(network);
-        var layers = new RecordedLayer[watched.Count];
+        ArgumentNullException.ThrowIfNull(monitor);
+        var layers = new RecordedLayer[monitor.Layers.Count];
         for (int i = 0; i < layers.Length; i++)
         {
-            var w = watched[i];
-            string activation = w.Activation?.Activation.Name ?? "identity";
-            layers[i] = new RecordedLayer(new LayerRef(i + 1, w.Name), "dense", activation, w.Dense.InputSize, w.Dense.OutputSize);
+            var w = monitor.Layers[i];
+            layers[i] = new RecordedLayer(w.Layer, w.Kind, w.Activation, w.Inputs, w.Units);
         }
 
         return layers;

@@ -1,6 +1,3 @@
-using System.Numerics;
-using Gradscope.Layers;
-
 namespace Gradscope.Activations;
 
 /// <summary>
@@ -10,6 +7,11 @@ namespace Gradscope.Activations;
 /// </summary>
 public abstract class Activation
 {
+    // Only this assembly's Activation<TAct> implements it (Accept is internal).
+    private protected Activation()
+    {
+    }
+
     /// <summary>Fraction of the maximum derivative below which a unit counts as saturated (DESIGN section 2).</summary>
     public const double SaturationFraction = 0.01;
 
@@ -58,9 +60,11 @@ public abstract class Activation
     /// <summary>The saturation test: phi'(x) below 1% of its maximum (exactly 0 for ReLU's flat side).</summary>
     public bool IsSaturated(double x) => Derivative(x) < SaturationFraction * MaxDerivative;
 
-    /// <summary>A layer applying this activation to <paramref name="size"/> features.</summary>
-    public abstract ActivationLayer<T> CreateLayer<T>(int size)
-        where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <summary>
+    /// Hands this activation's struct type to <paramref name="visitor"/>, so code above this
+    /// namespace (layers) can build what is specialized on it without a switch over the names.
+    /// </summary>
+    internal abstract TResult Accept<TResult>(IActivationVisitor<TResult> visitor);
 
     /// <summary>The activation named <paramref name="name"/> (case-insensitive, common aliases accepted).</summary>
     /// <exception cref="GradscopeException">The name is unknown; the message lists the valid names.</exception>
@@ -118,5 +122,5 @@ internal sealed class Activation<TAct> : Activation
 
     public override double Derivative(double x) => TAct.Derivative(x, TAct.Value(x));
 
-    public override ActivationLayer<T> CreateLayer<T>(int size) => new ActivationLayer<T, TAct>(this, size);
+    internal override TResult Accept<TResult>(IActivationVisitor<TResult> visitor) => visitor.Visit<TAct>(this);
 }

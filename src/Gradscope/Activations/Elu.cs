@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = x for x &gt; 0 else e^x - 1 (alpha = 1, Clevert et al. 2015); phi' = y + 1 for x &lt;= 0.</summary>
-public readonly struct Elu : IActivationFunction, IUnaryOperator
+internal readonly struct Elu : IActivationFunction, IUnaryOperator
 {
     public static string Name => "elu";
 

@@ -8,7 +8,7 @@ namespace Gradscope.Activations;
 /// tanh approximation); phi' = Phi(x) + x N(x). Erf has no vector form in the BCL, so the SIMD
 /// form evaluates lanes with the scalar reference: identical results, scalar speed.
 /// </summary>
-public readonly struct Gelu : IActivationFunction, IUnaryOperator
+internal readonly struct Gelu : IActivationFunction, IUnaryOperator
 {
     private const double InvSqrt2 = 0.70710678118654752440;
     private const double InvSqrt2Pi = 0.39894228040143267794;

@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = clamp(x, -1, 1); phi' = 1 inside (-1, 1), 0 outside (as PyTorch's hardtanh).</summary>
-public readonly struct HardTanh : IActivationFunction, IUnaryOperator
+internal readonly struct HardTanh : IActivationFunction, IUnaryOperator
 {
     public static string Name => "hard-tanh";
 

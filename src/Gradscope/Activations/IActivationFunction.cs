@@ -7,7 +7,7 @@ namespace Gradscope.Activations;
 /// An activation function: its value and derivative side by side, scalar (the reference) and
 /// vectorized, plus what diagnosis and initialization need to know about it.
 /// </summary>
-public interface IActivationFunction : IDerivativeOperator
+internal interface IActivationFunction : IDerivativeOperator
 {
     /// <summary>Canonical name as typed on the command line (<c>tanh</c>, <c>leaky-relu</c>).</summary>
     static abstract string Name { get; }

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = x: a linear network, the baseline of signal-propagation theory.</summary>
-public readonly struct Identity : IActivationFunction
+internal readonly struct Identity : IActivationFunction
 {
     public static string Name => "identity";
 

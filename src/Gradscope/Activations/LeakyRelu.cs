@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = x for x &gt; 0 else 0.01 x (PyTorch's default slope); never exactly flat, so never dead.</summary>
-public readonly struct LeakyRelu : IActivationFunction, IUnaryOperator
+internal readonly struct LeakyRelu : IActivationFunction, IUnaryOperator
 {
     /// <summary>The slope for negative inputs.</summary>
     public const double Slope = 0.01;

@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = max(x, 0); phi' = 1 for x &gt; 0 else 0 (PyTorch's choice at the kink). NaN propagates.</summary>
-public readonly struct Relu : IActivationFunction, IUnaryOperator
+internal readonly struct Relu : IActivationFunction, IUnaryOperator
 {
     public static string Name => "relu";
 

@@ -7,7 +7,7 @@ namespace Gradscope.Activations;
 /// phi(x) = scale * (x for x &gt; 0 else alpha (e^x - 1)), the self-normalizing unit of Klambauer
 /// et al. (2017) with their constants; phi' = scale for x &gt; 0 else y + scale * alpha.
 /// </summary>
-public readonly struct Selu : IActivationFunction, IUnaryOperator
+internal readonly struct Selu : IActivationFunction, IUnaryOperator
 {
     /// <summary>lambda of Klambauer et al.</summary>
     public const double Scale = 1.0507009873554804934193349852946;

@@ -10,7 +10,7 @@ namespace Gradscope.Activations;
 /// networks' gradients vanish. At +-300 the output is exactly 1 or 0 in float, the derivative
 /// exactly 0: never NaN.
 /// </summary>
-public readonly struct Sigmoid : IActivationFunction
+internal readonly struct Sigmoid : IActivationFunction
 {
     public static string Name => "sigmoid";
 

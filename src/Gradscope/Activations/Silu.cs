@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = x sigmoid(x) (SiLU, swish); phi' = s (1 + x (1 - s)) with s = sigmoid(x).</summary>
-public readonly struct Silu : IActivationFunction, IUnaryOperator
+internal readonly struct Silu : IActivationFunction, IUnaryOperator
 {
     public static string Name => "silu";
 

@@ -7,7 +7,7 @@ namespace Gradscope.Activations;
 /// phi(x) = ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|) so it never overflows;
 /// phi' = sigmoid(x).
 /// </summary>
-public readonly struct Softplus : IActivationFunction, IUnaryOperator
+internal readonly struct Softplus : IActivationFunction, IUnaryOperator
 {
     public static string Name => "softplus";
 

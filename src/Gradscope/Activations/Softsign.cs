@@ -4,7 +4,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = x / (1 + |x|); phi' = 1 / (1 + |x|)^2, a polynomially (not exponentially) saturating tanh.</summary>
-public readonly struct Softsign : IActivationFunction, IUnaryOperator
+internal readonly struct Softsign : IActivationFunction, IUnaryOperator
 {
     public static string Name => "softsign";
 

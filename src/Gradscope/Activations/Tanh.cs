@@ -6,7 +6,7 @@ using Gradscope.Tensors;
 namespace Gradscope.Activations;
 
 /// <summary>phi(x) = tanh x; phi' = 1 - y^2 &lt;= 1, exactly 0 once tanh rounds to +-1.</summary>
-public readonly struct Tanh : IActivationFunction
+internal readonly struct Tanh : IActivationFunction
 {
     public static string Name => "tanh";
 

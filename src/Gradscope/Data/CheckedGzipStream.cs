@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Gradscope.Memory;
 
 namespace Gradscope.Data;
 

@@ -8,7 +8,7 @@ namespace Gradscope.Data;
 /// numeric (invariant culture: '.' decimal point). See <see cref="CsvLabels"/> for how labels
 /// become classes. The file may be gzipped.
 /// </summary>
-public static class CsvDataReader
+internal static class CsvDataReader
 {
     /// <summary>Reads <paramref name="path"/>.</summary>
     /// <param name="path">The CSV file (UTF-8, with or without a byte order mark; gzip detected by content).</param>

@@ -32,7 +32,7 @@ public static class DatasetCatalog
         if (Synthetic(nameOrPath, options) is { } set)
         {
             set.Validate();
-            MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
+            MemoryBudget.Ensure(ByteCounts.DataSet(set.Count, set.Dimensions), $"the {set.Name} data set of {set.Count} rows");
             return set.Generate(options.Seed);
         }
 
@@ -40,7 +40,7 @@ public static class DatasetCatalog
         {
             int samples = options.Count ?? Sequences.SequenceTaskData.DefaultSamples;
             int length = options.SequenceLength ?? DefaultSequenceLength;
-            MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(samples, length * 8), $"the {nameOrPath} task of {samples} sequences");
+            MemoryBudget.Ensure(ByteCounts.DataSet(samples, length * 8), $"the {nameOrPath} task of {samples} sequences");
             return Sequences.SequenceTaskData.Create(nameOrPath, length, samples, options.Seed);
         }
 
@@ -54,14 +54,14 @@ public static class DatasetCatalog
     }
 
     /// <summary>True for the generated sets (spiral ... teacher), whose every option is the caller's choice.</summary>
-    internal static bool IsSynthetic(string name) => Synthetic(name, DataOptions.Default) is not null;
+    public static bool IsSynthetic(string name) => Synthetic(name, DataOptions.Default) is not null;
 
     /// <summary>
     /// Checks the options of a generated set (count, classes, noise, dimensions, the size of its
     /// arrays) without generating it; nothing for other sets.
     /// </summary>
     /// <exception cref="GradscopeException">An option does not fit the set.</exception>
-    internal static void CheckSynthetic(string name, DataOptions options) => Synthetic(name, options)?.Validate();
+    public static void CheckSynthetic(string name, DataOptions options) => Synthetic(name, options)?.Validate();
 
     private static SyntheticSet? Synthetic(string name, DataOptions o) => name.ToLowerInvariant() switch
     {

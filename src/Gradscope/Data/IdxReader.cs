@@ -9,7 +9,7 @@ namespace Gradscope.Data;
 /// for labels with 1), one big-endian int32 per dimension, then the bytes. Files may be gzipped
 /// or raw; the gzip magic decides, not the name. Pixels are scaled to [0, 1].
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Magic number of an unsigned-byte, 3-dimensional (images) IDX file.</summary>
     public const int ImagesMagic = 0x00000803;
@@ -44,7 +44,7 @@ public static class IdxReader
 
         int take = Math.Min(count, limit ?? count);
         int pixels = rows * cols;
-        MemoryBudget.Ensure(MemoryEstimate.DataSetBytes(take, pixels), $"{imagesPath}: reading {take} images of {rows}x{cols}");
+        MemoryBudget.Ensure(ByteCounts.DataSet(take, pixels), $"{imagesPath}: reading {take} images of {rows}x{cols}");
         var features = new double[take * pixels];
         ReadPixels(images, imagesPath, features, $"{count} images of {rows}x{cols}");
         int[] labelValues = ReadLabels(labels, labelsPath, take, count, classNames.Count);

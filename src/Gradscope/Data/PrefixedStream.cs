@@ -1,3 +1,5 @@
+using Gradscope.Memory;
+
 namespace Gradscope.Data;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Gradscope.Diagnostics.Rules;
 
 namespace Gradscope.Diagnostics;
 

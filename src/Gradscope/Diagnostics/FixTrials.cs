@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Data;
+using Gradscope.Serialization;
 using Gradscope.Training;
 
 namespace Gradscope.Diagnostics;

@@ -39,11 +39,14 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         string activationName = "identity";
         int maxWidth = 1;
         var recurrent = new List<Recurrent.SequenceLayer<T>>();
+        var watchedLayers = new List<WatchedLayer>();
         foreach (var leaf in LayerTree.Leaves(network))
         {
             if (leaf.Layer is not Recurrent.SequenceLayer<T> sequence)
                 continue;
             recurrent.Add(sequence);
+            string nonlinearity = sequence.Cell is Recurrent.SimpleRnn<T> rnn ? rnn.Nonlinearity : "tanh";
+            watchedLayers.Add(new WatchedLayer(new LayerRef(names.Count + 1, leaf.Path), sequence.Kind, nonlinearity, sequence.FeaturesPerStep, sequence.OutputSize));
             names.Add(leaf.Path);
             inputs.Add(sequence.FeaturesPerStep);
             widths.Add(sequence.OutputSize);
@@ -61,7 +64,10 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
             maxWidth = Math.Max(maxWidth, watched.Dense.OutputSize);
             if (watched.Activation is not null)
                 activationName = watched.Activation.Activation.Name;
+            watchedLayers.Add(new WatchedLayer(new LayerRef(names.Count, watched.Name), "dense", watched.Activation?.Activation.Name ?? "identity", watched.Dense.InputSize, watched.Dense.OutputSize));
         }
+
+        Layers = [.. watchedLayers];
 
         _dense = [.. dense];
         _activations = [.. activations];
@@ -84,6 +90,9 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
                 cell.MaxRecurrentDerivative, Recurrent.SpectralNorm.Largest(cell.WeightHh.Value)));
         }
     }
+
+    /// <summary>The layers watched, in trace order, with their kinds and activations.</summary>
+    public IReadOnlyList<WatchedLayer> Layers { get; }
 
     /// <summary>What has been recorded so far.</summary>
     public Trace Trace { get; }

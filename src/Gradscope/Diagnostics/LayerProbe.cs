@@ -11,7 +11,7 @@ namespace Gradscope.Diagnostics;
 /// with the definition every reported norm uses: each value widened to double, squared in double
 /// and summed in double. Tests hold every monitor statistic to it.
 /// </summary>
-public static class LayerProbe
+internal static class LayerProbe
 {
     /// <summary>Statistics per dense layer, in network order.</summary>
     public static IReadOnlyList<LayerStatistics> Measure<T>(Sequential<T> network)

@@ -4,7 +4,7 @@ using Gradscope.Layers;
 namespace Gradscope.Diagnostics;
 
 /// <summary>A dense layer the probes watch: its state-dict prefix, the layer, and the activation that consumes its output.</summary>
-public readonly record struct MonitoredLayer<T>(string Name, Dense<T> Dense, ActivationLayer<T>? Activation)
+internal readonly record struct MonitoredLayer<T>(string Name, Dense<T> Dense, ActivationLayer<T>? Activation)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
@@ -14,7 +14,7 @@ public readonly record struct MonitoredLayer<T>(string Name, Dense<T> Dense, Act
 /// order, looking past normalization and dropout (a norm layer between a dense layer and its
 /// activation is the usual layout).
 /// </summary>
-public static class MonitoredLayers
+internal static class MonitoredLayers
 {
     /// <summary>The watched dense layers of <paramref name="network"/>, in forward order.</summary>
     public static IReadOnlyList<MonitoredLayer<T>> Find<T>(Sequential<T> network)

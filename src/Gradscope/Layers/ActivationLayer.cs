@@ -138,7 +138,7 @@ public abstract class ActivationLayer<T> : ILayer<T>
     public bool CollectsSaturation { get; set; }
 
     /// <summary>Saturation statistics of the last backward pass (when <see cref="CollectsSaturation"/>).</summary>
-    public SaturationStats LastSaturation { get; private set; }
+    internal SaturationStats LastSaturation { get; private set; }
 
     /// <summary>Per unit, one when some sample of the last backward pass was not saturated (when <see cref="CollectsSaturation"/>).</summary>
     public ReadOnlySpan<T> AliveUnits => _aliveUnits;
@@ -163,7 +163,7 @@ public abstract class ActivationLayer<T> : ILayer<T>
     /// the same pass. <paramref name="aliveUnits"/> must be zeroed by the caller and hold
     /// <see cref="Size"/> elements.
     /// </summary>
-    public abstract SaturationStats MeasureSaturation(Span<T> aliveUnits);
+    internal abstract SaturationStats MeasureSaturation(Span<T> aliveUnits);
 
     private protected abstract void Apply(ReadOnlySpan<T> x, Span<T> y);
 
@@ -207,7 +207,7 @@ internal sealed class ActivationLayer<T, TAct> : ActivationLayer<T>, IGemmEpilog
             Apply(x.Slice((r * Size) + col0, cols), y.Slice((r * Size) + col0, cols));
     }
 
-    public override SaturationStats MeasureSaturation(Span<T> aliveUnits)
+    internal override SaturationStats MeasureSaturation(Span<T> aliveUnits)
     {
         if (Input is null)
             return default;

@@ -1,5 +1,3 @@
-using Gradscope.Data;
-
 namespace Gradscope.Memory;
 
 /// <summary>

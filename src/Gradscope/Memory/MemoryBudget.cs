@@ -8,7 +8,7 @@ namespace Gradscope.Memory;
 /// reports as available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: the
 /// machine's memory, or a container's limit or <c>DOTNET_GCHeapHardLimit</c> when lower).
 /// </summary>
-internal static class MemoryBudget
+public static class MemoryBudget
 {
     /// <summary>The environment variable that overrides the limit: bytes, or a number with K, M, G, T (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024), an optional B after.</summary>
     public const string EnvironmentVariable = "GRADSCOPE_MEMORY_LIMIT";
@@ -65,7 +65,7 @@ internal static class MemoryBudget
     /// <paramref name="what"/> begins the message ("this run"), <paramref name="breakdown"/> (may be
     /// empty) says of what the bytes are.
     /// </summary>
-    public static void Ensure(long neededBytes, string what, string breakdown = "")
+    internal static void Ensure(long neededBytes, string what, string breakdown = "")
     {
         long available = AvailableBytes;
         if (neededBytes <= available)
@@ -75,10 +75,10 @@ internal static class MemoryBudget
     }
 
     /// <summary>The most bytes a loader may read from a file that expands <paramref name="expansion"/> times in memory.</summary>
-    public static long MaxReadBytes(int expansion) => Math.Max(1, AvailableBytes / expansion);
+    internal static long MaxReadBytes(int expansion) => Math.Max(1, AvailableBytes / expansion);
 
     /// <summary>The limit and where it comes from, as a clause: <c>64 MB are allowed by GRADSCOPE_MEMORY_LIMIT</c>.</summary>
-    public static string Limit() => Limit(AvailableBytes);
+    internal static string Limit() => Limit(AvailableBytes);
 
     private static string Limit(long available) =>
         OverrideBytes.Value is not null || FromEnvironment() is not null
@@ -86,7 +86,7 @@ internal static class MemoryBudget
             : $"{Format(available)} are available to the process (set {EnvironmentVariable} to override)";
 
     /// <summary>Bytes as people read them: <c>17.2 GB</c>, <c>640 MB</c>, <c>12 kB</c> (powers of 1000).</summary>
-    public static string Format(long bytes)
+    internal static string Format(long bytes)
     {
         ReadOnlySpan<string> units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
         double value = bytes;

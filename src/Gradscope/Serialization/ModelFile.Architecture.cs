@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Activations;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

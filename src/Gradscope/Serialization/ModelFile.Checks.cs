@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gradscope.Data;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Serialization;
 

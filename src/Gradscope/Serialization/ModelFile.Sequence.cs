@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Data;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Serialization;
 

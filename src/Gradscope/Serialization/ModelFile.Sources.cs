@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

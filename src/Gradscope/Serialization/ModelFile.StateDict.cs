@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Layers;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Serialization;
 
@@ -7,7 +8,7 @@ namespace Gradscope.Serialization;
 public static partial class ModelFile
 {
     /// <summary>Every tensor of <paramref name="network"/> under its state-dict name, in state-dict order.</summary>
-    public static IReadOnlyList<SafetensorsTensor> StateDict<T>(Sequential<T> network)
+    internal static IReadOnlyList<SafetensorsTensor> StateDict<T>(Sequential<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);

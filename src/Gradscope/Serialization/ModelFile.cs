@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Layers;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

@@ -1,3 +1,4 @@
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

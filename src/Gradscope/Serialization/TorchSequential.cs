@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gradscope.Activations;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Serialization;

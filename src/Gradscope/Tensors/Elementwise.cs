@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Gradscope.Tensors;
 
 /// <summary>An elementwise function with a scalar and a SIMD form that must agree.</summary>
-public interface IUnaryOperator
+internal interface IUnaryOperator
 {
     /// <summary>The scalar form: the reference the SIMD form is tested against.</summary>
     static abstract T Invoke<T>(T x)
@@ -17,7 +17,7 @@ public interface IUnaryOperator
 }
 
 /// <summary>A function of an activation's input and output: its local derivative.</summary>
-public interface IDerivativeOperator
+internal interface IDerivativeOperator
 {
     /// <summary>phi'(x), given x and y = phi(x) (sigmoid and tanh use y).</summary>
     static abstract T Derivative<T>(T x, T y)
@@ -32,7 +32,7 @@ public interface IDerivativeOperator
 /// The one loop driver for elementwise operators: full SIMD vectors, then a scalar tail. Operators
 /// never loop themselves. <see cref="UseSimd"/> lets tests run the scalar path on the same machine.
 /// </summary>
-public static class Elementwise
+internal static class Elementwise
 {
     [ThreadStatic]
     private static bool? _useSimdOverride;

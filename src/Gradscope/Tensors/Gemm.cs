@@ -8,7 +8,7 @@ namespace Gradscope.Tensors;
 /// steady-state calls allocate nothing. <see cref="ReferenceGemm"/> is the oracle these are tested
 /// against.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     /// <summary><c>C[m, n] (+)= A[m, k] B[n, k]^T</c>: the forward product <c>X W^T</c>.</summary>
     public static void MultiplyTransposeB<T>(Matrix<T> a, Matrix<T> b, Matrix<T> c, bool accumulate = false)

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Gradscope.Tensors;
 
 /// <summary>Column sums of a row-major matrix: a dense layer's bias gradient.</summary>
-public static partial class Reductions
+internal static partial class Reductions
 {
     /// <summary>
     /// Adds the rows of a row-major matrix of <paramref name="cols"/> columns into

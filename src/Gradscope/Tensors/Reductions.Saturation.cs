@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Gradscope.Tensors;
 
 /// <summary>Saturation counts of an activation, with its output's sum and sum of squares from the same pass.</summary>
-public static partial class Reductions
+internal static partial class Reductions
 {
     /// <summary>
     /// One pass over an activation's input <paramref name="x"/> and output <paramref name="y"/>
@@ -131,4 +131,4 @@ public static partial class Reductions
 }
 
 /// <summary>What one pass over an activation layer found: saturated (sample, unit) pairs, and the sum and sum of squares of its output.</summary>
-public readonly record struct SaturationStats(long Saturated, double Sum, double SumOfSquares);
+internal readonly record struct SaturationStats(long Saturated, double Sum, double SumOfSquares);

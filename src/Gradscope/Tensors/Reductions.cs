@@ -14,7 +14,7 @@ namespace Gradscope.Tensors;
 /// index is live: across the call, the index had no register left and made a round trip through
 /// the stack every iteration.
 /// </summary>
-public static partial class Reductions
+internal static partial class Reductions
 {
     /// <summary>Sum and sum of squares of <paramref name="values"/>, in double. NaN or infinity propagate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

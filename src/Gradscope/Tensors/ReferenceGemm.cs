@@ -5,7 +5,7 @@ namespace Gradscope.Tensors;
 /// <summary>
 /// The naive triple loop: the oracle every tuned GEMM path is tested against. Slow by design.
 /// </summary>
-public static class ReferenceGemm
+internal static class ReferenceGemm
 {
     /// <summary>
     /// <c>C = op(A) op(B)</c> with op the transpose when the flag is set; sums in double for a

@@ -1,7 +1,7 @@
 namespace Gradscope.Tensors;
 
 /// <summary>Special functions the BCL lacks, in double precision (relative error about 1e-15).</summary>
-public static class SpecialFunctions
+internal static class SpecialFunctions
 {
     private const double TwoOverSqrtPi = 1.1283791670955125739;
     private const double InvSqrtPi = 0.56418958354775628695;

@@ -6,7 +6,7 @@ namespace Gradscope.Tensors;
 /// Generic-T wrappers over the BCL's float and double vector math. The type tests are JIT-time
 /// constants, so each instantiation compiles to one direct call.
 /// </summary>
-public static class VectorMath
+internal static class VectorMath
 {
     /// <summary>Lane-wise e^x.</summary>
     public static Vector<T> Exp<T>(Vector<T> x)

@@ -10,7 +10,7 @@ namespace Gradscope.Theory;
 /// z = sqrt(2) x and w = w_x / sqrt(pi); tested to 400 nodes. Golub-Welsch would give the same
 /// nodes but loses relative accuracy in the tiny tail weights.
 /// </remarks>
-public static class GaussHermite
+internal static class GaussHermite
 {
     /// <summary>
     /// Nodes of <see cref="Default"/>: E[phi(sqrt(q) z)^2] and E[phi'(sqrt(q) z)^2] come out within

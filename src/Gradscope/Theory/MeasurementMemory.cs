@@ -1,4 +1,3 @@
-using Gradscope.Memory;
 using Gradscope.Training;
 
 namespace Gradscope.Theory;

@@ -5,7 +5,7 @@ namespace Gradscope.Theory;
 /// <c>E[f(z)] ~= sum_i Weights[i] f(Nodes[i])</c>, z ~ N(0, 1). The weights include the Gaussian
 /// density and sum to 1.
 /// </summary>
-public sealed class QuadratureRule
+internal sealed class QuadratureRule
 {
     private readonly double[] _nodes;
     private readonly double[] _weights;

@@ -7,7 +7,7 @@ namespace Gradscope.Training;
 /// <summary>
 /// The module paths a layout's layers get in the built network, made explicit: a rewrite of a
 /// layout whose paths are pinned keeps every old layer's tensor names, so weights carry over by
-/// name (<see cref="StartingWeights"/>), and a layer it inserts takes a free name.
+/// name (<see cref="Serialization.StartingWeights"/>), and a layer it inserts takes a free name.
 /// </summary>
 public static class LayerPaths
 {

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Cli.Tests.Commands;
 

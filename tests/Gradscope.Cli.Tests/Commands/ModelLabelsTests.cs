@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Cli.Tests.Commands;
 

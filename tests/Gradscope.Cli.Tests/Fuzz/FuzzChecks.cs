@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gradscope.Cli.Output;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Cli.Tests.Fuzz;
 

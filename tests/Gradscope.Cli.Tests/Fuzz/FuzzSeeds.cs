@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Gradscope.Data;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Data;
 
 namespace Gradscope.Cli.Tests.Fuzz;

@@ -1,4 +1,5 @@
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.TestSupport;
 
 namespace Gradscope.Cli.Tests.Outputs;

@@ -27,7 +27,7 @@ internal static class TraceTestRuns
             Started = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
             Status = RunStatus.Running,
             Trace = monitor.Trace,
-            Layers = RecordedLayers.Of(run.Network),
+            Layers = RecordedLayers.Of(monitor),
         };
         using var output = new MemoryStream();
         var stream = new KeepOpen(output);

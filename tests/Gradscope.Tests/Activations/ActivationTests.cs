@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Activations;
+using Gradscope.Layers;
 using Gradscope.Tensors;
 
 namespace Gradscope.Tests.Activations;

@@ -11,11 +11,13 @@ namespace Gradscope.Tests.Architecture;
 public sealed class NamespaceCycleTests(ITestOutputHelper output)
 {
     // Known cycles (strongly connected components), each its namespaces sorted and joined by " <-> ".
+    // Data.Sequences and Data.Arrays use Recurrent's SequenceOutput and Sequence<T> (and name SequenceModel
+    // and SequenceTrainer in docs) while Recurrent's SequenceObjective and SequenceTrainer read Data.Sequences'
+    // tasks and batches; Data's DatasetCatalog loads Data.Arrays, which builds Data's Dataset. The
+    // recurrent rework moves those shared types down.
     private static readonly string[] Known =
     [
-        "Gradscope.Activations <-> Gradscope.Layers",
-        "Gradscope.Data <-> Gradscope.Data.Arrays <-> Gradscope.Data.Sequences <-> Gradscope.Diagnostics <-> Gradscope.Diagnostics.Rules <-> " +
-            "Gradscope.Memory <-> Gradscope.Recurrent <-> Gradscope.Serialization <-> Gradscope.Theory <-> Gradscope.Training",
+        "Gradscope.Data <-> Gradscope.Data.Arrays <-> Gradscope.Data.Sequences <-> Gradscope.Recurrent",
     ];
 
     [Fact]
@@ -25,9 +27,25 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
         var cycles = graph.Cycles().Select(c => string.Join(" <-> ", c)).Order(StringComparer.Ordinal).ToList();
         foreach (string cycle in cycles)
             output.WriteLine(cycle);
+        foreach (var component in graph.Cycles())
+            output.WriteLine(DescribeEdges(graph, component));
 
-        Assert.Empty(cycles.Except(Known));
-        Assert.Empty(Known.Except(cycles));
+        string edges = string.Join(Environment.NewLine, graph.Cycles().Select(c => DescribeEdges(graph, c)));
+        Assert.True(!cycles.Except(Known).Any(), $"New namespace cycle(s): {string.Join("; ", cycles.Except(Known))}{Environment.NewLine}{edges}");
+        Assert.True(!Known.Except(cycles).Any(), $"Listed cycle(s) gone; remove them from Known: {string.Join("; ", Known.Except(cycles))}");
+    }
+
+    // Every edge inside a cycle with the types that make it, so a failure says what to move.
+    private static string DescribeEdges(NamespaceGraph graph, List<string> component)
+    {
+        var lines = new List<string>();
+        foreach (string from in component)
+        {
+            foreach (string to in component.Where(to => graph.Edges[from].Contains(to)))
+                lines.Add($"  {from} -> {to}: {string.Join(", ", graph.Users(from, to))}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     [Fact]

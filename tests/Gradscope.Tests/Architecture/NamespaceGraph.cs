@@ -15,10 +15,16 @@ internal sealed class NamespaceGraph
 {
     private readonly MetadataReader _reader;
     private readonly Dictionary<string, HashSet<string>> _edges = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string From, string To), SortedSet<string>> _users = [];
+    private string _currentType = "";
 
     private NamespaceGraph(MetadataReader reader) => _reader = reader;
 
     public IReadOnlyDictionary<string, HashSet<string>> Edges => _edges;
+
+    /// <summary>The types of namespace <paramref name="from"/> that use namespace <paramref name="to"/>, to say what makes a cycle.</summary>
+    public IReadOnlyCollection<string> Users(string from, string to) =>
+        _users.TryGetValue((from, to), out var types) ? types : [];
 
     public static NamespaceGraph Of(string assemblyPath)
     {
@@ -88,6 +94,7 @@ internal sealed class NamespaceGraph
             string from = NamespaceOf(handle);
             if (from.Length == 0)
                 continue;
+            _currentType = TypeName(handle);
             AddType(from, type.BaseType);
             foreach (var i in type.GetInterfaceImplementations())
                 AddType(from, _reader.GetInterfaceImplementation(i).Interface);
@@ -218,6 +225,14 @@ internal sealed class NamespaceGraph
         return _reader.GetString(type.Namespace);
     }
 
+    // The outermost declaring type's name (a closure or state machine counts as its owner).
+    private string TypeName(TypeDefinitionHandle handle)
+    {
+        var type = _reader.GetTypeDefinition(handle);
+        var declaring = type.GetDeclaringType();
+        return declaring.IsNil ? _reader.GetString(type.Name) : TypeName(declaring);
+    }
+
     private void AddEdge(string from, string to)
     {
         if (to.Length == 0 || to == from)
@@ -225,6 +240,9 @@ internal sealed class NamespaceGraph
         if (!_edges.TryGetValue(from, out var targets))
             _edges[from] = targets = new HashSet<string>(StringComparer.Ordinal);
         targets.Add(to);
+        if (!_users.TryGetValue((from, to), out var users))
+            _users[(from, to)] = users = new SortedSet<string>(StringComparer.Ordinal);
+        users.Add(_currentType);
         _edges.TryAdd(to, new HashSet<string>(StringComparer.Ordinal));
     }
 

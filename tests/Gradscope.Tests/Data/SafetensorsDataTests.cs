@@ -1,6 +1,6 @@
 using Gradscope.Data.Arrays;
 using Gradscope.Recurrent;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Serialization;
 
 namespace Gradscope.Tests.Data;

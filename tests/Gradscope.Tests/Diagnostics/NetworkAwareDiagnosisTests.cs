@@ -1,7 +1,6 @@
 using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
-using Gradscope.Diagnostics.Rules;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Diagnostics;

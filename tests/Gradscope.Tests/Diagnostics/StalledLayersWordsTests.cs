@@ -1,6 +1,5 @@
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
-using Gradscope.Diagnostics.Rules;
 
 namespace Gradscope.Tests.Diagnostics;
 

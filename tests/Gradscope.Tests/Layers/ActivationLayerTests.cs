@@ -1,4 +1,5 @@
 using Gradscope.Activations;
+using Gradscope.Layers;
 using Gradscope.Tensors;
 
 namespace Gradscope.Tests.Layers;

@@ -1,7 +1,7 @@
 using System.Text;
 using Gradscope.Data;
 using Gradscope.Memory;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Data;
 
 namespace Gradscope.Tests.Memory;

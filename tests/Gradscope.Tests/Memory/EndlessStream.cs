@@ -1,4 +1,4 @@
-using Gradscope.Data;
+using Gradscope.Memory;
 
 namespace Gradscope.Tests.Memory;
 

@@ -34,6 +34,13 @@ public sealed class MemoryEstimateTests
     }
 
     [Fact]
+    public void MonitorStatisticsPerLayer_IsWhatTheMonitorRecords()
+    {
+        // The estimate cannot ask the monitor (training sits below diagnostics), so it keeps its own count.
+        Assert.Equal(MemoryEstimate.MonitorStatisticsPerLayer, LayerStatNames.Count);
+    }
+
+    [Fact]
     public void Estimate_CountsEachOptimizersBuffers()
     {
         var spec = new NetworkSpec(100, [1000], 10, Activation.Parse("relu"));

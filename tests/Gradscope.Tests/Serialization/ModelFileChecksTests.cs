@@ -1,6 +1,7 @@
 using Gradscope.Activations;
 using Gradscope.Initialization;
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Serialization;

@@ -2,6 +2,7 @@ using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Initialization;
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Serialization;

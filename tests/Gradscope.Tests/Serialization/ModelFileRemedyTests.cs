@@ -2,6 +2,7 @@ using Gradscope.Activations;
 using Gradscope.Initialization;
 using Gradscope.Layers;
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Tensors;
 using Gradscope.Tests.TestSupport;
 using Gradscope.Training;

@@ -1,5 +1,5 @@
 using System.Text;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using static Gradscope.Tests.Serialization.SafetensorsTestFiles;
 
 namespace Gradscope.Tests.Serialization;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gradscope.Serialization.Safetensors;
 using static Gradscope.Tests.Serialization.SafetensorsTestFiles;
 
 namespace Gradscope.Tests.Serialization;
@@ -136,7 +137,7 @@ public sealed class SafetensorsMalformedTests
         var file = Build("{\"a\":{" + A4 + "[0,4]}}", 4);
         using var stream = new ShrinkingStream(file, file.Length - 2);
 
-        var ex = Assert.Throws<GradscopeException>(() => Gradscope.Serialization.SafetensorsFile.Read(stream, Source));
+        var ex = Assert.Throws<GradscopeException>(() => SafetensorsFile.Read(stream, Source));
 
         Assert.Equal($"{Source}: the file ended before the bytes its header promises; was it changed while being read?", ex.Message);
     }

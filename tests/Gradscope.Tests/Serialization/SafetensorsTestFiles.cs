@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Gradscope.Data;
-using Gradscope.Serialization;
+using Gradscope.Memory;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Tests.Serialization;
 

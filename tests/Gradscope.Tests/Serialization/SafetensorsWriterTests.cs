@@ -1,4 +1,4 @@
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Tests.Serialization;
 
@@ -61,21 +61,26 @@ public sealed class SafetensorsWriterTests : IDisposable
         Assert.Equal([path], Directory.GetFiles(_folder));
     }
 
-    public static TheoryData<SafetensorsTensor[], Dictionary<string, string>?, string> InvalidInputs => new()
-    {
-        { [new SafetensorsTensor("w", "F16", [1], [1])], null, "tensor 'w' is F16; Gradscope writes F32, F64 and I64 only" },
-        { [new SafetensorsTensor("n", "I64", [2], [3, 1.5])], null, "tensor 'n' is I64 but holds 1.5 at index 1, which is not a 64-bit whole number" },
-        { [new SafetensorsTensor("w", "F32", [1], [1]), new SafetensorsTensor("w", "F64", [1], [2])], null, "tensor 'w' appears twice; names must be unique" },
-        { [new SafetensorsTensor("__metadata__", "F32", [1], [1])], null, "\"__metadata__\" is reserved for the metadata and cannot name a tensor" },
-        { [], new Dictionary<string, string> { ["k"] = null! }, "metadata 'k' has a null value; metadata values are strings" },
-        { [new SafetensorsTensor("a\ud800", "F32", [1], [1])], null, "tensor name 'a\ud800' is not valid Unicode (it holds a lone surrogate at index 1)" },
-        { [], new Dictionary<string, string> { ["k"] = "\udc00" }, "metadata value of 'k' '\udc00' is not valid Unicode (it holds a lone surrogate at index 0)" },
-    };
+    // SafetensorsFile is internal, so the theory takes an index into these cases (a public test
+    // method cannot take an internal type).
+    private static readonly (SafetensorsTensor[] Tensors, Dictionary<string, string>? Metadata, string Expected)[] InvalidCases =
+    [
+        ([new SafetensorsTensor("w", "F16", [1], [1])], null, "tensor 'w' is F16; Gradscope writes F32, F64 and I64 only"),
+        ([new SafetensorsTensor("n", "I64", [2], [3, 1.5])], null, "tensor 'n' is I64 but holds 1.5 at index 1, which is not a 64-bit whole number"),
+        ([new SafetensorsTensor("w", "F32", [1], [1]), new SafetensorsTensor("w", "F64", [1], [2])], null, "tensor 'w' appears twice; names must be unique"),
+        ([new SafetensorsTensor("__metadata__", "F32", [1], [1])], null, "\"__metadata__\" is reserved for the metadata and cannot name a tensor"),
+        ([], new Dictionary<string, string> { ["k"] = null! }, "metadata 'k' has a null value; metadata values are strings"),
+        ([new SafetensorsTensor("a\ud800", "F32", [1], [1])], null, "tensor name 'a\ud800' is not valid Unicode (it holds a lone surrogate at index 1)"),
+        ([], new Dictionary<string, string> { ["k"] = "\udc00" }, "metadata value of 'k' '\udc00' is not valid Unicode (it holds a lone surrogate at index 0)"),
+    ];
+
+    public static TheoryData<int> InvalidInputs => [.. Enumerable.Range(0, InvalidCases.Length)];
 
     [Theory]
     [MemberData(nameof(InvalidInputs))]
-    public void Write_InvalidInput_ThrowsBeforeWritingAnything(SafetensorsTensor[] tensors, Dictionary<string, string>? metadata, string expected)
+    public void Write_InvalidInput_ThrowsBeforeWritingAnything(int index)
     {
+        var (tensors, metadata, expected) = InvalidCases[index];
         using var stream = new MemoryStream();
 
         var ex = Assert.Throws<GradscopeException>(() => SafetensorsFile.Write(stream, tensors, metadata, "out.safetensors"));

@@ -9,7 +9,7 @@ namespace Gradscope.Data.Arrays;
 /// indices, <c>[N]</c> or (for sequences) <c>[N, T]</c>. Tables become a <see cref="Dataset"/>,
 /// sequences a <see cref="SequenceDataset"/>. Other arrays in the file are ignored.
 /// </summary>
-public static class ArrayDataFile
+internal static class ArrayDataFile
 {
     /// <summary>True when <paramref name="path"/> ends in <c>.npz</c> or <c>.safetensors</c> (case-insensitive).</summary>
     public static bool IsArrayPath(string path)

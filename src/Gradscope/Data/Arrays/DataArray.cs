@@ -1,3 +1,5 @@
+using Gradscope.Serialization.Safetensors;
+
 namespace Gradscope.Data.Arrays;
 
 /// <summary>
@@ -13,5 +15,5 @@ namespace Gradscope.Data.Arrays;
 internal sealed record DataArray(string Name, string TypeName, bool IsFloat, int[] Shape, double[] Values)
 {
     /// <summary>The shape as <c>[100, 3]</c>.</summary>
-    public string ShapeText => Serialization.SafetensorsTensor.FormatShape(Shape);
+    public string ShapeText => SafetensorsTensor.FormatShape(Shape);
 }

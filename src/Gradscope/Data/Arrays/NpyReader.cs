@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Data.Arrays;
 
@@ -32,7 +33,7 @@ internal static class NpyReader
         if (!NpyDType.TryParse(descr, out var dtype))
             throw new GradscopeException($"{where}: the element type '{descr}' cannot be read; Gradscope reads {NpyDType.Readable}.");
 
-        string shapeText = Serialization.SafetensorsTensor.FormatShape(shape);
+        string shapeText = SafetensorsTensor.FormatShape(shape);
         long count = CountElements(shape, shapeText, where);
         long expected = count * dtype.Size;
         long available = length - headerBytes;

@@ -1,4 +1,4 @@
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Data.Arrays;
 

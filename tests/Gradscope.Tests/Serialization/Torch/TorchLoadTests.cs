@@ -3,6 +3,7 @@ using Gradscope.Diagnostics;
 using Gradscope.Initialization;
 using Gradscope.Layers;
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Serialization.Torch;

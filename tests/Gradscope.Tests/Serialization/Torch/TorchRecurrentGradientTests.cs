@@ -2,6 +2,7 @@ using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Layers;
 using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 using Gradscope.Training;
 
 namespace Gradscope.Tests.Serialization.Torch;

@@ -1,6 +1,5 @@
-using Gradscope.Training;
 
-namespace Gradscope.Memory;
+namespace Gradscope.Training;
 
 /// <summary>
 /// Walks a layer list and counts, in values, what each layer allocates (see the layer classes:

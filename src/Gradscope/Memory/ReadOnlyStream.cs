@@ -1,4 +1,4 @@
-namespace Gradscope.Data;
+namespace Gradscope.Memory;
 
 /// <summary>
 /// A forward-only stream that can only be read: what the loaders' wrapping streams (gzip checks,

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>One tensor as the header describes it; offsets are relative to the data after the header.</summary>
 internal sealed record SafetensorsEntry(string Name, string DType, int[] Shape, long ElementCount, long Begin, long End, int HeaderIndex);

@@ -1,7 +1,7 @@
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>Where and when the first NaN or infinity appeared, and what usually causes it.</summary>
-public sealed class NonFiniteRule : IDiagnosisRule
+internal sealed class NonFiniteRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// The element types Gradscope reads and writes, their sizes, and conversion between their

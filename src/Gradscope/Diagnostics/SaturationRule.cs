@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Squashing and smooth activations whose units sit in the flat regime (derivative below 1% of its
 /// maximum) for most samples, at the start or the end of training. ReLU's flat side is judged by
 /// <see cref="DeadUnitsRule"/> instead.
 /// </summary>
-public sealed class SaturationRule : IDiagnosisRule
+internal sealed class SaturationRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

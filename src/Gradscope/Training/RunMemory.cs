@@ -1,6 +1,6 @@
-using Gradscope.Training;
+using Gradscope.Memory;
 
-namespace Gradscope.Memory;
+namespace Gradscope.Training;
 
 /// <summary>The memory check of a training run (<see cref="PreparedRun{T}"/>), from its config and data.</summary>
 internal static class RunMemory

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Early layers that barely learn: their update ratio ||dW|| / ||W|| (median over the run) lies
 /// orders of magnitude below the last layer's. The consequence of vanishing gradients that users
 /// feel: the network trains only its top.
 /// </summary>
-public sealed class StalledLayersRule : IDiagnosisRule
+internal sealed class StalledLayersRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

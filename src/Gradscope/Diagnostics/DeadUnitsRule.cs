@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// ReLU units that output zero for every sample of a batch: their gradient is exactly zero, so they
 /// never recover. Judged at the start and the end of training.
 /// </summary>
-public sealed class DeadUnitsRule : IDiagnosisRule
+internal sealed class DeadUnitsRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

@@ -1,7 +1,7 @@
-namespace Gradscope.Memory;
+namespace Gradscope.Training;
 
 /// <summary>How a network is run, for <see cref="MemoryEstimate"/>.</summary>
-internal sealed record MemoryShape
+public sealed record MemoryShape
 {
     /// <summary>Rows per batch (for a run: the batch size, but never more than the training rows).</summary>
     public int BatchSize { get; init; } = 64;

@@ -1,8 +1,8 @@
 using System.Numerics;
 using Gradscope.Layers;
-using Gradscope.Serialization;
+using Gradscope.Serialization.Safetensors;
 
-namespace Gradscope.Training;
+namespace Gradscope.Serialization;
 
 /// <summary>
 /// A copy of a network's tensors, by state-dict name, taken before it trains: what a rewritten

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Exploding gradients in either of their two forms: across depth (delta_rms grows toward the first
 /// layer in the early window, the mirror image of vanishing) or over time (the largest layer
 /// gradient norm grows by orders of magnitude from the first steps to its peak).
 /// </summary>
-public sealed class ExplodingRule : IDiagnosisRule
+internal sealed class ExplodingRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

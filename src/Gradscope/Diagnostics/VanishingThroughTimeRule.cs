@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Gradients through time of each recurrent layer: the geometric mean over the late window of
@@ -12,7 +12,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// <see cref="DiagnosisThresholds.TimeHorizonFraction"/> of its value one step back) is evidence. For a simple RNN, Pascanu, Mikolov and Bengio's (2013) bound is cited:
 /// lambda_1 &lt; 1/gamma suffices for vanishing.
 /// </summary>
-public sealed class VanishingThroughTimeRule : IDiagnosisRule
+internal sealed class VanishingThroughTimeRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

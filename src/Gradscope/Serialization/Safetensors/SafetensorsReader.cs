@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Gradscope.Memory;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// Reads a whole safetensors file: the length prefix, the header (validated in full before any data
@@ -95,8 +95,8 @@ internal static class SafetensorsReader
     {
         long values = 0;
         foreach (var entry in header.Entries)
-            values = MemoryEstimate.Sum(values, entry.ElementCount);
-        MemoryBudget.Ensure(MemoryEstimate.Product(values, sizeof(double)), $"{source}: reading its {values} values");
+            values = ByteCounts.Sum(values, entry.ElementCount);
+        MemoryBudget.Ensure(ByteCounts.Product(values, sizeof(double)), $"{source}: reading its {values} values");
     }
 
     private static MemoryLimitException TooLong(string source, long maxBytes) =>

@@ -1,4 +1,4 @@
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// Checks the rules the safetensors specification puts on data offsets: each tensor spans exactly

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// One named tensor of a safetensors file: its element type as the file names it, its shape, and
@@ -11,7 +11,7 @@ namespace Gradscope.Serialization;
 /// double. <see cref="Shape"/> and <see cref="Values"/> are the live arrays, not copies; the writer
 /// checks them against each other again before it writes anything.
 /// </remarks>
-public sealed class SafetensorsTensor
+internal sealed class SafetensorsTensor
 {
     /// <summary>
     /// Creates a tensor. <paramref name="shape"/> is copied; <paramref name="values"/> is kept as is.

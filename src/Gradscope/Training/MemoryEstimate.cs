@@ -1,8 +1,7 @@
-using Gradscope.Diagnostics;
+using Gradscope.Memory;
 using Gradscope.Tensors;
-using Gradscope.Training;
 
-namespace Gradscope.Memory;
+namespace Gradscope.Training;
 
 /// <summary>
 /// The memory a network holds while it trains (or runs one forward and backward pass), in bytes,
@@ -14,7 +13,7 @@ namespace Gradscope.Memory;
 /// the monitor's copy of the weights and its trace, and the data set. Tested against the bytes
 /// really allocated: never below them, within a factor 1.5 for networks of a few MB and more.
 /// </summary>
-internal sealed record MemoryEstimate
+public sealed record MemoryEstimate
 {
     // Object headers, layer objects, lists and dictionaries: small, but never estimated below.
     private const long BookkeepingBytesPerLayer = 2048;
@@ -66,7 +65,7 @@ internal sealed record MemoryEstimate
     }
 
     /// <summary>Bytes of a data set of <paramref name="rows"/> rows of <paramref name="features"/> features (as <see cref="Data.Dataset"/> holds it).</summary>
-    public static long DataSetBytes(long rows, long features) => Sum(Product(rows, features, sizeof(double)), Product(rows, sizeof(int)));
+    public static long DataSetBytes(long rows, long features) => ByteCounts.DataSet(rows, features);
 
     /// <summary>
     /// Refuses, before anything is allocated, what needs an array larger than .NET allows or more
@@ -164,28 +163,22 @@ internal sealed record MemoryEstimate
         return Product(perThread, threads);
     }
 
+    /// <summary>
+    /// Statistics the gradient monitor records per dense layer and step (Diagnostics' LayerStatNames.Count,
+    /// which a test holds it to): the monitor sits above training, so training cannot ask it.
+    /// </summary>
+    internal const int MonitorStatisticsPerLayer = 11;
+
     // GradientMonitor: the previous weights (for update ratios), alive units, and a trace of every
     // statistic of every dense layer for each expected step (see MonitoredRun.ExpectedSteps).
     private static long MonitorBytes(MemoryTally tally, MemoryShape shape)
     {
         long weights = Product(tally.DenseWeights, shape.ElementSize);
-        long trace = Product(Sum(Product(LayerStatNames.Count, tally.DenseShapes.Count), 1), shape.MonitorSteps, sizeof(double));
+        long trace = Product(Sum(Product(MonitorStatisticsPerLayer, tally.DenseShapes.Count), 1), shape.MonitorSteps, sizeof(double));
         return Sum(weights, trace, Product(tally.MaxColumns, shape.ElementSize));
     }
 
-    internal static long Sum(params ReadOnlySpan<long> values)
-    {
-        long total = 0;
-        foreach (long v in values)
-            total = total > long.MaxValue - v ? long.MaxValue : total + v;
-        return total;
-    }
+    internal static long Sum(params ReadOnlySpan<long> values) => ByteCounts.Sum(values);
 
-    internal static long Product(params ReadOnlySpan<long> values)
-    {
-        long total = 1;
-        foreach (long v in values)
-            total = v != 0 && total > long.MaxValue / v ? long.MaxValue : total * v;
-        return total;
-    }
+    internal static long Product(params ReadOnlySpan<long> values) => ByteCounts.Product(values);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// Fits log10 delta_rms against depth over the early window (as at initialization): the per-layer
@@ -8,7 +8,7 @@ namespace Gradscope.Diagnostics.Rules;
 /// scale. Each layer's factor is roughly the activation's typical derivative times the weight scale
 /// ||W||_F / sqrt(fan_in), which is how the cause is explained.
 /// </summary>
-public sealed class VanishingRule : IDiagnosisRule
+internal sealed class VanishingRule : IDiagnosisRule
 {
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(DiagnosisContext context)

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Gradscope.Serialization;
+namespace Gradscope.Serialization.Safetensors;
 
 /// <summary>
 /// A safetensors file (the format PyTorch and Hugging Face use for weights): named tensors and
@@ -13,7 +13,7 @@ namespace Gradscope.Serialization;
 /// <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> plus an optional <c>"__metadata__"</c>
 /// object of strings, then the little-endian, row-major data, which the tensors cover exactly.
 /// </remarks>
-public sealed class SafetensorsFile
+internal sealed class SafetensorsFile
 {
     private readonly Dictionary<string, SafetensorsTensor> _byName;
 

@@ -1,13 +1,13 @@
 using Gradscope.Initialization;
 
-namespace Gradscope.Diagnostics.Rules;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
 /// The remedies each kind of finding recommends, best first, chosen for the network at hand: a
 /// remedy the network already has (its activation, its initializer, norms before every activation,
 /// residual blocks) is never offered.
 /// </summary>
-public static class RemedyChoice
+internal static class RemedyChoice
 {
     /// <summary>Remedies for gradients that vanish across depth.</summary>
     public static IReadOnlyList<Remedy> Vanishing(NetworkFacts network)
