@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
@@ -21,6 +22,7 @@ internal static class DemoCommand
         var layers = new Option<string>("--layers") { Description = "Hidden layers of the network all three variants share.", DefaultValueFactory = _ => "10x32" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per variant.", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed();
+        var store = new StoreOptions();
         var command = new Command("demo",
             "Watch the vanishing gradient problem happen and get fixed: one deep network on the built-in spiral, trained with sigmoid + standard init, tanh + Glorot and ReLU + He.\n\n" +
             "Examples:\n" +
@@ -29,6 +31,8 @@ internal static class DemoCommand
         {
             png, layers, epochs, seed,
         };
+        foreach (var option in store.All)
+            command.Options.Add(option);
         command.SetAction(parsed =>
         {
             string layersText = parsed.GetValue(layers)!;
@@ -38,7 +42,7 @@ internal static class DemoCommand
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"));
+            return Run(context, baseConfig, OptionChecks.Path(parsed.GetValue(png), "--png"), store.Read(parsed));
         });
         return command;
     }
@@ -50,7 +54,7 @@ internal static class DemoCommand
         ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
     ];
 
-    private static int Run(CliContext context, RunConfig baseConfig, string? png)
+    private static int Run(CliContext context, RunConfig baseConfig, string? png, StoreRequest store)
     {
         var terminal = context.CreateTerminal();
         var variants = Variants(baseConfig);
@@ -64,6 +68,7 @@ internal static class DemoCommand
         for (int i = 0; i < results.Count; i++)
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
+        Record(context, terminal, store, variants, results);
 
         if (plots is not null)
         {
@@ -79,6 +84,21 @@ internal static class DemoCommand
         }
 
         return CliApp.Success;
+    }
+
+    // The three runs into the store, each named by its variant and tagged demo.
+    private static void Record(CliContext context, Terminal terminal, StoreRequest store, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    {
+        var runs = new List<Lab.Runs.RunRecord>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            string name = store.Name is { } given ? $"{given}: {variants[i].Label}" : variants[i].Label;
+            runs.Add(RunRecording.Finished("demo", results[i], name, ["demo"]));
+        }
+
+        var ids = RunRecording.SaveAll(context, store, runs);
+        if (ids.Count > 0)
+            terminal.Text(RunRecording.Recorded(ids, store));
     }
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);

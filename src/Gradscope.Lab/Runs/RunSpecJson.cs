@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
@@ -33,7 +34,7 @@ public static partial class RunSpecJson
     /// <summary>The value of the top-level <c>"format"</c> key.</summary>
     public const string Format = "gradscope.run";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The spec as indented JSON.</summary>
     public static string Write(RunSpec spec)

@@ -16,7 +16,11 @@ public sealed record FixOutcome(
     double OrdersLost,
     double Loss,
     double Accuracy,
-    IReadOnlyList<Finding> FindingsLeft);
+    IReadOnlyList<Finding> FindingsLeft)
+{
+    /// <summary>The monitored run measured (trace, training result, report), for recording it; null when built by hand.</summary>
+    public MonitoredRunResult? Run { get; init; }
+}
 
 /// <summary>
 /// Proves remedies: re-runs the same configuration (same data, same seed, same budget) with each
@@ -36,7 +40,7 @@ public static class FixTrials
         double accuracy = final?.TrainAccuracy ?? double.NaN;
         if (run.Training.Status == TrainingStatus.Diverged)
             (loss, accuracy) = (double.NaN, double.NaN);
-        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings);
+        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings) { Run = run };
     }
 
     /// <summary>
