@@ -147,6 +147,7 @@ public static partial class ResidualVsPlain
         var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
         var outcome = FixTrials.Outcome(variant, null, run);
         return new ResidualVsPlainRow(config.Hidden.Count, variant, outcome.FirstToLastRatio, outcome.OrdersLost,
-            outcome.Loss, outcome.Accuracy, outcome.FindingsLeft, clock.Elapsed.TotalSeconds, config) { Run = run };
+            outcome.Loss, outcome.Accuracy, outcome.FindingsLeft, clock.Elapsed.TotalSeconds, config)
+        { Run = run };
     }
 }
