@@ -68,9 +68,9 @@ internal static class MonitorOverhead
     private static string Describe(double[] ratios) =>
         FormattableString.Invariant($"{Percent(Median(ratios))} ({Percent(Min(ratios))}..{Percent(Max(ratios))})");
 
-    private static string Percent(double ratio) => FormattableString.Invariant($"{(ratio - 1) * 100:+0.0;-0.0}%");
+    internal static string Percent(double ratio) => FormattableString.Invariant($"{(ratio - 1) * 100:+0.0;-0.0}%");
 
-    private static double Median(double[] values)
+    internal static double Median(double[] values)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);

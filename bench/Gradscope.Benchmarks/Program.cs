@@ -11,7 +11,8 @@ namespace Gradscope.Benchmarks;
 /// <c>--job short</c> (BenchmarkDotNet's ShortRun) or <c>--quick</c> (one launch, few iterations)
 /// for a fast look (in process: no separate build, one launch, 3 warm-up and 7 measured iterations).
 /// <c>-- overhead [configs] [--rounds N]</c> measures the monitor's cost paired and interleaved
-/// (<see cref="MonitorOverhead"/>).
+/// (<see cref="MonitorOverhead"/>); <c>-- store [configs] [--rounds N]</c> what recording into the
+/// run store adds to that (<see cref="StoreOverhead"/>).
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "overhead")
         {
             MonitorOverhead.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "store")
+        {
+            StoreOverhead.Run(args[1..]);
             return;
         }
 

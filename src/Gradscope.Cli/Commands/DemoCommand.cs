@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
@@ -25,6 +26,7 @@ internal static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs per variant.", DefaultValueFactory = _ => 30 };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var store = new StoreOptions();
         var command = new Command("demo",
             "Watch the vanishing gradient problem happen and get fixed: one deep network on the built-in spiral, trained with sigmoid + standard init, tanh + Glorot and ReLU + He.\n\n" +
             "Examples:\n" +
@@ -35,6 +37,8 @@ internal static class DemoCommand
         {
             png, report, layers, epochs, seed, json,
         };
+        foreach (var option in store.All)
+            command.Options.Add(option);
         command.SetAction(parsed =>
         {
             string layersText = parsed.GetValue(layers)!;
@@ -44,7 +48,7 @@ internal static class DemoCommand
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
             var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
-            return Run(context, baseConfig, new DemoOutputs(OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"), parsed.GetValue(json)));
+            return Run(context, baseConfig, new DemoOutputs(OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"), parsed.GetValue(json), store.Read(parsed)));
         });
         return command;
     }
@@ -56,7 +60,7 @@ internal static class DemoCommand
         ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
     ];
 
-    private sealed record DemoOutputs(string? Png, string? Report, bool Json);
+    private sealed record DemoOutputs(string? Png, string? Report, bool Json, StoreRequest Store);
 
     private static int Run(CliContext context, RunConfig baseConfig, DemoOutputs outputs)
     {
@@ -73,6 +77,7 @@ internal static class DemoCommand
             var measured = DemoRunner.RunAll(null, variants, preset);
             WriteReport(files, report, baseConfig, variants, measured, started, null);
             WritePlots(plots, variants, measured, null);
+            Record(context, null, outputs.Store, variants, measured);
             DemoReport.Json(context.Out, variants, measured);
             return CliApp.Success;
         }
@@ -87,6 +92,7 @@ internal static class DemoCommand
         for (int i = 0; i < results.Count; i++)
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
+        Record(context, terminal, outputs.Store, variants, results);
 
         WriteReport(files, report, baseConfig, variants, results, started, terminal);
         WritePlots(plots, variants, results, terminal);
@@ -119,6 +125,21 @@ internal static class DemoCommand
             terminal?.Text($"wrote {heatmap}");
             terminal?.Text($"wrote {curves}");
         }
+    }
+
+    // The three runs into the store, each named by its variant and tagged demo.
+    private static void Record(CliContext context, Terminal? terminal, StoreRequest store, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    {
+        var runs = new List<RunRecord>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            string name = store.Name is { } given ? $"{given}: {variants[i].Label}" : variants[i].Label;
+            runs.Add(RunRecording.Finished("demo", results[i], name, ["demo"]));
+        }
+
+        var ids = RunRecording.SaveAll(context, store, runs);
+        if (ids.Count > 0)
+            terminal?.Text(RunRecording.Recorded(ids, store));
     }
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Numerics;
 using Gradscope.Activations;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Diagnostics;
 using Gradscope.Serialization;
 using Gradscope.Training;
@@ -37,6 +38,7 @@ internal static class DiagnoseCommand
         var dtype = CommonOptions.Dtype();
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var store = new StoreOptions();
         var command = new Command("diagnose",
             "Diagnose a network's gradient flow by training it for a few steps under the monitor. Exit code 0 when healthy, 1 when a finding of severity error is present.\n\n" +
             "Examples:\n" +
@@ -45,6 +47,8 @@ internal static class DiagnoseCommand
         {
             model, data, label, activation, spec, seqLen, samples, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
         };
+        foreach (var option in store.All)
+            command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var hidden = parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null;
@@ -55,7 +59,8 @@ internal static class DiagnoseCommand
                 PositiveOrNull(parsed.GetValue(seqLen), "--seq-len"), PositiveOrNull(parsed.GetValue(samples), "--samples"));
             CommonOptions.CheckModelAndData(request.Model, request.Data, request.Label);
             TrainValidation.Optimizer(request.Optimizer, request.LearningRate, momentum: null, weightDecay: null);
-            return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request) : Run<float>(context, request);
+            var recording = store.Read(parsed);
+            return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request, recording) : Run<float>(context, request, recording);
         });
         return command;
     }
@@ -65,7 +70,7 @@ internal static class DiagnoseCommand
     private static int Positive(int value, string option) =>
         value >= 1 ? value : throw new UsageException($"{option} must be at least 1; got {value}.");
 
-    private static int Run<T>(CliContext context, Request request)
+    private static int Run<T>(CliContext context, Request request, StoreRequest recording)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed, request.SeqLen, request.Samples);
@@ -91,6 +96,10 @@ internal static class DiagnoseCommand
             DiagnoseReport.Json(context.Out, baseline, request.Model, fixes, request.TryFixes, stop.IsCancellationRequested);
         else
             DiagnoseReport.Text(context.CreateTerminal(), loaded.Spec.Describe(), dataset, baseline, fixes, stop.IsCancellationRequested);
+        // The diagnosis and its fix trials into the run store, after the report (a failing store only warns).
+        var recorded = RunRecording.SaveDiagnosis(context, recording, baseline, fixes);
+        if (!request.Json && recorded.Count > 0)
+            context.CreateTerminal().Text(RunRecording.Recorded(recorded, recording));
         if (stop.IsCancellationRequested)
             return context.Interrupts.ExitCode;
         return baseline.Report.Healthy ? CliApp.Success : CliApp.Failure;

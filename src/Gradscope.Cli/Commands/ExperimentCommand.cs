@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gradscope.Cli.Commands.Runs;
 
 namespace Gradscope.Cli.Commands;
 
@@ -10,7 +11,11 @@ namespace Gradscope.Cli.Commands;
 internal static class ExperimentCommand
 {
     /// <summary>The options every experiment receives.</summary>
-    internal sealed record Settings(bool Quick, int Seed, bool Json);
+    internal sealed record Settings(bool Quick, int Seed, bool Json)
+    {
+        /// <summary>Where the experiment records the runs it trains (tagged <c>experiment:NAME</c>).</summary>
+        public StoreRequest Store { get; init; } = StoreRequest.Off;
+    }
 
     private sealed record Entry(string Name, string Description, Func<CliContext, Settings, int> Run);
 
@@ -26,6 +31,7 @@ internal static class ExperimentCommand
         var quick = new Option<bool>("--quick") { Description = "The small version, sized to finish in about a minute on 2 cores." };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var store = new StoreOptions();
         var command = new Command("experiment",
             "Run a classic vanishing/exploding-gradient experiment and print its table.\n\n" +
             "Examples:\n" +
@@ -36,10 +42,12 @@ internal static class ExperimentCommand
         command.Options.Add(quick);
         command.Options.Add(seed);
         command.Options.Add(json);
+        foreach (var option in store.All)
+            command.Options.Add(option);
         command.SetAction(parsed =>
         {
             string requested = parsed.GetValue(name)!;
-            var settings = new Settings(parsed.GetValue(quick), parsed.GetValue(seed), parsed.GetValue(json));
+            var settings = new Settings(parsed.GetValue(quick), parsed.GetValue(seed), parsed.GetValue(json)) { Store = store.Read(parsed) };
             foreach (var entry in Experiments)
             {
                 if (string.Equals(entry.Name, requested, StringComparison.OrdinalIgnoreCase))

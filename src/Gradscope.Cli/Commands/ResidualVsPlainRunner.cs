@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics.Experiments;
 using Gradscope.Recurrent.Experiments;
@@ -30,11 +31,27 @@ internal static class ResidualVsPlainRunner
         }
 
         var expectations = ResidualVsPlain.Expectations(rows);
+        var recorded = Record(context, settings.Store, rows);
         if (settings.Json)
             WriteJson(context.Out, settings, rows, expectations, clock.Elapsed);
         else
             WriteTable(terminal, rows, expectations, clock.Elapsed);
+        if (!settings.Json && recorded.Count > 0)
+            terminal.Text(RunRecording.Recorded(recorded, settings.Store));
         return CliApp.Success;
+    }
+
+    // Every (depth, variant) run into the store, named by both and tagged with the experiment.
+    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<ResidualVsPlainRow> rows)
+    {
+        var runs = new List<Lab.Runs.RunRecord>();
+        foreach (var row in rows)
+        {
+            if (row.Run is { } run)
+                runs.Add(RunRecording.Finished("experiment", run, $"{row.Variant} depth {row.Depth}", ["experiment:" + ResidualVsPlain.Name]));
+        }
+
+        return RunRecording.SaveAll(context, store, runs);
     }
 
     private static void WriteTable(Terminal terminal, IReadOnlyList<ResidualVsPlainRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)

@@ -187,7 +187,7 @@ internal static class TrainCommand
 
         if (outputs.Json)
         {
-            TrainReport.Json(context.Out, run, result, clock.Elapsed, report);
+            TrainReport.Json(context.Out, run, result, clock.Elapsed, report, recorded);
         }
         else
         {

@@ -47,11 +47,13 @@ internal static class TrainReport
         FindingsView.Write(terminal, report);
     }
 
-    public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, DiagnosisReport? report)
+    public static void Json<T>(TextWriter output, PreparedRun<T> run, TrainingResult result, TimeSpan elapsed, DiagnosisReport? report, string? runId = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         JsonOutput.WriteObject(output, w =>
         {
+            // The id the run was recorded under in the run store; null when not recorded.
+            w.WriteString("run_id", runId);
             w.WritePropertyName("spec");
             RunSpecJson.Write(w, RunSpecs.FromConfig(run.Config));
             w.WriteString("data", run.Train.Name);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
@@ -37,7 +38,7 @@ public static partial class RunSpecJson
     /// <summary>The <c>"init"</c> of a run whose weights come from a model file (<c>"weights"</c>).</summary>
     public const string FromFile = "from-file";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The spec as indented JSON.</summary>
     public static string Write(RunSpec spec)

@@ -12,16 +12,14 @@ namespace Gradscope.Lab.Store;
 /// </summary>
 internal sealed class StepRows : IDisposable
 {
-    private readonly SqliteCommand _step;
+    private readonly StepInsert _step;
     private readonly SqliteCommand _histogram;
     private readonly SqliteCommand _epoch;
 
     public StepRows(SqliteConnection connection, string runId, int layers)
     {
         Layers = layers;
-        _step = Prepare(connection,
-            "INSERT OR REPLACE INTO steps (run_id, idx, step, loss, learning_rate, wall_seconds, stats) VALUES ($run, $idx, $step, $loss, $lr, $wall, $stats)",
-            runId, "$idx", "$step", "$loss", "$lr", "$wall", "$stats");
+        _step = new StepInsert(connection, runId);
         _histogram = Prepare(connection,
             "INSERT OR REPLACE INTO histograms (run_id, idx, layer, kind, counts) VALUES ($run, $idx, $layer, $kind, $counts)",
             runId, "$idx", "$layer", "$kind", "$counts");
@@ -56,8 +54,7 @@ internal sealed class StepRows : IDisposable
     public static byte[] Encode(ReadOnlySpan<double> values)
     {
         var blob = new byte[values.Length * sizeof(double)];
-        for (int i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteDoubleLittleEndian(blob.AsSpan(i * sizeof(double)), values[i]);
+        Encode(values, blob);
         return blob;
     }
 
@@ -68,10 +65,20 @@ internal sealed class StepRows : IDisposable
             values[i] = BinaryPrimitives.ReadDoubleLittleEndian(blob[(i * sizeof(double))..]);
     }
 
-    public void Insert(int index, int stepNumber, double loss, double learningRate, double wallSeconds, byte[] stats)
+    public void Insert(int index, int stepNumber, double loss, double learningRate, double wallSeconds, ReadOnlySpan<byte> stats) =>
+        _step.Insert(index, stepNumber, loss, learningRate, wallSeconds, stats);
+
+    /// <summary>Statistics laid out <c>[LayerStat][layer]</c> into <paramref name="blob"/> (reused by the writer for every row: SQLite copies it when the row is inserted).</summary>
+    public static void Encode(ReadOnlySpan<double> values, byte[] blob)
     {
-        Set(_step, index, stepNumber, loss, learningRate, wallSeconds, stats);
-        _step.ExecuteNonQuery();
+        if (BitConverter.IsLittleEndian)
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).CopyTo(blob);
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteDoubleLittleEndian(blob.AsSpan(i * sizeof(double)), values[i]);
     }
 
     public void InsertHistogram(HistogramRecord histogram)
@@ -107,7 +114,7 @@ internal sealed class StepRows : IDisposable
         return command;
     }
 
-    // Parameters after $run, in order; NaN is stored as NULL (SQLite has no NaN).
+    // Parameters after $run, in order; NaN is stored as NULL.
     private static void Set(SqliteCommand command, params object[] values)
     {
         for (int i = 0; i < values.Length; i++)

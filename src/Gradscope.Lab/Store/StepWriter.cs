@@ -25,6 +25,8 @@ internal sealed class StepWriter : IDisposable
     private readonly ManualResetEventSlim _space = new(true);
     private readonly Lock _pendingLock = new();
     private readonly Thread _thread;
+    private readonly double[] _stats;
+    private readonly byte[] _blob;
     private List<HistogramRecord> _histograms = [];
     private List<EpochResult> _epochs = [];
     private volatile bool _stopping;
@@ -37,6 +39,8 @@ internal sealed class StepWriter : IDisposable
         _runId = runId;
         _ring = ring;
         _warn = warn;
+        _stats = new double[ring.SlotLength - 4];
+        _blob = new byte[_stats.Length * sizeof(double)];
         _thread = new Thread(Loop) { IsBackground = true, Name = "gradscope run store writer" };
         _thread.Start();
     }
@@ -127,11 +131,11 @@ internal sealed class StepWriter : IDisposable
         using (var transaction = _connection.BeginTransaction(deferred: false))
         using (var rows = new StepRows(_connection, _runId, (_ring.SlotLength - 4) / LayerStatNames.Count))
         {
-            var stats = new double[_ring.SlotLength - 4];
             for (long i = tail; i < head; i++)
             {
-                var (step, loss, lr, wall) = _ring.Read(i, stats);
-                rows.Insert((int)i, step, loss, lr, wall, StepRows.Encode(stats));
+                var (step, loss, lr, wall) = _ring.Read(i, _stats);
+                StepRows.Encode(_stats, _blob);
+                rows.Insert((int)i, step, loss, lr, wall, _blob);
             }
 
             foreach (var histogram in histograms)

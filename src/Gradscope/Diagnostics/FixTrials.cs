@@ -20,7 +20,11 @@ public sealed record FixOutcome(
     double Loss,
     double Accuracy,
     IReadOnlyList<Finding> FindingsLeft,
-    WeightTransfer? Weights = null);
+    WeightTransfer? Weights = null)
+{
+    /// <summary>The monitored run measured (trace, training result, report), for recording it; null when built by hand.</summary>
+    public MonitoredRunResult? Run { get; init; }
+}
 
 /// <summary>
 /// Proves remedies: re-runs the same configuration (same data, same seed, same budget) with each
@@ -43,7 +47,7 @@ public static class FixTrials
         double accuracy = final?.TrainAccuracy ?? double.NaN;
         if (run.Training.Status == TrainingStatus.Diverged)
             (loss, accuracy) = (double.NaN, double.NaN);
-        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings, weights);
+        return new FixOutcome(label, remedy, run.Config, ratio, profile.OrdersLastToFirst, loss, accuracy, run.Report.Findings, weights) { Run = run };
     }
 
     /// <summary>

@@ -96,6 +96,22 @@ public sealed class RunStoreTests
     }
 
     [Fact]
+    public void Open_StoreOfSecondSchemaVersion_KeepsItsStepsInTheRowidTable()
+    {
+        string path = StoreTestRuns.TempStore();
+        var run = StoreTestRuns.Finished(StoreTestRuns.Config(epochs: 1));
+        using (var old = RunStore.Open(path, version: 2))
+            old.Save(run);
+
+        using var store = RunStore.Open(path);
+        Assert.Equal(RunStore.LatestVersion, store.Version);
+        var loaded = store.Load(run.Id);
+        Assert.Equal(run.Trace.StepCount, loaded.Trace.StepCount);
+        Assert.Equal(run.Trace.Loss(run.Trace.StepCount - 1), loaded.Trace.Loss(loaded.Trace.StepCount - 1));
+        Assert.Equal(run.Trace.AtStep(LayerStat.DeltaRms, 1).ToArray(), loaded.Trace.AtStep(LayerStat.DeltaRms, 1).ToArray());
+    }
+
+    [Fact]
     public void Open_NotADatabase_SaysSoAndNamesTheFile()
     {
         string path = StoreTestRuns.TempStore();

@@ -70,6 +70,74 @@ internal static class RunRecording
         }
     }
 
+    /// <summary>
+    /// Stores finished runs whole (demo, experiment, diagnose and its fix trials), in order, on one
+    /// open store; returns the ids stored. A store that cannot be used is warned about once and the
+    /// runs after it are not tried.
+    /// </summary>
+    public static IReadOnlyList<string> SaveAll(CliContext context, StoreRequest request, IReadOnlyList<RunRecord> runs)
+    {
+        var ids = new List<string>();
+        if (request.Path is null || runs.Count == 0)
+            return ids;
+        try
+        {
+            using var store = RunStore.Open(request.Path);
+            foreach (var run in runs)
+            {
+                store.Save(Label(run, request));
+                ids.Add(run.Id);
+            }
+        }
+        catch (StoreException ex)
+        {
+            Warn(context, ex);
+        }
+
+        return ids;
+    }
+
+    /// <summary>A run trained under the monitor, finished, as the store keeps it.</summary>
+    public static RunRecord Finished(string kind, MonitoredRunResult run, string? name = null, IReadOnlyList<string>? tags = null, string? parentId = null)
+    {
+        var training = run.Training;
+        var ended = DateTimeOffset.UtcNow;
+        var trace = run.Trace;
+        double seconds = trace.StepCount > 0 ? trace.WallSeconds(trace.StepCount - 1) : double.NaN;
+        return NewRecord(kind, run.Config, trace, parentId) with
+        {
+            Name = name,
+            Tags = tags ?? [],
+            Status = StatusOf(training.Status),
+            Error = training.Status == TrainingStatus.Diverged ? training.Message : null,
+            Started = double.IsFinite(seconds) ? ended - TimeSpan.FromSeconds(seconds) : ended,
+            Ended = ended,
+            Final = Metrics(training),
+            Findings = run.Report.Findings,
+        };
+    }
+
+    /// <summary>
+    /// Stores a diagnosis (kind <c>diagnose</c>) and each fix trial as its child (kind
+    /// <c>fix-trial</c>, named by the remedy, tagged with its id); returns the ids stored.
+    /// </summary>
+    public static IReadOnlyList<string> SaveDiagnosis(CliContext context, StoreRequest request, MonitoredRunResult diagnosis, IReadOnlyList<FixOutcome> fixes)
+    {
+        var parent = Finished("diagnose", diagnosis);
+        var runs = new List<RunRecord> { parent };
+        foreach (var fix in fixes)
+        {
+            if (fix is { Remedy: { } remedy, Run: { } trial })
+                runs.Add(Finished("fix-trial", trial, remedy.Title, [remedy.Id], parent.Id));
+        }
+
+        return SaveAll(context, request, runs);
+    }
+
+    /// <summary>What a multi-run command prints after storing: "recorded 3 runs in gradscope.db".</summary>
+    public static string Recorded(IReadOnlyList<string> ids, StoreRequest request) =>
+        ids.Count == 1 ? $"recorded run {ids[0]} in {request.Path}" : $"recorded {ids.Count} runs in {request.Path}";
+
     /// <summary>The record of a run about to start: a new id, the description, data identity, this version and host.</summary>
     public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null) => new()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Lab.Runs;
@@ -16,7 +17,7 @@ internal static class RunsJson
     public static void WriteArray(TextWriter output, IReadOnlyList<RunSummary> runs)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartArray();
             foreach (var run in runs)

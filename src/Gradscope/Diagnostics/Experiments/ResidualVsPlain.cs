@@ -53,7 +53,11 @@ public sealed record ResidualVsPlainRow(
     double Accuracy,
     IReadOnlyList<Finding> Findings,
     double Seconds,
-    RunConfig Config);
+    RunConfig Config)
+{
+    /// <summary>The monitored run behind the row (trace, training result, report), for recording it.</summary>
+    public MonitoredRunResult? Run { get; init; }
+}
 
 /// <summary>
 /// Why residual networks exist (He et al. 2016): deep sigmoid networks on the built-in 3-class
@@ -143,6 +147,7 @@ public static partial class ResidualVsPlain
         var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
         var outcome = FixTrials.Outcome(variant, null, run);
         return new ResidualVsPlainRow(config.Hidden.Count, variant, outcome.FirstToLastRatio, outcome.OrdersLost,
-            outcome.Loss, outcome.Accuracy, outcome.FindingsLeft, clock.Elapsed.TotalSeconds, config);
+            outcome.Loss, outcome.Accuracy, outcome.FindingsLeft, clock.Elapsed.TotalSeconds, config)
+        { Run = run };
     }
 }
