@@ -2,18 +2,19 @@ using System.CommandLine;
 
 namespace Gradscope.Cli.Commands.Runs;
 
-/// <summary><c>gradscope runs</c>: the recorded runs: list, show, compare, rerun, tag, rm.</summary>
+/// <summary><c>gradscope runs</c>: the recorded runs: list, show, compare, rerun, export, tag, rm.</summary>
 internal static class RunsCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("runs",
             "The runs recorded in the run store (gradscope.db, --store or $GRADSCOPE_STORE).\n\n" +
-            "Examples:\n  gradscope runs list\n  gradscope runs show 01JD3\n  gradscope runs compare 01JD3 01JD4\n  gradscope runs rerun 01JD3 --epochs 50");
+            "Examples:\n  gradscope runs list\n  gradscope runs show 01JD3\n  gradscope runs compare 01JD3 01JD4\n  gradscope runs rerun 01JD3 --epochs 50\n  gradscope runs export 01JD3 --format tensorboard -o logs");
         command.Subcommands.Add(RunsListCommand.Create(context));
         command.Subcommands.Add(RunsShowCommand.Create(context));
         command.Subcommands.Add(RunsCompareCommand.Create(context));
         command.Subcommands.Add(RunsRerunCommand.Create(context));
+        command.Subcommands.Add(RunsExportCommand.Create(context));
         command.Subcommands.Add(Tag(context));
         command.Subcommands.Add(Remove(context));
         return command;
