@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Diagnostics;
 using Gradscope.Serialization;
 using Gradscope.Training;

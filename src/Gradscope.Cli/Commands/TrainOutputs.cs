@@ -1,5 +1,5 @@
 using System.Numerics;
-using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports.Html;

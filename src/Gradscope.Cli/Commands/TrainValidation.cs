@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Initialization;
 using Gradscope.Losses;
 using Gradscope.Optimizers;

@@ -1,7 +1,7 @@
 namespace Gradscope.Data;
 
 /// <summary>
-/// How <see cref="DatasetCatalog.Load"/> builds or finds a data set. Unset (null) values take the
+/// How <see cref="Catalog.DatasetCatalog.Load"/> builds or finds a data set. Unset (null) values take the
 /// named set's default, listed on each property; options a set does not use are ignored.
 /// </summary>
 public sealed record DataOptions

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Gradscope.Data.Sequences;
 using Gradscope.Layers;
 using Gradscope.Tensors;
 

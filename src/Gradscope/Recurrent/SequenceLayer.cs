@@ -1,4 +1,5 @@
 using System.Numerics;
+using Gradscope.Data.Sequences;
 using Gradscope.Layers;
 using Gradscope.Tensors;
 

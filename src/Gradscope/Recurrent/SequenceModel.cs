@@ -1,18 +1,9 @@
 using System.Numerics;
+using Gradscope.Data.Sequences;
 using Gradscope.Layers;
 using Gradscope.Tensors;
 
 namespace Gradscope.Recurrent;
-
-/// <summary>Where a <see cref="SequenceModel{T}"/> reads the recurrent layer.</summary>
-public enum SequenceOutput
-{
-    /// <summary>The head reads the last hidden state only: one output row per sequence.</summary>
-    ManyToOne,
-
-    /// <summary>The head reads every hidden state: one output row per sequence and step.</summary>
-    ManyToMany,
-}
 
 /// <summary>
 /// A recurrent layer followed by a dense head: many-to-one (<c>y = h_L W^T + b</c>,

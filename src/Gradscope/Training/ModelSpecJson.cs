@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Activations;
+using Gradscope.Data.Sequences;
 using Gradscope.Initialization;
 
 namespace Gradscope.Training;
@@ -163,7 +164,7 @@ public static partial class ModelSpecJson
         if (!layer.TryGetProperty("hidden", out var hidden))
             throw Error(source, path, $"an {cell} layer needs \"hidden\", its number of hidden units");
         int units = Size(hidden, source, path, "hidden");
-        var sequence = Recurrent.SequenceOutput.ManyToOne;
+        var sequence = SequenceOutput.ManyToOne;
         if (layer.TryGetProperty("sequence", out var s))
         {
             if (s.ValueKind != JsonValueKind.String || s.GetString() is not ("last" or "all"))

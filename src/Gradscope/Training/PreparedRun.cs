@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Layers;
 using Gradscope.Losses;
 using Gradscope.Memory;

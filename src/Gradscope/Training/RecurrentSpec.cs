@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Gradscope.Data.Sequences;
 using Gradscope.Layers;
 using Gradscope.Recurrent;
 

@@ -11,7 +11,7 @@ namespace Gradscope.Training;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>Data set name or file path: CSV, .npz or .safetensors (see <see cref="DatasetCatalog"/>).</summary>
+    /// <summary>Data set name or file path: CSV, .npz or .safetensors (see <see cref="Data.Catalog.DatasetCatalog"/>).</summary>
     public string Data { get; init; } = "spiral";
 
     /// <summary>Generator and loader settings; its seed is replaced by <see cref="Seed"/>.</summary>

@@ -1,4 +1,5 @@
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 
 namespace Gradscope.Tests.Data;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 
 namespace Gradscope.Tests.Data;
 

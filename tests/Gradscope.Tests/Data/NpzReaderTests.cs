@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Gradscope.Data.Arrays;
-using Gradscope.Recurrent;
+using Gradscope.Data.Sequences;
 using static Gradscope.Tests.Data.NpzTestWriter;
 
 namespace Gradscope.Tests.Data;

@@ -1,5 +1,5 @@
 using Gradscope.Data.Arrays;
-using Gradscope.Recurrent;
+using Gradscope.Data.Sequences;
 using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Serialization;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Memory;
 using Gradscope.Serialization.Safetensors;
 using Gradscope.Tests.Data;

@@ -1,3 +1,4 @@
+using Gradscope.Data.Sequences;
 using Gradscope.Recurrent;
 using Gradscope.Tests.TestSupport;
 using Gradscope.Training;

@@ -1,5 +1,6 @@
 using Gradscope.Activations;
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Initialization;
 using Gradscope.Serialization;
 using Gradscope.Serialization.Safetensors;

@@ -32,7 +32,7 @@ internal static partial class LayerRegistry
         }
 
         AddRemedies(cases);
-        foreach (var output in new[] { Gradscope.Recurrent.SequenceOutput.ManyToOne, Gradscope.Recurrent.SequenceOutput.ManyToMany })
+        foreach (var output in new[] { Gradscope.Data.Sequences.SequenceOutput.ManyToOne, Gradscope.Data.Sequences.SequenceOutput.ManyToMany })
         {
             var o = output;
             cases.Add(new($"sequence:lstm:{o}", typeof(Gradscope.Recurrent.SequenceLayer<>), () => Sequence("lstm", o), () => GradientCheck.RandomInput(3, 8, seed: 13)));
@@ -45,7 +45,7 @@ internal static partial class LayerRegistry
     private static Matrix<double> ActivationInput(Activation a) =>
         GradientCheck.RandomInput(4, 6, seed: 11, std: 2.0, kinkMargin: 1e-2, 0.0, 1.0, -1.0);
 
-    private static Gradscope.Recurrent.SequenceLayer<double> Sequence(string cell, Gradscope.Recurrent.SequenceOutput output)
+    private static Gradscope.Recurrent.SequenceLayer<double> Sequence(string cell, Gradscope.Data.Sequences.SequenceOutput output)
     {
         var layer = new Gradscope.Training.RecurrentSpec(cell, 3, output).Create<double>(features: 2, steps: 4);
         layer.Cell.Initialize(new SeededRandom(12));

@@ -1,4 +1,5 @@
 using Gradscope.Data;
+using Gradscope.Data.Catalog;
 using Gradscope.Tests.Data;
 using Gradscope.Training;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gradscope.Data.Sequences;
-using Gradscope.Recurrent;
 
 namespace Gradscope.Data.Arrays;
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Gradscope.Recurrent;
 
 namespace Gradscope.Data.Sequences;
 

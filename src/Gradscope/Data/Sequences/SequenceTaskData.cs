@@ -1,4 +1,3 @@
-using Gradscope.Recurrent;
 
 namespace Gradscope.Data.Sequences;
 

@@ -1,7 +1,7 @@
 using Gradscope.Data.Arrays;
 using Gradscope.Memory;
 
-namespace Gradscope.Data;
+namespace Gradscope.Data.Catalog;
 
 /// <summary>
 /// Loads a data set by name (<c>spiral</c>, <c>moons</c>, <c>circles</c>, <c>xor</c>,

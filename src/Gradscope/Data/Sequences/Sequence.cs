@@ -1,7 +1,7 @@
 using System.Numerics;
 using Gradscope.Tensors;
 
-namespace Gradscope.Recurrent;
+namespace Gradscope.Data.Sequences;
 
 /// <summary>
 /// A batch of sequences, <c>[batch, time, features]</c>, stored time-major as one
