@@ -43,8 +43,9 @@ internal static class RunsText
         }
         else
         {
-            // The network stays one value: its layer list reads best whole.
-            pairs.Add((path, e.ValueKind == JsonValueKind.String ? e.GetString()! : JsonSerializer.Serialize(e)));
+            // The network stays one value, in short words: its layer list reads best whole.
+            string value = path == "network" ? NetworkText.Describe(e) : e.ValueKind == JsonValueKind.String ? e.GetString()! : JsonSerializer.Serialize(e);
+            pairs.Add((path, value));
         }
     }
 
