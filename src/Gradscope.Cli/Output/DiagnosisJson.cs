@@ -21,32 +21,7 @@ internal static class DiagnosisJson
     public static void WriteFinding(Utf8JsonWriter w, Finding f)
     {
         w.WriteStartObject();
-        w.WriteString("kind", f.Kind.ToString());
-        w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
-        w.WriteStartArray("layers");
-        foreach (var layer in f.LayerRefs)
-            WriteLayerRef(w, layer);
-        w.WriteEndArray();
-        w.WriteStartObject("evidence");
-        foreach (var (name, value) in f.Evidence)
-            JsonNumbers.Write(w, name, value);
-        w.WriteEndObject();
-        w.WriteStartObject("thresholds");
-        foreach (var (name, value) in f.Thresholds)
-            JsonNumbers.Write(w, name, value);
-        w.WriteEndObject();
-        w.WriteString("cause", f.Cause);
-        w.WriteStartArray("remedies");
-        foreach (var r in f.Remedies)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", r.Id);
-            w.WriteString("title", r.Title);
-            w.WriteString("why", r.Why);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        FindingJson.WriteMembers(w, f);
         w.WriteEndObject();
     }
 
@@ -61,13 +36,7 @@ internal static class DiagnosisJson
     }
 
     /// <summary>A layer reference, the one identity of a layer in every JSON output: <c>{"layer": k, "name": "&lt;module path&gt;"}</c>.</summary>
-    public static void WriteLayerRef(Utf8JsonWriter w, LayerRef layer)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("layer", layer.Number);
-        w.WriteString("name", layer.Name);
-        w.WriteEndObject();
-    }
+    public static void WriteLayerRef(Utf8JsonWriter w, LayerRef layer) => FindingJson.WriteLayerRef(w, layer);
 
     public static void WriteOutcome(Utf8JsonWriter w, FixOutcome o)
     {

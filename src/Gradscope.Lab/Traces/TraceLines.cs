@@ -112,31 +112,7 @@ internal static class TraceLines
     public static void Finding(Utf8JsonWriter w, Finding f)
     {
         w.WriteString("type", "finding");
-        w.WriteString("kind", f.Kind.ToString());
-        w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
-        w.WriteStartArray("layers");
-        foreach (var layer in f.LayerRefs)
-        {
-            w.WriteStartObject();
-            LayerRefMembers(w, layer);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        Numbers(w, "evidence", f.Evidence);
-        Numbers(w, "thresholds", f.Thresholds);
-        w.WriteString("cause", f.Cause);
-        w.WriteStartArray("remedies");
-        foreach (var r in f.Remedies)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", r.Id);
-            w.WriteString("title", r.Title);
-            w.WriteString("why", r.Why);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        FindingJson.WriteMembers(w, f);
     }
 
     public static void End(Utf8JsonWriter w, RunStatus status, int steps, DateTimeOffset ended, RunMetrics final, string? error)
