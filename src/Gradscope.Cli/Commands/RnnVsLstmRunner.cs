@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
 using Gradscope.Recurrent.Experiments;
 using Spectre.Console;
@@ -29,25 +30,51 @@ internal static class RnnVsLstmRunner
         }
 
         var expectations = RnnVsLstm.Expectations(rows);
+        var recorded = Record(context, settings.Store, rows);
         if (settings.Json)
             WriteJson(context.Out, settings, rows, expectations, clock.Elapsed);
         else
             WriteTable(terminal, rows, expectations, clock.Elapsed);
+        if (!settings.Json && recorded.Count > 0)
+            terminal.Text(RunRecording.Recorded(recorded, settings.Store));
         return CliApp.Success;
+    }
+
+    // Every (T, cell) run into the store, named by both and tagged with the experiment.
+    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<RnnVsLstmRow> rows)
+    {
+        var runs = new List<Lab.Runs.RunRecord>();
+        foreach (var row in rows)
+        {
+            if (row.Run is { } run)
+                runs.Add(RunRecording.Finished("experiment", run, $"{row.Cell} T={row.Length}", ["experiment:" + RnnVsLstm.Name]));
+        }
+
+        return RunRecording.SaveAll(context, store, runs);
     }
 
     private static void WriteTable(Terminal terminal, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
     {
-        var table = Terminal.NewTable(terminal.Plain, "T", "cell", "accuracy", "chance", "final loss", "memory horizon", "|dL/dh_0|/|dL/dh_T|", "decay/step");
+        var table = Terminal.NewTable(terminal.Plain, "T", "cell", "accuracy", "chance", "final loss", "memory horizon", "|dL/dh_0|/|dL/dh_T|", "decay/step", "orders lost", "findings");
         foreach (var r in rows)
         {
             table.AddRow(r.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Cell, Format.Percent(r.Accuracy), Format.Percent(r.ChanceAccuracy),
-                Format.Fixed(r.FinalLoss), r.HorizonReached ? $"{r.MemoryHorizon}" : $">= {r.MemoryHorizon}", Format.Sci(r.GradientRatio), Format.Fixed(r.DecayPerStep, 3));
+                Format.Fixed(r.FinalLoss), r.HorizonReached ? $"{r.MemoryHorizon}" : $">= {r.MemoryHorizon}", Format.Sci(r.GradientRatio), Format.Fixed(r.DecayPerStep, 3), Format.Fixed(r.OrdersLost, 1), Findings(r));
         }
 
         terminal.Write(table);
         ExpectationsView.Write(terminal, expectations);
-        terminal.Text($"memory horizon: steps back until ||dL/dh_t|| < 1e-3 ||dL/dh_T||, over the last tenth of training; {elapsed.TotalSeconds:F1} s");
+        terminal.Text($"memory horizon: steps back until ||dL/dh_t|| < 1e-3 of its value one step back, over the diagnosis's late window; accuracy and loss on held-out sequences; {elapsed.TotalSeconds:F1} s");
+    }
+
+    private static string Findings(RnnVsLstmRow row)
+    {
+        if (row.Findings.Count == 0)
+            return "-";
+        var kinds = new List<string>(row.Findings.Count);
+        foreach (var f in row.Findings)
+            kinds.Add(f.Kind.ToString());
+        return string.Join(", ", kinds);
     }
 
     private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
@@ -71,6 +98,7 @@ internal static class RnnVsLstmRunner
         w.WriteStartObject();
         w.WriteNumber("length", r.Length);
         w.WriteString("cell", r.Cell);
+        DiagnosisJson.WriteSpec(w, r.Config);
         JsonNumbers.Write(w, "accuracy", r.Accuracy);
         JsonNumbers.Write(w, "chance_accuracy", r.ChanceAccuracy);
         JsonNumbers.Write(w, "final_loss", r.FinalLoss);
@@ -78,10 +106,11 @@ internal static class RnnVsLstmRunner
         w.WriteBoolean("horizon_reached", r.HorizonReached);
         JsonNumbers.Write(w, "gradient_ratio", r.GradientRatio);
         JsonNumbers.Write(w, "decay_per_step", r.DecayPerStep);
+        JsonNumbers.Write(w, "orders_lost", r.OrdersLost);
         JsonNumbers.Write(w, "lambda1", r.Lambda1);
         JsonNumbers.Write(w, "seconds", r.Seconds);
         w.WriteStartArray("grad_norm_from_end");
-        foreach (double v in r.Analysis.Profile)
+        foreach (double v in r.Profile)
         {
             if (double.IsFinite(v))
                 w.WriteNumberValue(v);
@@ -90,19 +119,10 @@ internal static class RnnVsLstmRunner
         }
 
         w.WriteEndArray();
-        if (r.Analysis.Finding is { } f)
-        {
-            w.WriteStartObject("finding");
-            w.WriteString("kind", f.Kind);
-            w.WriteString("severity", f.Severity);
-            w.WriteString("cause", f.Cause);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("finding");
-        }
-
+        w.WriteStartArray("findings");
+        foreach (var f in r.Findings)
+            DiagnosisJson.WriteFinding(w, f);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

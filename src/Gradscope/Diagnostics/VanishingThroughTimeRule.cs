@@ -24,22 +24,35 @@ internal sealed class VanishingThroughTimeRule : IDiagnosisRule
         }
     }
 
-    private static Finding? Find(DiagnosisContext context, TimeGradients series)
+    /// <summary>
+    /// The gradient through time of <paramref name="series"/> over training steps [<paramref name="from"/>, end):
+    /// its profile k steps back, the fitted decay per step from one step back on, the orders lost over the
+    /// sequence and the memory horizon. Null with fewer than 3 steps or no gradient at the last step.
+    /// </summary>
+    internal static ThroughTimeMeasure? Measure(TimeGradients series, int from, double horizonFraction)
     {
         var norms = series.Norms;
         if (norms.StepCount == 0)
             return null;
-        double[] profile = norms.ProfileFromEnd(context.LateStart, norms.StepCount);
+        double[] profile = norms.ProfileFromEnd(from, norms.StepCount);
         if (profile.Length < 3 || !(profile[0] > 0) || !double.IsFinite(profile[0]))
             return null;
         // Step T's gradient comes from the loss directly; the decay through time is measured from the step before it.
         var back = profile.AsSpan(1);
-        var t = context.Thresholds;
         double decay = DecayPerStep(back);
         double lost = -Math.Log10(decay) * (back.Length - 1);
+        int reach = Horizon(back, horizonFraction);
+        return new ThroughTimeMeasure(profile, decay, lost, 1 + reach, reach < back.Length, profile[^1] / profile[0]);
+    }
+
+    private static Finding? Find(DiagnosisContext context, TimeGradients series)
+    {
+        var t = context.Thresholds;
+        if (Measure(series, context.LateStart, t.TimeHorizonFraction) is not { } m)
+            return null;
+        var (profile, decay, lost, horizon) = (m.Profile, m.DecayPerStep, m.OrdersLost, m.MemoryHorizon);
         if (DiagnosisContext.Grade(lost, t.VanishingWarningOrders, t.VanishingErrorOrders) is not { } severity)
             return null;
-        int horizon = 1 + Horizon(back, t.TimeHorizonFraction);
         var evidence = new Dictionary<string, double>
         {
             ["orders_lost"] = lost,
@@ -108,3 +121,12 @@ internal sealed class VanishingThroughTimeRule : IDiagnosisRule
                 : "lambda_1 >= 1/gamma, so the bound does not force vanishing; saturated or inactive units make phi' small in practice.");
     }
 }
+
+/// <summary>One recurrent layer's gradient through time, as <see cref="VanishingThroughTimeRule"/> measures it.</summary>
+/// <param name="Profile">||dL/dh_t|| k steps back from the last step (geometric mean over the window).</param>
+/// <param name="DecayPerStep">Fitted factor per step back, from one step back on.</param>
+/// <param name="OrdersLost">log10 of the decay over the sequence (positive: vanishing).</param>
+/// <param name="MemoryHorizon">Steps back until the gradient falls below the horizon fraction of its value one step back; the full length when it never does.</param>
+/// <param name="HorizonReached">True when it did fall below within the sequence.</param>
+/// <param name="GradientRatio">||dL/dh_0|| / ||dL/dh_T||.</param>
+internal sealed record ThroughTimeMeasure(double[] Profile, double DecayPerStep, double OrdersLost, int MemoryHorizon, bool HorizonReached, double GradientRatio);

@@ -28,7 +28,9 @@ public sealed class ExperimentCommandTests
         }
 
         var rnn50 = rows.Single(r => r.GetProperty("length").GetInt32() == 50 && r.GetProperty("cell").GetString() == "rnn");
-        Assert.Equal("VanishingThroughTime", rnn50.GetProperty("finding").GetProperty("kind").GetString());
+        Assert.Contains("VanishingThroughTime", rnn50.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()));
+        Assert.Equal("rnn", rnn50.GetProperty("spec").GetProperty("network").GetProperty("layers")[0].GetProperty("type").GetString());
+        Assert.Equal(50, rnn50.GetProperty("spec").GetProperty("data").GetProperty("seq_len").GetInt32());
         Assert.All(root.GetProperty("expectations").EnumerateArray(), e => Assert.True(e.GetProperty("met").GetBoolean(), e.GetProperty("description").GetString()));
     }
 

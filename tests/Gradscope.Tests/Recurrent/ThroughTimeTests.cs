@@ -49,61 +49,6 @@ public sealed class ThroughTimeTests
     }
 
     [Fact]
-    public void Diagnosis_GeometricDecay_GivesHorizonDecayAndBound()
-    {
-        // ||dL/dh|| halves per step back over 20 steps: below 1e-3 after 10 steps (2^-10 < 1e-3 < 2^-9).
-        var trace = new TimeTrace(20);
-        var norms = new double[20];
-        for (int t = 0; t < 20; t++)
-            norms[t] = Math.Pow(0.5, 19 - t);
-        trace.Record(norms);
-        var rnn = new SimpleRnn<double>(1, 2);
-        rnn.WeightHh.Value[0, 0] = 0.5;
-        rnn.WeightHh.Value[1, 1] = 0.25;
-
-        var a = ThroughTimeDiagnosis.VanishingThroughTime(trace, rnn);
-        Assert.Equal(10, a.MemoryHorizon);
-        Assert.True(a.HorizonReached);
-        Assert.Equal(0.5, a.DecayPerStep, 9);
-        Assert.Equal(Math.Pow(0.5, 19), a.GradientRatio, 15);
-        Assert.Equal(0.5, a.Lambda1, 9);
-        Assert.Equal(1.0, a.Gamma);
-        Assert.True(a.BoundApplies && a.BoundImpliesVanishing);
-        var f = Assert.IsType<RecurrentFinding>(a.Finding);
-        Assert.Equal("VanishingThroughTime", f.Kind);
-        Assert.Equal("warning", f.Severity); // 10 of 20 steps: not under half
-        Assert.Equal(10, f.Evidence["memory_horizon"]);
-        Assert.StartsWith("Use an LSTM or GRU", f.Remedies[0], StringComparison.Ordinal);
-        Assert.Contains("lambda_1 < 1/gamma", f.Cause, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Diagnosis_FlatGradient_HasNoFinding()
-    {
-        var trace = new TimeTrace(10);
-        trace.Record([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
-        var a = ThroughTimeDiagnosis.VanishingThroughTime(trace, new Gru<double>(1, 2));
-        Assert.Null(a.Finding);
-        Assert.False(a.HorizonReached);
-        Assert.Equal(10, a.MemoryHorizon);
-        Assert.False(a.BoundApplies);
-    }
-
-    [Fact]
-    public void Diagnosis_GrowingGradient_IsExploding_WithClipping()
-    {
-        var trace = new TimeTrace(10);
-        var norms = new double[10];
-        for (int t = 0; t < 10; t++)
-            norms[t] = Math.Pow(3, 9 - t);
-        trace.Record(norms);
-        var a = ThroughTimeDiagnosis.VanishingThroughTime(trace, new SimpleRnn<double>(1, 2));
-        Assert.Equal("ExplodingThroughTime", a.Finding!.Kind);
-        Assert.Equal(3.0, a.DecayPerStep, 9);
-        Assert.StartsWith("Clip gradients by global norm", a.Finding.Remedies[0], StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Trainer_LstmLearnsShortAddingProblem_AndRecordsEveryStep()
     {
         var task = new AddingProblem(10);

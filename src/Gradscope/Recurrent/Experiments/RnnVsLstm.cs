@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Gradscope.Data;
 using Gradscope.Data.Sequences;
+using Gradscope.Diagnostics;
+using Gradscope.Training;
 
 namespace Gradscope.Recurrent.Experiments;
 
@@ -45,19 +48,22 @@ public sealed record RnnVsLstmOptions
     public int? Parallelism { get; init; }
 }
 
-/// <summary>One (sequence length, cell) run of the experiment.</summary>
-/// <param name="Length">T, the adding problem's minimum length.</param>
+/// <summary>One (sequence length, cell) run of the experiment: an ordinary monitored run of a recurrent model spec.</summary>
+/// <param name="Length">T, the adding problem's length.</param>
 /// <param name="Cell"><c>rnn</c> (tanh), <c>lstm</c> (forget-gate bias <see cref="RnnVsLstmOptions.ForgetGateBias"/>) or <c>gru</c>.</param>
-/// <param name="Accuracy">Fraction of fresh sequences with absolute error below 0.04.</param>
+/// <param name="Accuracy">Fraction of held-out sequences with absolute error below the task's tolerance (0.04).</param>
 /// <param name="ChanceAccuracy">The accuracy of always answering 0.5 (about 0.154).</param>
-/// <param name="FinalLoss">Mean squared error over the last tenth of training.</param>
-/// <param name="MemoryHorizon">Steps back until ||dL/dh_t|| falls below 1e-3 of ||dL/dh_T|| (the full length when it never does).</param>
+/// <param name="FinalLoss">Mean squared error on the held-out sequences after training.</param>
+/// <param name="MemoryHorizon">Steps back until ||dL/dh_t|| falls below 1e-3 of its value one step back (the full length when it never does).</param>
 /// <param name="HorizonReached">True when the gradient did fall below 1e-3 within the sequence.</param>
-/// <param name="GradientRatio">||dL/dh_0|| / ||dL/dh_T|| over the last tenth of training.</param>
+/// <param name="GradientRatio">||dL/dh_0|| / ||dL/dh_T|| over the diagnosis's late window.</param>
 /// <param name="DecayPerStep">Fitted factor of ||dL/dh_t|| per step back.</param>
+/// <param name="OrdersLost">Orders of magnitude the gradient loses through time (the diagnosis's measure).</param>
 /// <param name="Lambda1">Largest singular value of the trained recurrent weight.</param>
+/// <param name="Profile">||dL/dh_t|| k steps back from the last step, over the late window.</param>
+/// <param name="Findings">What the ordinary diagnosis reported for the run.</param>
 /// <param name="Seconds">Wall time of the run.</param>
-/// <param name="Analysis">The full through-time analysis, with its finding.</param>
+/// <param name="Config">The exact configuration, to reproduce the row with <c>gradscope train</c>.</param>
 public sealed record RnnVsLstmRow(
     int Length,
     string Cell,
@@ -68,9 +74,16 @@ public sealed record RnnVsLstmRow(
     bool HorizonReached,
     double GradientRatio,
     double DecayPerStep,
+    double OrdersLost,
     double Lambda1,
+    IReadOnlyList<double> Profile,
+    IReadOnlyList<Finding> Findings,
     double Seconds,
-    ThroughTimeAnalysis Analysis);
+    RunConfig Config)
+{
+    /// <summary>The monitored run behind the row (trace, training result, report), for recording it.</summary>
+    public MonitoredRunResult? Run { get; init; }
+}
 
 /// <summary>
 /// The classic experiment behind LSTM: the adding problem (Hochreiter and Schmidhuber 1997) at
@@ -98,13 +111,11 @@ public static partial class RnnVsLstm
         var o = options ?? new RnnVsLstmOptions();
         var lengths = o.Lengths ?? Lengths(o.Quick);
         var cells = o.Cells ?? AllCells;
-        foreach (string cell in cells)
-            _ = CreateCell(cell, 1, 1);
-        var jobs = new List<(int Length, string Cell)>();
+        var jobs = new List<(int Length, string Cell, RunConfig Config)>();
         foreach (int length in lengths)
         {
             foreach (string cell in cells)
-                jobs.Add((length, cell));
+                jobs.Add((length, cell, CreateConfig(o, length, cell)));
         }
 
         var rows = new RnnVsLstmRow[jobs.Count];
@@ -114,38 +125,76 @@ public static partial class RnnVsLstm
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism ?? Environment.ProcessorCount };
         Parallel.ForEach(order, parallel, i =>
         {
-            rows[i] = RunOne(o, jobs[i].Length, jobs[i].Cell);
+            rows[i] = RunOne(jobs[i].Config, jobs[i].Length, jobs[i].Cell);
             progress?.Report(rows[i]);
         });
         return rows;
     }
 
-    /// <summary>One run: trains the cell on the adding problem at length T and diagnoses its gradient through time.</summary>
-    public static RnnVsLstmRow RunOne(RnnVsLstmOptions options, int length, string cell)
+    /// <summary>
+    /// The configuration of one (T, cell) run: the adding task at length T as a data set of
+    /// <see cref="Samples"/> sequences (a fifth held out), a one-layer recurrent model spec, Adam with
+    /// clipping, in float32; what <c>gradscope train --data adding --seq-len T --model-spec</c> runs.
+    /// </summary>
+    /// <exception cref="GradscopeException">The cell is unknown or a size is not positive.</exception>
+    public static RunConfig CreateConfig(RnnVsLstmOptions options, int length, string cell)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clock = Stopwatch.StartNew();
-        var task = new AddingProblem(length);
-        var model = new SequenceModel<float>(CreateCell(cell, task.InputSize, options.HiddenSize), task.OutputSize, task.Output);
-
-        // The same weights seed for every cell at a given T, and the same training batches.
-        model.Initialize(new SeededRandom(unchecked((options.Seed * 1000003) + length)));
-        if (model.Recurrent is Lstm<float> lstm)
-            SetForgetGateBias(lstm, options.ForgetGateBias);
-        var trainer = new SequenceTrainer<float>(model, task, new SequenceTrainerOptions
+        if (!AllCells.Contains(cell))
+            throw new GradscopeException($"Unknown cell '{cell}'. Valid cells: {string.Join(", ", AllCells)}.");
+        if (length < 2 || options.HiddenSize < 1 || options.BatchSize < 1)
+            throw new GradscopeException($"Length, hidden size and batch size must be positive; got T {length}, hidden {options.HiddenSize}, batch {options.BatchSize}.");
+        var layer = new RecurrentSpec(cell, options.HiddenSize, SequenceOutput.ManyToOne, "tanh")
         {
-            Steps = options.Steps ?? DefaultSteps(options.Quick, length),
-            BatchSize = options.BatchSize,
+            Module = "rnn",
+            ForgetBias = cell == "lstm" ? options.ForgetGateBias : null,
+        };
+        int steps = options.Steps ?? DefaultSteps(options.Quick, length);
+        int trainRows = (int)(Samples * (1 - PreparedRun<float>.DefaultTestSplit));
+        int perEpoch = (trainRows + options.BatchSize - 1) / options.BatchSize;
+        return new RunConfig
+        {
+            Data = "adding",
+
+            // The same sequences for every cell at a given T, and the same weights seed.
+            DataOptions = new DataOptions { Count = Samples, SequenceLength = length },
+            Standardize = false,
+            ModelSpec = ModelSpecJson.Write(null, [layer], null, outputModule: "head"),
+            Loss = "mse",
+            Optimizer = "adam",
             LearningRate = options.LearningRate,
             ClipNorm = options.ClipNorm,
-            Seed = unchecked((options.Seed * 31) + length),
-            EvaluationBatches = 16,
-        });
-        var result = trainer.Train();
-        var analysis = ThroughTimeDiagnosis.VanishingThroughTime(trainer.TimeTrace, model.Recurrent);
-        return new RnnVsLstmRow(length, cell, result.Evaluation.Accuracy, task.ChanceAccuracy, result.FinalLoss,
-            analysis.MemoryHorizon, analysis.HorizonReached, analysis.GradientRatio, analysis.DecayPerStep, analysis.Lambda1,
-            clock.Elapsed.TotalSeconds, analysis);
+            BatchSize = options.BatchSize,
+            Epochs = (steps + perEpoch - 1) / perEpoch,
+            MaxSteps = steps,
+            Seed = unchecked((options.Seed * 1000003) + length),
+        };
+    }
+
+    /// <summary>Sequences drawn per run (a fifth held out for the accuracy).</summary>
+    public const int Samples = 8192;
+
+    /// <summary>One run: trains the cell on the adding problem at length T under the monitor and diagnoses it.</summary>
+    public static RnnVsLstmRow RunOne(RunConfig config, int length, string cell)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var clock = Stopwatch.StartNew();
+        var prepared = PreparedRun<float>.Create(config);
+        var run = MonitoredRun.Run(prepared, MonitorOptions.For(MonitorPreset.Cheap));
+        var layer = (SequenceLayer<float>)prepared.Network.Layers[0];
+        var context = DiagnosisContext.For(run.Trace, run.Config);
+        var measure = run.Trace.ThroughTime.Count > 0
+            ? VanishingThroughTimeRule.Measure(run.Trace.ThroughTime[0], context.LateStart, context.Thresholds.TimeHorizonFraction)
+            : null;
+        var final = run.Training.Final;
+        bool diverged = run.Training.Status == TrainingStatus.Diverged;
+        double accuracy = diverged ? double.NaN : final?.TestAccuracy ?? double.NaN;
+        double loss = diverged ? double.NaN : final?.TestLoss ?? double.NaN;
+        return new RnnVsLstmRow(length, cell, accuracy, new AddingProblem(length).ChanceAccuracy, loss,
+            measure?.MemoryHorizon ?? 0, measure?.HorizonReached ?? false, measure?.GradientRatio ?? double.NaN,
+            measure?.DecayPerStep ?? double.NaN, measure?.OrdersLost ?? double.NaN, SpectralNorm.Largest(layer.Cell.WeightHh.Value),
+            measure?.Profile ?? [], run.Report.Findings, clock.Elapsed.TotalSeconds, config)
+        { Run = run };
     }
 
     /// <summary>
@@ -154,20 +203,4 @@ public static partial class RnnVsLstm
     /// (measured at T = 100: near step 2000 with seed 1, near step 3300 with seed 2).
     /// </summary>
     public static int DefaultSteps(bool quick, int length) => quick ? 800 : Math.Max(3000, 60 * length);
-
-    // Lstm's forgetGateBias flag sets the total forget bias to 1; the experiment needs a larger one.
-    private static void SetForgetGateBias(Lstm<float> lstm, double bias)
-    {
-        int h = lstm.HiddenSize;
-        lstm.BiasIh.Value.Span.Slice(h, h).Fill((float)bias);
-        lstm.BiasHh.Value.Span.Slice(h, h).Clear();
-    }
-
-    private static RecurrentLayer<float> CreateCell(string cell, int inputSize, int hiddenSize) => cell switch
-    {
-        "rnn" => new SimpleRnn<float>(inputSize, hiddenSize, "tanh"),
-        "lstm" => new Lstm<float>(inputSize, hiddenSize, forgetGateBias: true),
-        "gru" => new Gru<float>(inputSize, hiddenSize),
-        _ => throw new GradscopeException($"Unknown cell '{cell}'. Valid cells: {string.Join(", ", AllCells)}."),
-    };
 }
