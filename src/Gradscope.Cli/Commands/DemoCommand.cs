@@ -75,9 +75,9 @@ internal static class DemoCommand
         if (outputs.Json)
         {
             var measured = DemoRunner.RunAll(null, variants, preset);
-            WriteReport(files, report, baseConfig, variants, measured, started, null);
+            var storedIds = Record(context, null, outputs.Store, variants, measured);
+            WriteReport(files, report, baseConfig, variants, measured, started, storedIds, null);
             WritePlots(plots, variants, measured, null);
-            Record(context, null, outputs.Store, variants, measured);
             DemoReport.Json(context.Out, variants, measured);
             return CliApp.Success;
         }
@@ -92,20 +92,26 @@ internal static class DemoCommand
         for (int i = 0; i < results.Count; i++)
             DemoReport.Section(terminal, variants[i].Label, results[i], chart);
         DemoReport.Verdict(terminal, variants, results);
-        Record(context, terminal, outputs.Store, variants, results);
+        var ids = Record(context, terminal, outputs.Store, variants, results);
 
-        WriteReport(files, report, baseConfig, variants, results, started, terminal);
+        WriteReport(files, report, baseConfig, variants, results, started, ids, terminal);
         WritePlots(plots, variants, results, terminal);
         return CliApp.Success;
     }
 
-    private static void WriteReport(OutputFiles files, OutputTarget? report, RunConfig baseConfig, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, DateTimeOffset started, Terminal? terminal)
+    // The page names each run by its store id when the runs were recorded, so 'gradscope runs show' finds what the report shows.
+    private static void WriteReport(OutputFiles files, OutputTarget? report, RunConfig baseConfig, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, DateTimeOffset started, IReadOnlyList<string> storedIds, Terminal? terminal)
     {
         if (report is null)
             return;
         var records = new RunRecord[results.Count];
         for (int i = 0; i < results.Count; i++)
+        {
             records[i] = ReportRecords.For(results[i].Config, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
+            if (storedIds.Count == results.Count)
+                records[i] = records[i] with { Id = storedIds[i] };
+        }
+
         files.Write(report, stream => RunReport.Write(records, stream, $"Gradscope demo: {baseConfig.DescribeLayers()} on the spiral, three ways"));
         terminal?.Text($"wrote {report}");
     }
@@ -128,7 +134,7 @@ internal static class DemoCommand
     }
 
     // The three runs into the store, each named by its variant and tagged demo.
-    private static void Record(CliContext context, Terminal? terminal, StoreRequest store, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    private static IReadOnlyList<string> Record(CliContext context, Terminal? terminal, StoreRequest store, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
     {
         var runs = new List<RunRecord>();
         for (int i = 0; i < results.Count; i++)
@@ -140,6 +146,7 @@ internal static class DemoCommand
         var ids = RunRecording.SaveAll(context, store, runs);
         if (ids.Count > 0)
             terminal?.Text(RunRecording.Recorded(ids, store));
+        return ids;
     }
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);

@@ -121,4 +121,19 @@ public sealed class RecordingCommandsTests
         Assert.Equal(0, run.GetProperty("steps").GetInt32());
         Assert.InRange(run.GetProperty("train_accuracy").GetDouble(), 0.0, 1.0);
     }
+
+    [Fact]
+    public void Demo_Report_NamesTheRunsByTheirStoreIds()
+    {
+        string dir = CliRunner.TempDir();
+        string store = Path.Combine(dir, "runs.db");
+        string html = Path.Combine(dir, "demo.html");
+        var demo = CliRunner.Run([.. SmallDemo, "--store", store, "--report", html]);
+        Assert.True(demo.Exit == 0, demo.Err);
+        using var list = System.Text.Json.JsonDocument.Parse(CliRunner.Run("runs", "list", "--store", store, "--json").Out);
+        string page = File.ReadAllText(html);
+        Assert.Equal(3, list.RootElement.GetArrayLength());
+        foreach (var run in list.RootElement.EnumerateArray())
+            Assert.Contains(run.GetProperty("id").GetString()!, page);
+    }
 }
