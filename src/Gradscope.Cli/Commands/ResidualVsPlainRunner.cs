@@ -60,22 +60,12 @@ internal static class ResidualVsPlainRunner
         foreach (var r in rows)
         {
             table.AddRow(r.Depth.ToString(CultureInfo.InvariantCulture), r.Variant, Format.Sci(r.FirstToLastRatio), Format.Fixed(r.OrdersLost, 1),
-                Format.Fixed(r.Loss), Format.Percent(r.Accuracy), Findings(r));
+                Format.Fixed(r.Loss), Format.Percent(r.Accuracy), FindingsView.Kinds(r.Findings));
         }
 
         terminal.Write(table);
         ExpectationsView.Write(terminal, expectations);
         terminal.Text($"first/last grad: first over last dense layer's delta_rms over the early steps; chance loss ln 3 = {ResidualVsPlain.ChanceLoss:F4}; {elapsed.TotalSeconds:F1} s");
-    }
-
-    private static string Findings(ResidualVsPlainRow row)
-    {
-        if (row.Findings.Count == 0)
-            return "-";
-        var kinds = new List<string>(row.Findings.Count);
-        foreach (var f in row.Findings)
-            kinds.Add(f.Kind.ToString());
-        return string.Join(", ", kinds);
     }
 
     private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<ResidualVsPlainRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)

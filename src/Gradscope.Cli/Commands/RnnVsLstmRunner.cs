@@ -59,22 +59,12 @@ internal static class RnnVsLstmRunner
         foreach (var r in rows)
         {
             table.AddRow(r.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Cell, Format.Percent(r.Accuracy), Format.Percent(r.ChanceAccuracy),
-                Format.Fixed(r.FinalLoss), r.HorizonReached ? $"{r.MemoryHorizon}" : $">= {r.MemoryHorizon}", Format.Sci(r.GradientRatio), Format.Fixed(r.DecayPerStep, 3), Format.Fixed(r.OrdersLost, 1), Findings(r));
+                Format.Fixed(r.FinalLoss), r.HorizonReached ? $"{r.MemoryHorizon}" : $">= {r.MemoryHorizon}", Format.Sci(r.GradientRatio), Format.Fixed(r.DecayPerStep, 3), Format.Fixed(r.OrdersLost, 1), FindingsView.Kinds(r.Findings));
         }
 
         terminal.Write(table);
         ExpectationsView.Write(terminal, expectations);
         terminal.Text($"memory horizon: steps back until ||dL/dh_t|| < 1e-3 of its value one step back, over the diagnosis's late window; accuracy and loss on held-out sequences; {elapsed.TotalSeconds:F1} s");
-    }
-
-    private static string Findings(RnnVsLstmRow row)
-    {
-        if (row.Findings.Count == 0)
-            return "-";
-        var kinds = new List<string>(row.Findings.Count);
-        foreach (var f in row.Findings)
-            kinds.Add(f.Kind.ToString());
-        return string.Join(", ", kinds);
     }
 
     private static void WriteJson(TextWriter output, ExperimentCommand.Settings settings, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)

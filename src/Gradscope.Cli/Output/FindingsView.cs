@@ -54,4 +54,15 @@ internal static class FindingsView
 
     private static string Compact(double v) =>
         double.IsInfinity(v) ? "inf" : Math.Abs(v) is >= 1e-3 and < 1e4 or 0 ? v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : Format.Sci(v);
+
+    /// <summary>The kinds of <paramref name="findings"/> for a table cell (<c>Vanishing, StalledLayers</c>), or <c>-</c> when none.</summary>
+    public static string Kinds(IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count == 0)
+            return "-";
+        var kinds = new List<string>(findings.Count);
+        foreach (var f in findings)
+            kinds.Add(f.Kind.ToString());
+        return string.Join(", ", kinds);
+    }
 }

@@ -25,8 +25,16 @@ public static class FindingJson
         WriteNumbers(w, "evidence", f.Evidence);
         WriteNumbers(w, "thresholds", f.Thresholds);
         w.WriteString("cause", f.Cause);
+        WriteRemedies(w, f.Remedies);
+    }
+
+    /// <summary>A finding's remedies as <c>"remedies": [{"id", "title", "why"}]</c>, best first.</summary>
+    public static void WriteRemedies(Utf8JsonWriter w, IReadOnlyList<Remedy> remedies)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(remedies);
         w.WriteStartArray("remedies");
-        foreach (var r in f.Remedies)
+        foreach (var r in remedies)
         {
             w.WriteStartObject();
             w.WriteString("id", r.Id);

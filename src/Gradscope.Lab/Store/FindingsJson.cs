@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Store;
 
@@ -51,17 +52,7 @@ internal static class FindingsJson
         WriteNumbers(w, "evidence", f.Evidence);
         WriteNumbers(w, "thresholds", f.Thresholds);
         w.WriteString("cause", f.Cause);
-        w.WriteStartArray("remedies");
-        foreach (var r in f.Remedies)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", r.Id);
-            w.WriteString("title", r.Title);
-            w.WriteString("why", r.Why);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        FindingJson.WriteRemedies(w, f.Remedies);
         w.WriteEndObject();
     }
 

@@ -28,20 +28,7 @@ internal static class LayersJson
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartArray();
-            foreach (var layer in layers)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("layer", layer.Layer.Number);
-                w.WriteString("name", layer.Layer.Name);
-                w.WriteString("kind", layer.Kind);
-                w.WriteString("activation", layer.Activation);
-                w.WriteNumber("inputs", layer.Inputs);
-                w.WriteNumber("units", layer.Units);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            RecordedLayerJson.WriteArray(w, layers, null);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

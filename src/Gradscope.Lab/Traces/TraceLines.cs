@@ -147,22 +147,7 @@ internal static class TraceLines
             w.WriteNullValue();
     }
 
-    private static void Layers(Utf8JsonWriter w, IReadOnlyList<RecordedLayer> layers)
-    {
-        w.WriteStartArray("layers");
-        foreach (var layer in layers)
-        {
-            w.WriteStartObject();
-            LayerRefMembers(w, layer.Layer);
-            w.WriteString("kind", layer.Kind);
-            w.WriteString("activation", layer.Activation);
-            w.WriteNumber("inputs", layer.Inputs);
-            w.WriteNumber("units", layer.Units);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    private static void Layers(Utf8JsonWriter w, IReadOnlyList<RecordedLayer> layers) => RecordedLayerJson.WriteArray(w, layers);
 
     private static void Data(Utf8JsonWriter w, DataIdentity? data)
     {

@@ -98,7 +98,7 @@ public sealed partial class RunReportTests
         Assert.Equal(trace.LayerCount * columns * sizeof(double), min.Length);
         int layer = 2, step = 5;
         Assert.Equal(trace[LayerStat.DeltaRms, step, layer], BinaryPrimitives.ReadDoubleLittleEndian(min.AsSpan(((layer * columns) + step) * sizeof(double))));
-        Assert.Equal(3, run.GetProperty("layers")[2].GetProperty("number").GetInt32());
+        Assert.Equal(3, run.GetProperty("layers")[2].GetProperty("layer").GetInt32());
         Assert.Equal(trace.LayerNames[2], run.GetProperty("layers")[2].GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Object, run.GetProperty("histograms").GetProperty("gradient").ValueKind);
     }

@@ -84,23 +84,7 @@ internal static partial class ReportJson
         w.WriteEndObject();
     }
 
-    private static void WriteLayers(Utf8JsonWriter w, RunRecord run)
-    {
-        w.WriteStartArray("layers");
-        foreach (var layer in Layers(run))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("number", layer.Layer.Number);
-            w.WriteString("name", layer.Layer.Name);
-            w.WriteString("kind", layer.Kind);
-            w.WriteString("activation", layer.Activation);
-            w.WriteNumber("inputs", layer.Inputs);
-            w.WriteNumber("units", layer.Units);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    private static void WriteLayers(Utf8JsonWriter w, RunRecord run) => RecordedLayerJson.WriteArray(w, Layers(run));
 
     /// <summary>The record's layer list when it matches the trace, else one made from the trace's own names and sizes.</summary>
     internal static IReadOnlyList<RecordedLayer> Layers(RunRecord run)

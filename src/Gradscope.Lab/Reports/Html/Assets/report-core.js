@@ -31,7 +31,7 @@ G.maxLayers = Math.max(1, ...G.data.runs.map(r => r.layers.length));
 G.lastStep = Math.max(0, ...G.data.runs.map(r => (r.steps.last.length ? r.steps.last[r.steps.last.length - 1] : 0)));
 G.xDomain = () => G.state.zoom || [0, G.lastStep + 1];
 G.quantity = () => G.data.quantities[G.state.quantity];
-G.layerLabel = layer => `layer ${layer.number} (${layer.name})`;
+G.layerLabel = layer => `layer ${layer.layer} (${layer.name})`;
 
 // The recorded column holding training step `step`, or -1.
 G.columnAt = (run, step) => {

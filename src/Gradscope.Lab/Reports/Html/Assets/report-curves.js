@@ -35,7 +35,7 @@ G.drawCurves = canvas => {
     for (let c = 0; c < C; c++) mids[c] = G.mid(stat.min[l * C + c], stat.max[l * C + c]);
     return G.smooth(mids, G.state.smoothing).map(y);
   };
-  const h = run.layers.findIndex(layer => layer.number === G.state.layer);
+  const h = run.layers.findIndex(layer => layer.layer === G.state.layer);
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top);
@@ -77,7 +77,7 @@ G.depthLegend = (f, L, highlighted) => {
   ctx.fillText("layers", x0, f.top + 6);
   ctx.fillText(`${L} (output side)`, x0 + 16, top + 4);
   ctx.fillText("1 (input side)", x0 + 16, top + height - 4);
-  if (highlighted) ctx.fillText(`bold: ${highlighted.number} (${highlighted.name})`, x0, top + height + 20);
+  if (highlighted) ctx.fillText(`bold: ${highlighted.layer} (${highlighted.name})`, x0, top + height + 20);
 };
 
 G.curvesTip = (canvas, e) => {
@@ -107,7 +107,7 @@ G.drawProfile = canvas => {
     let c = G.columnAt(run, step);
     if (c < 0) c = C - 1;
     if (c < 0) return;
-    const xs = run.layers.map(layer => x(layer.number));
+    const xs = run.layers.map(layer => x(layer.layer));
     const ys = run.layers.map((_, l) => y(G.mid(stat.min[l * C + c], stat.max[l * C + c])));
     ctx.strokeStyle = ctx.fillStyle = G.runColor(r);
     ctx.lineWidth = 2;
@@ -130,7 +130,7 @@ G.profileTip = (canvas, e) => {
   if (number < 1 || number > G.maxLayers) return G.hideTip();
   const lines = [];
   G.data.runs.forEach(run => {
-    const l = run.layers.findIndex(layer => layer.number === number), C = run.steps.first.length;
+    const l = run.layers.findIndex(layer => layer.layer === number), C = run.steps.first.length;
     let c = G.columnAt(run, G.state.step);
     if (c < 0) c = C - 1;
     if (l < 0 || c < 0) return;

@@ -29,7 +29,7 @@ G.drawHeatmap = canvas => {
     }
   }
   ctx.restore();
-  const highlighted = run.layers.findIndex(layer => layer.number === G.state.layer);
+  const highlighted = run.layers.findIndex(layer => layer.layer === G.state.layer);
   if (highlighted >= 0) {
     ctx.strokeStyle = "#fff";
     ctx.lineWidth = 2;
@@ -40,7 +40,7 @@ G.drawHeatmap = canvas => {
   for (let l = 0; l < L; l += every) yTicks.push(l + 0.5);
   G.axes(f, x, y, {
     yTicks,
-    yFormat: t => { const layer = run.layers[Math.floor(t)]; return `${layer.number} (${layer.name})`; },
+    yFormat: t => { const layer = run.layers[Math.floor(t)]; return `${layer.layer} (${layer.name})`; },
     xTitle: "training step (drag or wheel to zoom, double-click to reset)",
     yTitle: "layer (1 = input side)",
   });
@@ -89,7 +89,7 @@ G.initHeatmaps = () => {
       const g = canvas.geom, r = canvas.getBoundingClientRect();
       if (!g) return;
       const l = Math.floor(g.y.invert(e.clientY - r.top));
-      if (l >= 0 && l < g.L) G.highlight(g.run.layers[l].number);
+      if (l >= 0 && l < g.L) G.highlight(g.run.layers[l].layer);
     });
   }
   G.drawers.push(() => {

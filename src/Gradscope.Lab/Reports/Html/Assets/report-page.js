@@ -12,7 +12,7 @@ G.highlight = number => {
 
 G.fillLayerSelect = (select, withNone) => {
   const names = new Map();
-  for (const run of G.data.runs) for (const layer of run.layers) if (!names.has(layer.number)) names.set(layer.number, layer.name);
+  for (const run of G.data.runs) for (const layer of run.layers) if (!names.has(layer.layer)) names.set(layer.layer, layer.name);
   if (withNone) select.appendChild(Object.assign(document.createElement("option"), { value: "", textContent: "none" }));
   for (const [number, name] of [...names].sort((a, b) => a[0] - b[0])) {
     select.appendChild(Object.assign(document.createElement("option"), { value: String(number), textContent: `layer ${number} (${name})` }));

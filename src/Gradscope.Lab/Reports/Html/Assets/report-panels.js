@@ -66,7 +66,7 @@ G.binEdges = (h, kind, i) => (kind === "gradient" ? [h.decades[0] + i, h.decades
 
 G.drawHistograms = canvas => {
   const kind = G.state.histKind, number = G.state.histLayer;
-  const sets = G.data.runs.map(run => ({ run, h: run.histograms[kind], l: run.layers.findIndex(layer => layer.number === number) }))
+  const sets = G.data.runs.map(run => ({ run, h: run.histograms[kind], l: run.layers.findIndex(layer => layer.layer === number) }))
     .filter(s => s.h && s.h.steps.length && s.l >= 0);
   if (!sets.length) return G.message(canvas, `No ${kind} histograms for layer ${number}: record them with --monitor standard or full.`);
   const f = G.frame(G.surface(canvas, 420), { left: 64, right: 210, top: 24, bottom: 40 });
