@@ -42,17 +42,8 @@ internal static class ResidualVsPlainRunner
     }
 
     // Every (depth, variant) run into the store, named by both and tagged with the experiment.
-    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<ResidualVsPlainRow> rows)
-    {
-        var runs = new List<Lab.Runs.RunRecord>();
-        foreach (var row in rows)
-        {
-            if (row.Run is { } run)
-                runs.Add(RunRecording.Finished("experiment", run, $"{row.Variant} depth {row.Depth}", ["experiment:" + ResidualVsPlain.Name]));
-        }
-
-        return RunRecording.SaveAll(context, store, runs);
-    }
+    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<ResidualVsPlainRow> rows) =>
+        RunRecording.SaveExperiment(context, store, ResidualVsPlain.Name, rows.Select(row => (row.Run, $"{row.Variant} depth {row.Depth}")));
 
     private static void WriteTable(Terminal terminal, IReadOnlyList<ResidualVsPlainRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
     {

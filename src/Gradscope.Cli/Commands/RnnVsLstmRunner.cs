@@ -41,17 +41,8 @@ internal static class RnnVsLstmRunner
     }
 
     // Every (T, cell) run into the store, named by both and tagged with the experiment.
-    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<RnnVsLstmRow> rows)
-    {
-        var runs = new List<Lab.Runs.RunRecord>();
-        foreach (var row in rows)
-        {
-            if (row.Run is { } run)
-                runs.Add(RunRecording.Finished("experiment", run, $"{row.Cell} T={row.Length}", ["experiment:" + RnnVsLstm.Name]));
-        }
-
-        return RunRecording.SaveAll(context, store, runs);
-    }
+    private static IReadOnlyList<string> Record(CliContext context, StoreRequest store, IReadOnlyList<RnnVsLstmRow> rows) =>
+        RunRecording.SaveExperiment(context, store, RnnVsLstm.Name, rows.Select(row => (row.Run, $"{row.Cell} T={row.Length}")));
 
     private static void WriteTable(Terminal terminal, IReadOnlyList<RnnVsLstmRow> rows, IReadOnlyList<Expectation> expectations, TimeSpan elapsed)
     {

@@ -71,6 +71,22 @@ internal static class RunRecording
     }
 
     /// <summary>
+    /// Stores the runs an experiment trained (a row without a monitored run is skipped), each
+    /// named as given, of kind <c>experiment</c> and tagged <c>experiment:NAME</c>; returns their ids.
+    /// </summary>
+    public static IReadOnlyList<string> SaveExperiment(CliContext context, StoreRequest store, string experiment, IEnumerable<(MonitoredRunResult? Run, string Name)> rows)
+    {
+        var runs = new List<RunRecord>();
+        foreach (var (run, name) in rows)
+        {
+            if (run is not null)
+                runs.Add(Finished("experiment", run, name, ["experiment:" + experiment]));
+        }
+
+        return SaveAll(context, store, runs);
+    }
+
+    /// <summary>
     /// Stores finished runs whole (demo, experiment, diagnose and its fix trials), in order, on one
     /// open store; returns the ids stored. A store that cannot be used is warned about once and the
     /// runs after it are not tried.
