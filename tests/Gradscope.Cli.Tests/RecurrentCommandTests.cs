@@ -33,6 +33,20 @@ public sealed class RecurrentCommandTests
     }
 
     [Fact]
+    public void Train_AddingTask_HeaderDescribesSequencesAndRegressionTargets()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Path.Combine(dir, "rnn.json");
+        File.WriteAllText(spec, Rnn);
+
+        var (exit, output, error) = CliRunner.Run("train", "--data", "adding", "--seq-len", "12", "--samples", "64", "--model-spec", spec, "--max-steps", "2", "--no-store");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("sequences of 12 steps x 2 features, 1 regression target", output);
+        Assert.DoesNotContain("classes", output.Split('\n')[0]);
+    }
+
+    [Fact]
     public void Inspect_SavedRnn_NamesTheRecurrentLayerAndItsTensors()
     {
         string dir = CliRunner.TempDir();

@@ -16,7 +16,7 @@ internal static class TrainReport
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = run.Config;
-        terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {Markup.Escape(DescribeRows(run))}, {run.Train.FeatureCount} features, {run.Spec.OutputSize} classes");
+        terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {Markup.Escape(DescribeRows(run))}, {Markup.Escape(DescribeShape(run))}");
         terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.ParsedInitializer.Name)}, " +
             $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.BatchSize}, {c.Epochs} epochs, {(c.UseDouble ? "float64" : "float32")}, seed {c.Seed}");
         if (Preflight.For(c) is { } preflight)
@@ -100,6 +100,21 @@ internal static class TrainReport
     }
 
     /// <summary>"160 train / 40 validation / 30 test (official) rows": the rows of each split.</summary>
+    // A sequence task is T steps of F features; a regression task has targets, not classes.
+    private static string DescribeShape<T>(PreparedRun<T> run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string input = run.Train.Sequence is { } sequence
+            ? $"sequences of {sequence.Steps} steps x {sequence.Features} {Plural(sequence.Features, "feature")}"
+            : $"{run.Train.FeatureCount} {Plural(run.Train.FeatureCount, "feature")}";
+        string output = run.Train.Regression is { } regression
+            ? $"{regression.Width} regression {Plural(regression.Width, "target")}"
+            : $"{run.Spec.OutputSize} classes";
+        return $"{input}, {output}";
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? noun : noun + "s";
+
     private static string DescribeRows<T>(PreparedRun<T> run)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
