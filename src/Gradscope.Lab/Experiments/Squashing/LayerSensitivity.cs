@@ -74,6 +74,26 @@ internal static class LayerSensitivity
         return result;
     }
 
+    /// <summary>
+    /// After a backward pass of a batch's mean loss: the RMS over the batch of each example's own
+    /// weight-gradient RMS, |delta_i| |x_i| / sqrt(out * in) for <paramref name="layer"/> (delta_i its
+    /// row of GradOutput times the batch size, x_i its input row). Unlike the batch gradient it does
+    /// not shrink when examples' gradients cancel, and a perturbation D of i.i.d. entries moves an
+    /// example's output by ||D||_F times this RMS to first order, so it is what the movement tracks.
+    /// </summary>
+    public static double PerExampleGradientRms(Dense<double> layer, Matrix<double> input)
+    {
+        var delta = layer.GradOutput ?? throw new InvalidOperationException("Call after a backward pass.");
+        double sum = 0;
+        for (int r = 0; r < input.Rows; r++)
+        {
+            double d = SquaredNorm(delta.Row(r)) * input.Rows * input.Rows;
+            sum += d * SquaredNorm(input.Row(r));
+        }
+
+        return Math.Sqrt(sum / input.Rows / layer.Weight.Value.Length);
+    }
+
     /// <summary>dLoss/dLogits of the mean softmax cross-entropy: (softmax(z) - onehot(y)) / batch.</summary>
     public static Matrix<double> SoftmaxCrossEntropyGradient(Matrix<double> logits, int[] labels)
     {
@@ -105,6 +125,14 @@ internal static class LayerSensitivity
         foreach (double v in matrix.Span)
             sum += v * v;
         return Math.Sqrt(sum);
+    }
+
+    private static double SquaredNorm(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double v in values)
+            sum += v * v;
+        return sum;
     }
 
     // I.i.d. Gaussian entries, rescaled to exactly the wanted Frobenius norm.

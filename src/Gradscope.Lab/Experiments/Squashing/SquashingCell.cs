@@ -38,6 +38,9 @@ internal sealed class SquashingCell
     /// <summary>First hidden layer's weight-gradient RMS over the last hidden layer's.</summary>
     public static double GradientRatio(NetworkMeasurement m) => m.GradientRms[0] / m.GradientRms[m.Depth - 1];
 
+    /// <summary>The same for the per-example gradients (RMS over the batch of each example's gradient norm).</summary>
+    public static double ExampleGradientRatio(NetworkMeasurement m) => m.ExampleGradientRms[0] / m.ExampleGradientRms[m.Depth - 1];
+
     /// <summary>Layer l's output spread over its input's (l = 0: over the input grid's).</summary>
     public static double SpreadRatio(NetworkMeasurement m, int l) => m.Spread[l] / (l == 0 ? m.InputSpread : m.Spread[l - 1]);
 

@@ -97,7 +97,7 @@ internal static class SquashingExpectations
                 $"largest per-layer spread ratio {Sci(largest)} ({where}) over {checkedLayers} layers; under 1 needed; {unresolved} layers left out, their input already a point to float64 (spread under {Sci(SquashingCell.ResolvableSpread)} of its size)"));
     }
 
-    /// <summary>For every seed's network of the cells, first/last movement (100%) and first/last gradient agree within <see cref="TrackingFactor"/>.</summary>
+    /// <summary>For every seed's network of the cells, first/last movement (100%) and first/last per-example gradient agree within <see cref="TrackingFactor"/>.</summary>
     public static ExpectationResult SensitivityTracksGradient(IReadOnlyList<SquashingCell> cells)
     {
         bool passed = cells.Count > 0;
@@ -107,17 +107,17 @@ internal static class SquashingExpectations
             foreach (var m in cell.Seeds)
             {
                 double movement = SquashingCell.SensitivityRatio(m, full: true);
-                double gradient = SquashingCell.GradientRatio(m);
+                double gradient = SquashingCell.ExampleGradientRatio(m);
                 double factor = Math.Max(movement / gradient, gradient / movement);
                 passed &= factor <= TrackingFactor;
                 if (text.Length > 0)
                     text.Append("; ");
-                text.Append(CultureInfo.InvariantCulture, $"{cell.Family.Label} seed {m.Seed}: move {Sci(movement)}, gradient {Sci(gradient)} ({factor:F1}x apart)");
+                text.Append(CultureInfo.InvariantCulture, $"{cell.Family.Label} seed {m.Seed}: move {Sci(movement)}, per-example gradient {Sci(gradient)} ({factor:F1}x apart)");
             }
         }
 
         return new ExpectationResult(
-            $"At depth {CheckedDepth}, the output's sensitivity to a layer tracks that layer's gradient: first/last movement and first/last gradient agree within 10x for both networks",
+            $"At depth {CheckedDepth}, the output's sensitivity to a layer tracks that layer's gradient: first/last movement and first/last per-example gradient agree within 10x for both networks",
             passed,
             text.ToString());
     }

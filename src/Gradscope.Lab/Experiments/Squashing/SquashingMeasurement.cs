@@ -40,6 +40,7 @@ internal sealed record NetworkMeasurement(
     double[] Movement10,
     double[] Movement100,
     double[] GradientRms,
+    double[] ExampleGradientRms,
     double InputSpread,
     double[] Spread,
     double[] Size,
@@ -71,11 +72,14 @@ internal static class SquashingMeasurement
         }
 
         var gradients = LayerSensitivity.WeightGradientRms(network.Model, network.Dense, batch, labels);
+        var exampleGradients = new double[depth + 1];
+        for (int l = 0; l <= depth; l++)
+            exampleGradients[l] = LayerSensitivity.PerExampleGradientRms(network.Dense[l], l == 0 ? batch : network.Hidden[l - 1].Output);
         var grid = GridSpread.Grid(sizes.GridSide, -SquashingSizes.Extent, SquashingSizes.Extent);
         var pairs = GridSpread.Pairs(grid.Rows, sizes.Pairs, random);
         var (spread, size, measured, images) = PushGrid(network, grid, pairs);
         var predicted = Predicted(family, grid, pairs, depth);
-        return new NetworkMeasurement(family, depth, seed, move10, move100, gradients, GridSpread.Spread(grid), spread, size, measured, predicted, images);
+        return new NetworkMeasurement(family, depth, seed, move10, move100, gradients, exampleGradients, GridSpread.Spread(grid), spread, size, measured, predicted, images);
     }
 
     // Spread and size of each hidden layer's output and of the logits; the pre-activations' mean cosine over the pairs.

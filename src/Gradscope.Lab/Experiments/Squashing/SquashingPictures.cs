@@ -20,7 +20,7 @@ internal static class SquashingPictures
                     continue;
                 int last = depth - 1;
                 series.Add(PerLayer($"{cell.Family.Label}: move at 100%", depth, l => cell.GeoMean(m => m.Movement100[l] / m.Movement100[last])));
-                series.Add(PerLayer($"{cell.Family.Label}: gradient", depth, l => cell.GeoMean(m => m.GradientRms[l] / m.GradientRms[last])));
+                series.Add(PerLayer($"{cell.Family.Label}: per-example gradient", depth, l => cell.GeoMean(m => m.ExampleGradientRms[l] / m.ExampleGradientRms[last])));
             }
 
             charts.Add(new ExperimentChart(
@@ -30,10 +30,11 @@ internal static class SquashingPictures
 
         var spreads = new List<ChartSeries>();
         var correlations = new List<ChartSeries>();
+        int deepest = Depths(cells)[^1];
         foreach (var cell in cells)
         {
             spreads.Add(PerLayer($"{cell.Family.Label} depth {Text(cell.Depth)}", cell.Depth, l => cell.GeoMean(m => m.Spread[l] / m.InputSpread)));
-            if (cell.Depth == Depths(cells)[^1])
+            if (cell.Depth == deepest)
             {
                 correlations.Add(PerLayer($"{cell.Family.Label}: measured", cell.Depth, l => cell.Mean(m => m.MeasuredCorrelation[l])));
                 correlations.Add(PerLayer($"{cell.Family.Label}: mean-field", cell.Depth, l => cell.Mean(m => m.PredictedCorrelation[l])));
@@ -41,7 +42,7 @@ internal static class SquashingPictures
         }
 
         charts.Add(new ExperimentChart("The grid's spread after each hidden layer, relative to the input grid's", "layer", "spread / input spread", LogY: true, spreads));
-        charts.Add(new ExperimentChart("Correlation of pairs of grid points' pre-activations, measured and mean-field", "layer", "c (uncentred)", LogY: false, correlations));
+        charts.Add(new ExperimentChart($"Depth {Text(deepest)}: correlation of pairs of grid points' pre-activations, measured and mean-field", "layer", "c (uncentred)", LogY: false, correlations));
         return charts;
     }
 

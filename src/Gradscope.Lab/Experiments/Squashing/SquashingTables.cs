@@ -12,7 +12,7 @@ internal static class SquashingTables
             new("activation", "activation"), new("depth", "depth"), new("seeds", "seeds"),
             new("sensitivity_ratio_10", "first/last move 10%"), new("sensitivity_ratio_100", "first/last move 100%"),
             new("sensitivity_ratio_100_min", "min over seeds"), new("sensitivity_ratio_100_max", "max over seeds"),
-            new("gradient_ratio", "first/last grad"), new("last_hidden_spread", "last hidden spread / input"),
+            new("gradient_ratio", "first/last grad"), new("example_gradient_ratio", "per-example"), new("last_hidden_spread", "last hidden spread / input"),
             new("output_spread", "logits spread / input"), new("layers_to_c99", "layers to c>0.99"),
             new("layers_to_c99_predicted", "mean-field"),
         ];
@@ -27,6 +27,7 @@ internal static class SquashingTables
                 ResultValue.Scientific(cell.GeoMean(m => SquashingCell.SensitivityRatio(m, full: true))),
                 ResultValue.Scientific(min), ResultValue.Scientific(max),
                 ResultValue.Scientific(cell.GeoMean(SquashingCell.GradientRatio)),
+                ResultValue.Scientific(cell.GeoMean(SquashingCell.ExampleGradientRatio)),
                 ResultValue.Scientific(cell.GeoMean(m => m.Spread[m.Depth - 1] / m.InputSpread)),
                 ResultValue.Scientific(cell.GeoMean(m => m.Spread[m.Depth] / m.InputSpread)),
                 LayerCount(cell, predicted: false),
@@ -45,6 +46,7 @@ internal static class SquashingTables
             new("layer", "layer"), new("movement_10", "move 10%"), new("movement_100", "move 100%"),
             new("relative_10", "vs last hidden 10%"), new("relative_100", "vs last hidden 100%"),
             new("gradient_rms", "grad rms"), new("gradient_ratio", "grad vs last hidden"),
+            new("example_gradient_ratio", "per-example grad vs last hidden"),
         ];
         int last = cell.Depth - 1;
         var rows = new List<IReadOnlyList<ResultValue>>();
@@ -59,6 +61,7 @@ internal static class SquashingTables
                 ResultValue.Scientific(cell.GeoMean(m => m.Movement100[l] / m.Movement100[last])),
                 ResultValue.Scientific(cell.GeoMean(m => m.GradientRms[l])),
                 ResultValue.Scientific(cell.GeoMean(m => m.GradientRms[l] / m.GradientRms[last])),
+                ResultValue.Scientific(cell.GeoMean(m => m.ExampleGradientRms[l] / m.ExampleGradientRms[last])),
             ]);
         }
 

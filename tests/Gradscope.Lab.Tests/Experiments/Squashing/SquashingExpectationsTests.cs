@@ -58,7 +58,7 @@ public sealed class SquashingExpectationsTests
     public void SensitivityTracksGradient_NeedsTheRatiosWithinTenfold(double firstMovement, double firstGradient, bool passes)
     {
         var cell = Cell(SquashingFamily.Sigmoid, first: firstMovement, spread: [1.0, 0.5, 0.2, 0.1]);
-        var m = cell.Seeds[0] with { GradientRms = [firstGradient, 1, 1, 1] };
+        var m = cell.Seeds[0] with { ExampleGradientRms = [firstGradient, 1, 1, 1] };
 
         Assert.Equal(passes, SquashingExpectations.SensitivityTracksGradient([new SquashingCell([m])]).Passed);
     }
@@ -69,7 +69,7 @@ public sealed class SquashingExpectationsTests
     private static SquashingCell Cell(SquashingFamily family, double first, double[] spread)
     {
         double[] movement = [first, 0.5, 1.0, 2.0];
-        var m = new NetworkMeasurement(family, 3, 1, movement, movement, [first, 1, 1, 1], 1.0, spread, [1.0, 1.0, 1.0, 1.0], [0.5, 0.9, 0.99], [0.5, 0.9, 0.99], []);
+        var m = new NetworkMeasurement(family, 3, 1, movement, movement, [first, 1, 1, 1], [first, 1, 1, 1], 1.0, spread, [1.0, 1.0, 1.0, 1.0], [0.5, 0.9, 0.99], [0.5, 0.9, 0.99], []);
         return new SquashingCell([m]);
     }
 }

@@ -23,6 +23,8 @@ public sealed class SquashingExperimentTests(ITestOutputHelper output)
         Assert.Equal(12, result.Tables.Count);
         Assert.Equal(4, result.Expectations.Count);
         Assert.Equal(8, result.Images.Count);
+        Assert.All(result.Images, image => Assert.Equal(image.Width * image.Height, image.Values.Count));
+        Assert.Equal(5, result.Charts.Count);
         Assert.Empty(result.Runs);
     }
 

@@ -105,6 +105,26 @@ public sealed class SquashingMeasurementTests
         Assert.Equal((up - down) / (2 * h), analytic, 8);
     }
 
+    [Fact]
+    public void PerExampleGradientRms_EqualsTheRmsOfEachExamplesOwnGradientRms()
+    {
+        var network = new SquashingNetwork(Activation.Parse("relu"), new Initialization.HeNormal(), 5, 2, 3, new SeededRandom(6));
+        var batch = GridSpread.Grid(2, -1.5, 1);
+        int[] labels = [2, 0, 1, 1];
+        double sumOfSquares = 0;
+        for (int i = 0; i < batch.Rows; i++)
+        {
+            var one = new Matrix<double>(1, 2, batch.Row(i).ToArray());
+            double rms = LayerSensitivity.WeightGradientRms(network.Model, network.Dense, one, [labels[i]])[1];
+            sumOfSquares += rms * rms;
+        }
+
+        LayerSensitivity.WeightGradientRms(network.Model, network.Dense, batch, labels);
+        double perExample = LayerSensitivity.PerExampleGradientRms(network.Dense[1], network.Hidden[0].Output);
+
+        Assert.Equal(Math.Sqrt(sumOfSquares / batch.Rows), perExample, 12);
+    }
+
     private static double Loss(SquashingNetwork network, Matrix<double> batch, int[] labels)
     {
         var logits = network.Model.Forward(batch, training: false);
