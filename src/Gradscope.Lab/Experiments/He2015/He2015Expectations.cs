@@ -26,7 +26,7 @@ internal static class He2015Expectations
         int last = trial.MeanSquareRatios.Count;
         bool passed = Math.Abs(slope - predictedSlope) <= SlopeTolerance;
         string measured = string.Format(C, "log2 E[x_l^2]/E[x_0^2] falls {0:F3} per layer (least squares over layers 1..{1}; predicted {2:F0}); layer {1}: {3:0.00e+00} against 2^({4:F0}) = {5:0.00e+00}",
-            -slope, last, -predictedSlope, trial.MeanSquareRatios[^1], predictedSlope * last, Math.Pow(2, predictedSlope * last));
+            -slope, last, 0 - predictedSlope, trial.MeanSquareRatios[^1], predictedSlope * last, Math.Pow(2, predictedSlope * last));
         return new ExpectationResult($"{claim} (fitted log2 slope within {SlopeTolerance.ToString(C)} of {predictedSlope.ToString(C)})", passed, measured,
             "Var[y_l] = Var[y_1] prod (n_l Var[w_l] / 2) (eq. 10): halves per layer with Xavier, constant with He");
     }
@@ -38,8 +38,9 @@ internal static class He2015Expectations
         foreach (double loss in trial.EpochLosses)
             worst = Math.Max(worst, double.IsFinite(loss) ? Math.Abs(loss / trial.StartLoss - 1) : double.PositiveInfinity);
         bool passed = trial.EpochLosses.Count > 0 && worst <= StallBand;
-        string measured = string.Format(C, "start loss {0:F4}; epoch losses {1}; largest move {2:F1}%",
-            trial.StartLoss, string.Join(", ", trial.EpochLosses.Select(l => l.ToString("F4", C))), worst * 100);
+        string measured = trial.EpochLosses.Count == 0 ? "no epoch finished" : string.Format(C,
+            "start loss {0:F4}; epoch losses from {1:F4} (first) to {2:F4} (last of {3}), lowest {4:F4}; largest move {5:F2}%",
+            trial.StartLoss, trial.EpochLosses[0], trial.EpochLosses[^1], trial.EpochLosses.Count, trial.EpochLosses.Min(), worst * 100);
         return new ExpectationResult(string.Create(C, $"{trial.Label} stalls: every epoch's loss stays within {StallBand * 100:F0}% of its start"), passed, measured,
             "the 30-layer Xavier network \"completely stalls\" (Fig. 3, ImageNet conv net)");
     }
