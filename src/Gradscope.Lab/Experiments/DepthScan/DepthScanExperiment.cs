@@ -10,7 +10,7 @@ namespace Gradscope.Lab.Experiments;
 /// with depth, at the rate mean-field theory's chi_1 predicts), ReLU + He keeps it level, and a
 /// deep sigmoid network's first layer barely moves.
 /// </summary>
-public sealed class DepthScanExperiment : IExperiment
+internal sealed class DepthScanExperiment : IExperiment
 {
     /// <summary>Units per hidden layer.</summary>
     public const int Width = 32;

@@ -8,7 +8,7 @@ namespace Gradscope.Lab.Experiments;
 /// while He's variance 2/n_in keeps the signal level and trains. Fully connected layers on
 /// Fashion-MNIST (quick: on the built-in digits), where the paper used a convolutional network on ImageNet.
 /// </summary>
-public sealed class He2015Experiment : IExperiment
+internal sealed class He2015Experiment : IExperiment
 {
     /// <summary>Hidden ReLU layers.</summary>
     public const int Depth = 30;
