@@ -71,15 +71,17 @@ internal sealed class DepthScanExperiment : IExperiment
 
         // Deepest first, so the last runs to finish are short ones.
         var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].Config.Hidden.Count).ToArray();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Workers, CancellationToken = settings.Cancellation };
         int done = 0;
-        Parallel.ForEach(order, parallel, i =>
+        ParallelTrials.Run(order, settings, i =>
         {
             trials[i] = DepthScanTrials.Run(jobs[i].Arm, jobs[i].Config, settings.Cancellation);
+
+            // A run the cancellation stopped midway has nothing to report.
+            if (settings.Cancellation.IsCancellationRequested)
+                return;
             settings.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"[{Interlocked.Increment(ref done)}/{jobs.Count}] {trials[i].Name}: {trials[i].OrdersLost:F2} orders lost, update gap {trials[i].UpdateGapOrders:F1}"));
         });
-        settings.Cancellation.ThrowIfCancellationRequested();
         return DepthScanReport.Create(Name, settings.Quick, depths, epochs, trials);
     }
 }

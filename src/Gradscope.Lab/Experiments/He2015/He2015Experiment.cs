@@ -44,15 +44,17 @@ internal sealed class He2015Experiment : IExperiment
         bool quick = settings.Quick;
         (string Label, string Init)[] arms = [("Xavier", XavierInit), ("He", HeInit)];
         var trials = new He2015Trial[arms.Length];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Workers, CancellationToken = settings.Cancellation };
-        Parallel.For(0, arms.Length, parallel, i =>
+        ParallelTrials.Run([0, 1], settings, i =>
         {
             var config = He2015Trials.Config(Data(quick), settings.DataDir, Depth, Width(quick), arms[i].Init, Epochs(quick), settings.Seed);
             trials[i] = He2015Trials.Run(arms[i].Label, config, settings.Cancellation);
+
+            // A run the cancellation stopped midway has nothing to report.
+            if (settings.Cancellation.IsCancellationRequested)
+                return;
             settings.Report(string.Create(CultureInfo.InvariantCulture,
                 $"{trials[i].Label} ({trials[i].Init}): signal slope {trials[i].Log2SlopePerLayer:F2} log2/layer, loss {trials[i].StartLoss:F3} -> {trials[i].EpochLosses[^1]:F3}"));
         });
-        settings.Cancellation.ThrowIfCancellationRequested();
         return He2015Report.Create(Name, quick, trials[0], trials[1]);
     }
 }
