@@ -1,0 +1,22 @@
+using Gradscope.Theory;
+
+namespace Gradscope.Lab.Experiments;
+
+/// <summary>The trainability grid one signal-propagation run trains, and how many seeds of it.</summary>
+/// <param name="Options">The grid (tanh, sigma_b^2 = 0.05); its seed and parallelism are set per run.</param>
+/// <param name="Seeds">Independent grids (data and networks), seeds Seed .. Seed + Seeds - 1.</param>
+internal sealed record PropagationPlan(TrainabilityOptions Options, int Seeds)
+{
+    /// <summary>sigma_w^2 up to which the network is in the ordered phase the first expectation covers.</summary>
+    public const double OrderedLimit = 1.5;
+
+    /// <summary>The theory's full grid (depths 10 to 100, sigma_w^2 1 to 4, width 64, 1000 steps), one seed.</summary>
+    public static PropagationPlan Full { get; } = new(TrainabilityOptions.Full, 1);
+
+    /// <summary>A coarse grid: depths 5 to 40 at width 32, five sigma_w^2 around the critical 1.76, 300 steps, two seeds.</summary>
+    public static PropagationPlan Quick { get; } = new(TrainabilityOptions.Quick with
+    {
+        Depths = [5, 10, 20, 40],
+        WeightVariances = [0.8, 1.2, 1.76, 2.5, 3.5],
+    }, 2);
+}
