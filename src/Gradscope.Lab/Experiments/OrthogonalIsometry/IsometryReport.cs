@@ -97,7 +97,8 @@ internal static class IsometryReport
         $"predicted = L (v_W + mu_2 / mu_1^2 - 1), the free-probability (large-width) value: v_W = 1 for Gaussian weights, 0 for orthogonal; " +
             $"mu_k = E[phi'(h)^(2k)], h ~ N(0, q*): mu_1 = {G(theory.Mu1)}, mu_2 = {G(theory.Mu2)}, so the derivatives add " +
             $"{G((theory.Mu2 / (theory.Mu1 * theory.Mu1)) - 1)} per layer. The Gaussian spread falls below it once L is not small against N: " +
-            "its distribution is heavy-tailed at finite width, and a few networks' mean sits below the large-width value.",
+            "at finite width the singular values of a long Gaussian product separate exponentially (by about e^(L / N) between neighbours), " +
+            "and a spread can never exceed N - 1 (all of tr(J J^T) in one singular value), so L (1 + v_D) is out of reach as it nears N.",
         "Where we differ from the issue's wording: it asked for the orthogonal spread's growth factor to be at most a fifth of the Gaussian's. " +
             "Free probability makes both spreads linear in L (L v_D against L (1 + v_D)), so both factors are L_last / L_first and that check " +
             "would fail by theory; we check the growth per layer instead, and the orthogonal spread against its prediction.",

@@ -10,8 +10,8 @@ internal sealed record PropagationPlan(TrainabilityOptions Options, int Seeds)
     /// <summary>sigma_w^2 up to which the network is in the ordered phase the first expectation covers.</summary>
     public const double OrderedLimit = 1.5;
 
-    /// <summary>The theory's full grid (depths 10 to 100, sigma_w^2 1 to 4, width 64, 1000 steps), one seed.</summary>
-    public static PropagationPlan Full { get; } = new(TrainabilityOptions.Full, 1);
+    /// <summary>The theory's full grid (depths 10 to 100, sigma_w^2 1 to 4, width 64, 1000 steps), two seeds.</summary>
+    public static PropagationPlan Full { get; } = new(TrainabilityOptions.Full, 2);
 
     /// <summary>A coarse grid: depths 5 to 40 at width 32, five sigma_w^2 around the critical 1.76, 300 steps, two seeds.</summary>
     public static PropagationPlan Quick { get; } = new(TrainabilityOptions.Quick with
