@@ -23,21 +23,7 @@ internal static class IsometryReport
 
     public static ExperimentResult Create(string name, IsometryPlan plan, IsometryTheory theory, IReadOnlyList<IsometrySummary> summaries)
     {
-        var rows = new List<IReadOnlyList<ResultValue>>(summaries.Count);
-        foreach (var s in summaries)
-        {
-            rows.Add(
-            [
-                ResultValue.Integer(s.Depth),
-                ResultValue.Of(OrthogonalIsometryExperiment.Label(s.Weights)),
-                ResultValue.Fixed(s.MeanSquared, 3),
-                Spread(s.Spread),
-                plan.Seeds > 1 ? Spread(s.SpreadDeviation) : ResultValue.Missing,
-                Spread(s.PredictedSpread),
-                ResultValue.Fixed(s.Log10Condition, 2),
-            ]);
-        }
-
+        var rows = Rows(plan, summaries);
         var gaussian = SpreadsOf(summaries, WeightDistribution.Gaussian, predicted: false);
         var orthogonal = SpreadsOf(summaries, WeightDistribution.Orthogonal, predicted: false);
         return new ExperimentResult
@@ -55,6 +41,26 @@ internal static class IsometryReport
             Notes = Notes(theory),
             Charts = [Chart(plan, summaries)],
         };
+    }
+
+    private static List<IReadOnlyList<ResultValue>> Rows(IsometryPlan plan, IReadOnlyList<IsometrySummary> summaries)
+    {
+        var rows = new List<IReadOnlyList<ResultValue>>(summaries.Count);
+        foreach (var s in summaries)
+        {
+            rows.Add(
+            [
+                ResultValue.Integer(s.Depth),
+                ResultValue.Of(OrthogonalIsometryExperiment.Label(s.Weights)),
+                ResultValue.Fixed(s.MeanSquared, 3),
+                Spread(s.Spread),
+                plan.Seeds > 1 ? Spread(s.SpreadDeviation) : ResultValue.Missing,
+                Spread(s.PredictedSpread),
+                ResultValue.Fixed(s.Log10Condition, 2),
+            ]);
+        }
+
+        return rows;
     }
 
     private static ResultValue Spread(double x) => x < 0.01 ? ResultValue.Scientific(x) : ResultValue.Fixed(x, 3);
