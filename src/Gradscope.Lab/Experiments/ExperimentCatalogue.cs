@@ -11,6 +11,8 @@ public static class ExperimentCatalogue
     [
         new DepthScanExperiment(),
         new He2015Experiment(),
+        new SignalPropagationExperiment(),
+        new OrthogonalIsometryExperiment(),
         new SquashingExperiment(),
     ];
 

@@ -91,6 +91,19 @@ public sealed partial class MeanField
     public double Chi1At(double q) => Chi1At(q, _integrator);
 
     /// <summary>
+    /// E[phi'(sqrt(q) z)^power], z ~ N(0, 1), at the evaluation length (q* at a fixed point): with
+    /// power 2 and 4 these are mu_1 and mu_2 of Pennington et al. (2017), the first two moments of
+    /// the spectrum of D_l^2 that, with the weights', fix the Jacobian's spectrum.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="power"/> is negative.</exception>
+    public double DerivativeMoment(int power)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(power);
+        var profile = _evaluation.Profile;
+        return _evaluation.Expect(EvaluationLength, (_, x) => Math.Pow(profile.Derivative(x), power));
+    }
+
+    /// <summary>
     /// The correlation map c_{l+1} = (sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2) / q_{l+1}, (u1, u2)
     /// Gaussian with variance q and correlation c, at the evaluation length; maps 1 to 1.
     /// </summary>

@@ -38,6 +38,25 @@ public sealed class MeanFieldTests
             Assert.Equal(biasVariance / (1 - weightVariance), r.QStar!.Value, 10);
     }
 
+    // relu'(x)^p = 1{x > 0} for every p > 0, so every moment is P(z > 0) = 1/2; p = 0 gives E[1] = 1.
+    [Theory]
+    [InlineData(0, 1.0)]
+    [InlineData(2, 0.5)]
+    [InlineData(4, 0.5)]
+    public void Relu_DerivativeMoment_IsOneHalf(int power, double expected) =>
+        Assert.Equal(expected, new MeanField(Relu, 1.5, 0.05).DerivativeMoment(power), 12);
+
+    // The second moment is chi_1 / sigma_w^2 by definition; the fourth is below the second because
+    // tanh' < 1, and above its square (Jensen).
+    [Fact]
+    public void Tanh_DerivativeMoment_MatchesChi1AndJensen()
+    {
+        var meanField = new MeanField(Tanh, 1.76, 0.05);
+        double mu1 = meanField.DerivativeMoment(2), mu2 = meanField.DerivativeMoment(4);
+        Assert.Equal(meanField.Chi1 / 1.76, mu1, 12);
+        Assert.InRange(mu2, mu1 * mu1, mu1);
+    }
+
     // At sigma_b^2 = 0 and sigma_w^2 <= 1 tanh's only fixed point is q* = 0, where tanh'(0) = 1
     // gives chi_1 = sigma_w^2; above 1 a q* > 0 appears with chi_1 > 1 (Poole et al. 2016). So
     // chi_1 crosses 1 at sigma_w^2 = 1.
