@@ -11,8 +11,12 @@ namespace Gradscope.Training;
 /// </summary>
 public static class ComputeThreads
 {
-    /// <summary>True when work started on the calling thread runs on it alone.</summary>
-    public static bool IsSingleThreaded => GemmWorkers.SerialOnly;
+    // Apart from GemmWorkers.SerialOnly, which alone still lets a trainer split its batch (the halves then run in turn).
+    [ThreadStatic]
+    private static bool _singleThreaded;
+
+    /// <summary>True inside <see cref="SingleThreaded"/> on the calling thread.</summary>
+    public static bool IsSingleThreaded => _singleThreaded;
 
     /// <summary>
     /// Until the returned scope is disposed, work started on the calling thread runs on it alone:
@@ -22,9 +26,15 @@ public static class ComputeThreads
     /// </summary>
     public static SingleThreadScope SingleThreaded()
     {
-        bool previous = GemmWorkers.SerialOnly;
-        GemmWorkers.SerialOnly = true;
-        return new SingleThreadScope(previous);
+        var scope = new SingleThreadScope(_singleThreaded, GemmWorkers.SerialOnly);
+        Set(true, true);
+        return scope;
+    }
+
+    internal static void Set(bool singleThreaded, bool serialOnly)
+    {
+        _singleThreaded = singleThreaded;
+        GemmWorkers.SerialOnly = serialOnly;
     }
 }
 
@@ -32,20 +42,21 @@ public static class ComputeThreads
 public readonly struct SingleThreadScope : IDisposable, IEquatable<SingleThreadScope>
 {
     private readonly bool _previous;
+    private readonly bool _previousSerial;
 
-    internal SingleThreadScope(bool previous) => _previous = previous;
-
-    /// <inheritdoc/>
-    public void Dispose() => GemmWorkers.SerialOnly = _previous;
+    internal SingleThreadScope(bool previous, bool previousSerial) => (_previous, _previousSerial) = (previous, previousSerial);
 
     /// <inheritdoc/>
-    public bool Equals(SingleThreadScope other) => _previous == other._previous;
+    public void Dispose() => ComputeThreads.Set(_previous, _previousSerial);
+
+    /// <inheritdoc/>
+    public bool Equals(SingleThreadScope other) => _previous == other._previous && _previousSerial == other._previousSerial;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is SingleThreadScope other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => _previous.GetHashCode();
+    public override int GetHashCode() => HashCode.Combine(_previous, _previousSerial);
 
     /// <summary>Equality of two scopes (by the setting they restore).</summary>
     public static bool operator ==(SingleThreadScope left, SingleThreadScope right) => left.Equals(right);

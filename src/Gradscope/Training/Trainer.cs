@@ -41,7 +41,7 @@ public sealed class Trainer<T>
         _labels = new int[options.BatchSize];
         _targets = new Matrix<T>(0, model.OutputSize);
         // A trainer made inside ComputeThreads.SingleThreaded() keeps to its thread: no split.
-        if (options.SplitBatch && !GemmWorkers.SerialOnly)
+        if (options.SplitBatch && !ComputeThreads.IsSingleThreaded)
             _split = BatchSplit<T>.TryCreate(model, loss, options.BatchSize);
     }
 
