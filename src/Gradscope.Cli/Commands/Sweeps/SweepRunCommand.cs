@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Gradscope.Cli.Output;
 using Gradscope.Lab.Store;
-using Spectre.Console;
 using Gradscope.Lab.Sweeps;
+using Spectre.Console;
 
 namespace Gradscope.Cli.Commands.Sweeps;
 
