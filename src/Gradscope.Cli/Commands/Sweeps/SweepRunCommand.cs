@@ -21,7 +21,7 @@ internal static class SweepRunCommand
             "in parallel, recording each trial in the run store tagged sweep:NAME; running the same sweep again resumes it.\n\n" +
             "Examples:\n" +
             "  gradscope sweep run --name depth --data spiral --layers 2x32 --layers 10x32 --activation sigmoid,tanh,relu --init standard,glorot-uniform,he-normal --seeds 3\n" +
-            "  gradscope sweep run --name depth --dry-run\n" +
+            "  gradscope sweep run --name small --data spiral --layers 2x32 --layers 10x32 --activation tanh,relu --seeds 2 --dry-run\n" +
             "  gradscope sweep run --name lr --data spiral --max-steps 300 --lr 0.01,0.1,1 --parallel 2\n" +
             "  gradscope sweep run --spec sweep.json --json");
         foreach (var option in o.Grid)
