@@ -10,12 +10,13 @@ namespace Gradscope.Cli.Tests.Sweeps;
 public sealed class SweepInterruptTests
 {
     [UnixFact]
+    [Trait("Category", "Slow")]
     public void CtrlC_StopsCleanly_InFlightTrialsInterrupted_AndTheNextRunFinishesTheSweep()
     {
         string dir = CliRunner.TempDir();
         string path = Path.Combine(dir, "s.db");
         // Long enough trials that two are in flight when the signal comes.
-        string[] args = ["sweep", "run", "--name", "c", "--data", "spiral", "--samples", "256", "--batch-size", "16", "--max-steps", "4000", "--epochs", "1000",
+        string[] args = ["sweep", "run", "--name", "c", "--data", "spiral", "--samples", "256", "--batch-size", "16", "--max-steps", "2000", "--epochs", "1000",
             "--activation", "tanh,relu,sigmoid", "--seeds", "2", "--parallel", "2", "--store", path];
         using (var cli = CliProcess.Start(dir, args))
         {
