@@ -98,7 +98,8 @@ internal static class CliApp
             "Examples:\n" +
             "  gradscope demo\n" +
             "  gradscope train --data spiral --layers 4x32 --activation relu --init he-normal\n" +
-            "  gradscope inspect --model model.safetensors --data data.csv --json");
+            "  gradscope inspect --model model.safetensors --data data.csv --json\n" +
+            "  gradscope sweep run --name depth --data spiral --layers 2x32 --layers 10x32 --activation tanh,relu --seeds 3");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(DemoCommand.Create(context));
@@ -111,6 +112,7 @@ internal static class CliApp
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(TheoryCommand.Create(context));
         root.Subcommands.Add(Commands.Runs.RunsCommand.Create(context));
+        root.Subcommands.Add(Commands.Sweeps.SweepCommand.Create(context));
         return root;
     }
 

@@ -16,20 +16,35 @@ internal static class ReportCommand
 {
     public static Command Create(CliContext context)
     {
-        var sources = new Argument<string[]>("SOURCE") { Description = "Runs to show: ids (or unique prefixes) of stored runs, or trace files (JSON Lines).", Arity = ArgumentArity.OneOrMore };
+        var sources = new Argument<string[]>("SOURCE") { Description = "Runs to show: ids (or unique prefixes) of stored runs, or trace files (JSON Lines).", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--output", "-o") { Description = "The HTML file to write.", Required = true };
         var title = new Option<string?>("--title") { Description = "The page's title (default: the runs' names)." };
         var store = StoreOptions.StorePath();
+        var sweep = new Option<string?>("--sweep") { Description = "Report a sweep instead of runs: matrices of depth x activation, one per initialization, of a chosen measure (orders lost, accuracy, loss) per cell." };
         var command = new Command("report",
             "Write an interactive HTML report of recorded runs: one self-contained page that works offline, with the layers x steps gradient heatmaps " +
             "on one shared colour scale, per-layer curves, histograms over time, loss and accuracy, findings and configurations.\n\n" +
             "Examples:\n" +
             "  gradscope report 01JD3 01JD4 -o compare.html\n" +
-            "  gradscope report run.jsonl -o run.html")
+            "  gradscope report run.jsonl -o run.html\n" +
+            "  gradscope report --sweep depth -o depth.html")
         {
-            sources, output, title, store,
+            sources, output, title, store, sweep,
         };
-        command.SetAction(parsed => Run(context, parsed.GetValue(sources)!, parsed.GetValue(output)!, parsed.GetValue(title), parsed.GetValue(store)));
+        command.SetAction(parsed =>
+        {
+            string[] given = parsed.GetValue(sources) ?? [];
+            if (parsed.GetValue(sweep) is { } name)
+            {
+                if (given.Length > 0)
+                    throw new UsageException("--sweep reports a whole sweep: give it without run ids or trace files.");
+                return SweepReportFile(context, name, parsed.GetValue(output)!, parsed.GetValue(store));
+            }
+
+            if (given.Length == 0)
+                throw new UsageException("report needs run ids or trace files to show (or --sweep NAME).");
+            return Run(context, given, parsed.GetValue(output)!, parsed.GetValue(title), parsed.GetValue(store));
+        });
         return command;
     }
 
@@ -51,6 +66,19 @@ internal static class ReportCommand
         {
             opened?.Dispose();
         }
+    }
+
+    private static int SweepReportFile(CliContext context, string name, string outputPath, string? storePath)
+    {
+        var files = new OutputFiles(context.OpenStandardOutput);
+        using var opened = RunIds.Open(storePath);
+        files.AddInput("--store", opened.Path);
+        if (opened.FindSweep(name) is null)
+            throw new UsageException($"no sweep '{name}' in {opened.Path} (see 'gradscope sweep list').");
+        var target = files.AddFile("-o", outputPath);
+        files.Write(target, stream => SweepReport.Write(opened, name, stream));
+        (files.WritesStandardOutput ? context.Error : context.Out).WriteLine($"wrote {target}");
+        return CliApp.Success;
     }
 
     // A file that exists is a trace; anything else names a stored run.

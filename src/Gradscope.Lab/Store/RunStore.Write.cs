@@ -45,21 +45,27 @@ public sealed partial class RunStore
         Guard(() =>
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
-            InsertRun(_connection, run);
-            var trace = run.Trace;
-            using (var steps = new StepRows(_connection, run.Id, trace.LayerCount))
-            {
-                for (int s = 0; s < trace.StepCount; s++)
-                    steps.Insert(s, trace.StepNumber(s), trace.Loss(s), trace.LearningRate(s), trace.WallSeconds(s), StepRows.Encode(trace, s));
-                foreach (var histogram in trace.Histograms)
-                    steps.InsertHistogram(histogram);
-                foreach (var epoch in trace.Epochs)
-                    steps.InsertEpoch(epoch);
-            }
-
-            FinishRun(_connection, run.Id, RunEnd.Of(run, model));
+            SaveRun(_connection, run, model);
             transaction.Commit();
         });
+    }
+
+    // A finished run whole, inside the caller's transaction.
+    private static void SaveRun(SqliteConnection connection, RunRecord run, byte[]? model)
+    {
+        InsertRun(connection, run);
+        var trace = run.Trace;
+        using (var steps = new StepRows(connection, run.Id, trace.LayerCount))
+        {
+            for (int s = 0; s < trace.StepCount; s++)
+                steps.Insert(s, trace.StepNumber(s), trace.Loss(s), trace.LearningRate(s), trace.WallSeconds(s), StepRows.Encode(trace, s));
+            foreach (var histogram in trace.Histograms)
+                steps.InsertHistogram(histogram);
+            foreach (var epoch in trace.Epochs)
+                steps.InsertEpoch(epoch);
+        }
+
+        FinishRun(connection, run.Id, RunEnd.Of(run, model));
     }
 
     /// <summary>Replaces run <paramref name="id"/>'s tags with <paramref name="tags"/>.</summary>

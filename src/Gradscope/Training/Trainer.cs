@@ -40,7 +40,8 @@ public sealed class Trainer<T>
         _gradOutput = new Matrix<T>(options.BatchSize, model.OutputSize);
         _labels = new int[options.BatchSize];
         _targets = new Matrix<T>(0, model.OutputSize);
-        if (options.SplitBatch)
+        // A trainer made inside ComputeThreads.SingleThreaded() keeps to its thread: no split.
+        if (options.SplitBatch && !ComputeThreads.IsSingleThreaded)
             _split = BatchSplit<T>.TryCreate(model, loss, options.BatchSize);
     }
 

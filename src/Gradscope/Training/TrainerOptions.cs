@@ -26,6 +26,7 @@ public sealed record TrainerOptions
     /// more as two halves, one per core, their weight gradients added at the end of the backward
     /// pass. The result is deterministic either way, but a weight gradient summed in two parts
     /// differs in its last bits from one summed in one pass; false always runs the batch as one.
+    /// A trainer created inside <see cref="ComputeThreads.SingleThreaded"/> never splits.
     /// </summary>
     public bool SplitBatch { get; init; } = true;
 

@@ -136,6 +136,25 @@ public sealed class BatchSplitTests
     }
 
     [Fact]
+    public void ComputeThreads_SingleThreaded_KeepsATrainerMadeInsideOnItsThread_AndRestoresOnDispose()
+    {
+        var spec = new NetworkSpec(2, [64, 64], 2, Activation.Parse("sigmoid"));
+        Assert.False(ComputeThreads.IsSingleThreaded);
+        using (ComputeThreads.SingleThreaded())
+        {
+            Assert.True(ComputeThreads.IsSingleThreaded);
+            Assert.True(GemmWorkers.SerialOnly);
+            Assert.False(TrainerFor(spec, 128).SplitsBatches);
+            using (ComputeThreads.SingleThreaded())
+                Assert.True(ComputeThreads.IsSingleThreaded);
+            Assert.True(ComputeThreads.IsSingleThreaded); // nested scopes restore the outer one's setting
+        }
+
+        Assert.False(ComputeThreads.IsSingleThreaded);
+        Assert.Equal(GemmWorkers.HasWorkers, TrainerFor(spec, 128).SplitsBatches);
+    }
+
+    [Fact]
     public void Trainer_RunsSmallLastBatchesAsOne_AndLargeOnesSplit()
     {
         var spec = new NetworkSpec(4, [16, 16], 3, Activation.Parse("tanh"));
