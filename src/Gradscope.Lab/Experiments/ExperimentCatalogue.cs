@@ -9,6 +9,8 @@ public static class ExperimentCatalogue
     /// <summary>All experiments.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new RnnVsLstmExperiment(),
+        new ResidualVsPlainExperiment(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/> (case-insensitive); null when there is none.</summary>
