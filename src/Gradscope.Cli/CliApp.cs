@@ -117,10 +117,13 @@ internal static class CliApp
 
     private static bool IsUnrecognized(string message) => message.Contains("Unrecognized", StringComparison.Ordinal);
 
+    // The whole path below the root ("experiment run "), so the hint names a command that exists.
     private static string CommandPath(ParseResult parsed)
     {
-        string name = parsed.CommandResult.Command.Name;
-        return name == RootName ? string.Empty : name + " ";
+        string path = string.Empty;
+        for (var result = parsed.CommandResult; result is not null && result.Command.Name != RootName; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            path = result.Command.Name + " " + path;
+        return path;
     }
 }
 

@@ -26,10 +26,11 @@ internal static class ExperimentRunner
         if (request.Json && files.WritesStandardOutput)
             throw new UsageException("--report - and --json both write standard output; give --report a file name.");
         var terminal = files.WritesStandardOutput ? new Terminal(context.Error, context.Plain) : context.CreateTerminal();
+
+        // Listening before the first line, so a Ctrl-C after it stops the experiment cleanly.
+        var stop = context.Interrupts.Listen();
         if (!request.Json)
             terminal.Line($"[bold]Gradscope experiment {experiment.Name}[/]{(request.Quick ? " (quick)" : "")}");
-
-        var stop = context.Interrupts.Listen();
         var settings = new ExperimentSettings
         {
             Quick = request.Quick,

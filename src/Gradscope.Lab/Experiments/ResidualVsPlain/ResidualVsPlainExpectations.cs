@@ -37,7 +37,7 @@ internal static class ResidualVsPlainExpectations
         {
             if (row.Depth < DeepFrom)
                 continue;
-            string measured = string.Create(c, $"final loss {row.Loss:F4} (ln 3 = {ChanceLoss:F4}), accuracy {row.Accuracy:P1}");
+            string measured = string.Create(c, $"final loss {row.Loss:F4} (ln 3 = {ChanceLoss:F4}), accuracy {row.Accuracy * 100:F1}%");
             if (row.Variant == "plain")
                 result.Add(new(string.Create(c, $"plain stalls at depth {row.Depth} (loss within {StallMargin} of ln 3)"), row.Loss >= ChanceLoss - StallMargin, measured));
             else

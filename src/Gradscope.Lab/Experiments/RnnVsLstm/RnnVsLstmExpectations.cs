@@ -35,8 +35,8 @@ internal static class RnnVsLstmExpectations
         {
             if (row.Cell == "lstm" && row.Length <= LstmSolvesUpTo)
             {
-                result.Add(new(string.Create(c, $"lstm solves T={row.Length} (accuracy >= {SolvedAccuracy:P0})"), row.Accuracy >= SolvedAccuracy,
-                    string.Create(c, $"accuracy {row.Accuracy:P1} on held-out sequences")));
+                result.Add(new(string.Create(c, $"lstm solves T={row.Length} (accuracy >= {SolvedAccuracy * 100:F0}%)"), row.Accuracy >= SolvedAccuracy,
+                    string.Create(c, $"accuracy {row.Accuracy * 100:F1}% on held-out sequences")));
             }
         }
 
@@ -74,7 +74,7 @@ internal static class RnnVsLstmExpectations
                 rnn = row;
         }
 
-        string chance = string.Create(c, $"rnn is at chance at T={longest} (accuracy <= chance + {ChanceMargin:P0})");
+        string chance = string.Create(c, $"rnn is at chance at T={longest} (accuracy <= chance + {ChanceMargin * 100:F0}%)");
         string collapse = string.Create(c, $"rnn's dL/dh_t collapses toward t = 0 at T={longest} (||dL/dh_0|| / ||dL/dh_T|| < 1e-3)");
         if (rnn is null)
         {
@@ -84,7 +84,7 @@ internal static class RnnVsLstmExpectations
         }
 
         yield return new(chance, rnn.Accuracy <= rnn.ChanceAccuracy + ChanceMargin,
-            string.Create(c, $"accuracy {rnn.Accuracy:P1}, chance {rnn.ChanceAccuracy:P1}"));
+            string.Create(c, $"accuracy {rnn.Accuracy * 100:F1}%, chance {rnn.ChanceAccuracy * 100:F1}%"));
         double ratio = rnn.Through?.GradientRatio ?? double.NaN;
         yield return new(collapse, ratio < 1e-3, string.Create(c, $"||dL/dh_0|| / ||dL/dh_T|| = {ratio:0.00e+00}"));
     }
@@ -93,7 +93,7 @@ internal static class RnnVsLstmExpectations
     {
         var c = CultureInfo.InvariantCulture;
         return new(
-            string.Create(c, $"LSTM solves T = {row.Length} (under {PaperSolvedWrongFraction:P0} wrong on {RnnVsLstmRuns.FreshSequences} fresh sequences)"),
+            string.Create(c, $"LSTM solves T = {row.Length} (under {PaperSolvedWrongFraction * 100:F0}% wrong on {RnnVsLstmRuns.FreshSequences} fresh sequences)"),
             row.FreshWrong < PaperSolvedWrongFraction * RnnVsLstmRuns.FreshSequences,
             string.Create(c, $"{row.FreshWrong} wrong of {RnnVsLstmRuns.FreshSequences} after {row.SequencesSeen:N0} sequences"),
             "0 wrong of 2560 after 209,000 sequences (Table 7)");

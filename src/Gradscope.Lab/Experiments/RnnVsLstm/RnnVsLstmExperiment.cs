@@ -38,7 +38,7 @@ public sealed class RnnVsLstmExperiment : IExperiment
     internal ExperimentResult Run(RnnVsLstmOptions options, ExperimentSettings settings)
     {
         var rows = RnnVsLstmRuns.Run(options, row => settings.Report(string.Create(CultureInfo.InvariantCulture,
-            $"T={row.Length,-4} {row.Cell,-5} accuracy {row.Accuracy,6:P1}  ({row.Seconds:F1} s)")));
+            $"T={row.Length,-4} {row.Cell,-5} accuracy {row.Accuracy * 100,5:F1}%  ({row.Seconds:F1} s)")));
         var runs = new List<ExperimentRun>(rows.Count);
         foreach (var row in rows)
             runs.Add(new ExperimentRun($"{row.Cell} T={row.Length}", row.Run));

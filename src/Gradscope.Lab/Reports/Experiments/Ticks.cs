@@ -19,18 +19,19 @@ internal static class Ticks
         double step = power * (raw / power < 1.5 ? 1 : raw / power < 3.5 ? 2 : raw / power < 7.5 ? 5 : 10);
         from = Math.Floor(min / step) * step;
         to = Math.Ceiling(max / step) * step;
-        var ticks = new List<double>();
-        for (double t = from; t <= to + (step / 2); t += step)
-            ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
+        int count = (int)Math.Round((to - from) / step);
+        var ticks = new List<double>(count + 1);
+        for (int i = 0; i <= count; i++)
+            ticks.Add(Math.Round((from / step) + i) * step);
         return ticks;
     }
 
-    /// <summary>Whole decades (log10 units) covering [min, max], at least two; thinned to at most 8 labels.</summary>
+    /// <summary>Whole decades (log10 units) covering [min, max], at least two; thinned to at most 11 labels.</summary>
     public static IReadOnlyList<double> Decades(double min, double max, out double from, out double to)
     {
         from = Math.Floor(min);
         to = Math.Max(Math.Ceiling(max), from + 1);
-        int every = Math.Max(1, (int)Math.Ceiling((to - from) / 8));
+        int every = Math.Max(1, (int)Math.Ceiling((to - from) / 10));
         var ticks = new List<double>();
         for (double t = from; t <= to; t += every)
             ticks.Add(t);
