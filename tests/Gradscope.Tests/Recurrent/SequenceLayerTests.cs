@@ -84,7 +84,7 @@ public sealed class SequenceLayerTests
     [InlineData("""{"type":"lstm","hidden":4,"input_bias":"low"}""", "\"input_bias\" must be a number; got \"low\"")]
     public void ModelSpec_BadInputBias_IsRejected(string layer, string expected)
     {
-        var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.FromJson($$"""{"input":2,"layers":[{{layer}}],"output":{"units":1}}""", 2, 1, "net.json"));
+        var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.FromJson($$$"""{"input":2,"layers":[{{{layer}}}],"output":{"units":1}}""", 2, 1, "net.json"));
         Assert.Contains(expected, ex.Message);
     }
 }
