@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Gradscope.Data;
 using Gradscope.Data.Sequences;
 using Gradscope.Diagnostics;
-using Gradscope.Recurrent;
 using Gradscope.Training;
 
 namespace Gradscope.Lab.Experiments;
@@ -14,13 +13,12 @@ namespace Gradscope.Lab.Experiments;
 /// <param name="ChanceAccuracy">The accuracy of always answering 0.5 (about 0.154).</param>
 /// <param name="FinalLoss">Mean squared error on the held-out sequences after training.</param>
 /// <param name="Through">The gradient through time as the diagnosis measures it; null when not measured.</param>
-/// <param name="Lambda1">Largest singular value of the trained recurrent weight.</param>
 /// <param name="FreshWrong">Wrong predictions (absolute error of at least 0.04) of <see cref="RnnVsLstmRuns.FreshSequences"/> sequences drawn after training, as the paper counts them.</param>
 /// <param name="SequencesSeen">Training sequences the run went through (steps times batch size).</param>
 /// <param name="Seconds">Wall time of the run.</param>
 /// <param name="Run">The monitored run, for recording it.</param>
 internal sealed record RnnVsLstmRow(int Length, string Cell, double Accuracy, double ChanceAccuracy, double FinalLoss,
-    ThroughTimeMeasure? Through, double Lambda1, int FreshWrong, long SequencesSeen, double Seconds, MonitoredRunResult Run)
+    ThroughTimeMeasure? Through, int FreshWrong, long SequencesSeen, double Seconds, MonitoredRunResult Run)
 {
     /// <summary>Findings of the ordinary diagnosis.</summary>
     public IReadOnlyList<Finding> Findings => Run.Report.Findings;
@@ -146,14 +144,13 @@ internal static class RnnVsLstmRuns
         var clock = Stopwatch.StartNew();
         var prepared = PreparedRun<float>.Create(config);
         var run = MonitoredRun.Run(prepared, MonitorOptions.For(MonitorPreset.Cheap), cancellation);
-        var layer = (SequenceLayer<float>)prepared.Network.Layers[0];
         var final = run.Training.Final;
         bool diverged = run.Training.Status == TrainingStatus.Diverged;
         double accuracy = diverged ? double.NaN : final?.TestAccuracy ?? double.NaN;
         double loss = diverged ? double.NaN : final?.TestLoss ?? double.NaN;
         int wrong = diverged ? FreshSequences : FreshWrong(prepared, length, config.Seed);
         return new RnnVsLstmRow(length, cell, accuracy, new AddingProblem(length).ChanceAccuracy, loss, ThroughTime.Measure(run),
-            SpectralNorm.Largest(layer.Cell.WeightHh.Value), wrong, (long)run.Training.Steps * config.BatchSize, clock.Elapsed.TotalSeconds, run);
+            wrong, (long)run.Training.Steps * config.BatchSize, clock.Elapsed.TotalSeconds, run);
     }
 
     // Wrong predictions of the trained network on sequences it never saw (another seed), as the paper scores it.

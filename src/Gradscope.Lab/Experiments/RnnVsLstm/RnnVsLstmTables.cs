@@ -7,24 +7,22 @@ internal static class RnnVsLstmTables
     {
         ResultColumn[] columns =
         [
-            new("length", "T"), new("cell", "cell"), new("accuracy", "accuracy"), new("chance_accuracy", "chance"), new("final_loss", "final loss"),
-            new("fresh_wrong", "wrong of 2560"), new("sequences", "sequences"), new("memory_horizon", "memory horizon"), new("horizon_reached", "reached"),
-            new("gradient_ratio", "|dL/dh_0|/|dL/dh_T|"), new("decay_per_step", "decay/step"), new("orders_lost", "orders lost"),
-            new("lambda1", "lambda_1"), new("findings", "findings"),
+            new("length", "T"), new("cell", "cell"), new("accuracy", "accuracy"), new("final_loss", "final loss"), new("fresh_wrong", "wrong of 2560"),
+            new("memory_horizon", "memory horizon"), new("gradient_ratio", "|dL/dh_0|/|dL/dh_T|"), new("decay_per_step", "decay/step"),
+            new("orders_lost", "orders lost"), new("findings", "findings"),
         ];
         var cells = new List<IReadOnlyList<ResultValue>>(rows.Count);
         foreach (var r in rows)
         {
             var m = r.Through;
             cells.Add([
-                ResultValue.Integer(r.Length), ResultValue.Of(r.Cell), ResultValue.Percent(r.Accuracy), ResultValue.Percent(r.ChanceAccuracy),
-                ResultValue.Fixed(r.FinalLoss, 4), ResultValue.Integer(r.FreshWrong), ResultValue.Integer(r.SequencesSeen),
+                ResultValue.Integer(r.Length), ResultValue.Of(r.Cell), ResultValue.Percent(r.Accuracy), ResultValue.Fixed(r.FinalLoss, 4),
+                ResultValue.Integer(r.FreshWrong),
                 m is null ? ResultValue.Missing : ResultValue.Integer(m.MemoryHorizon),
-                m is null ? ResultValue.Missing : ResultValue.Of(m.HorizonReached ? "yes" : "no"),
                 m is null ? ResultValue.Missing : ResultValue.Scientific(m.GradientRatio),
                 m is null ? ResultValue.Missing : ResultValue.Fixed(m.DecayPerStep, 3),
                 m is null ? ResultValue.Missing : ResultValue.Fixed(m.OrdersLost, 1),
-                ResultValue.Fixed(r.Lambda1, 2), FindingKinds.Cell(r.Findings),
+                FindingKinds.Cell(r.Findings),
             ]);
         }
 
