@@ -42,7 +42,8 @@ public sealed class ResidualVsPlainExperiment : IExperiment
             Cells = Table(rows),
             Expectations = ResidualVsPlainExpectations.Check(rows),
             Notes = Notes,
-            Charts = [LossChart(rows)],
+            Charts = [ByDepth(rows, r => r.Loss, "final training loss by depth (chance: ln 3)", "final loss", logY: false),
+                ByDepth(rows, r => r.FirstToLastRatio, "first over last layer gradient at the start, by depth", "first/last delta_rms", logY: true)],
             Runs = runs,
         };
     }
@@ -75,8 +76,8 @@ public sealed class ResidualVsPlainExperiment : IExperiment
         return ResultTable.Create("plain vs residual vs batch norm, by depth", columns, cells);
     }
 
-    // Final loss against depth, one curve per variant: the plain curve sits at ln 3 from depth 20.
-    private static ExperimentChart LossChart(IReadOnlyList<ResidualVsPlainRow> rows)
+    // One curve per variant against depth: the plain loss sits at ln 3 from depth 20, its gradient ratio falls by orders.
+    private static ExperimentChart ByDepth(IReadOnlyList<ResidualVsPlainRow> rows, Func<ResidualVsPlainRow, double> value, string title, string yLabel, bool logY)
     {
         var series = new List<ChartSeries>();
         foreach (string variant in ResidualVsPlainRuns.AllVariants)
@@ -88,13 +89,13 @@ public sealed class ResidualVsPlainExperiment : IExperiment
                 if (r.Variant != variant)
                     continue;
                 x.Add(r.Depth);
-                y.Add(r.Loss);
+                y.Add(value(r));
             }
 
             if (x.Count > 0)
                 series.Add(new ChartSeries(variant, x, y));
         }
 
-        return new ExperimentChart("final training loss by depth (chance: ln 3)", "depth", "final loss", false, series);
+        return new ExperimentChart(title, "depth", yLabel, logY, series);
     }
 }
