@@ -24,7 +24,8 @@ internal static class CliApp
     /// <param name="stderr">Errors and notices.</param>
     /// <param name="plain">True when the output is not a terminal: no colour, animation or cursor control.</param>
     /// <param name="standardOutput">Opens the byte stream that an output named <c>-</c> goes to; the console's by default.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain, Func<Stream>? standardOutput = null)
+    /// <param name="experiments">The experiment catalogue <c>experiment</c> offers; <see cref="Lab.Experiments.ExperimentCatalogue.All"/> by default (tests give their own).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool plain, Func<Stream>? standardOutput = null, IReadOnlyList<Lab.Experiments.IExperiment>? experiments = null)
     {
         using var interrupts = Interrupts.Register(stderr, restoreCursor: !plain);
         var context = new CliContext(stdout, stderr, plain)
@@ -32,7 +33,7 @@ internal static class CliApp
             Interrupts = interrupts,
             OpenStandardOutput = standardOutput ?? Console.OpenStandardOutput,
         };
-        var root = BuildRoot(context);
+        var root = BuildRoot(context, experiments ?? Lab.Experiments.ExperimentCatalogue.All);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -90,7 +91,7 @@ internal static class CliApp
     // A plain command named "gradscope" rather than RootCommand, whose name is the entry
     // assembly's (Gradscope.Cli), so help shows the name users type; help and version are added
     // as RootCommand would add them.
-    private static Command BuildRoot(CliContext context)
+    private static Command BuildRoot(CliContext context, IReadOnlyList<Lab.Experiments.IExperiment> experiments)
     {
         var root = new Command(
             RootName,
@@ -108,7 +109,7 @@ internal static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
-        root.Subcommands.Add(ExperimentCommand.Create(context));
+        root.Subcommands.Add(ExperimentCommand.Create(context, experiments));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(TheoryCommand.Create(context));
         root.Subcommands.Add(Commands.Runs.RunsCommand.Create(context));
@@ -118,10 +119,13 @@ internal static class CliApp
 
     private static bool IsUnrecognized(string message) => message.Contains("Unrecognized", StringComparison.Ordinal);
 
+    // The whole path below the root ("experiment run "), so the hint names a command that exists.
     private static string CommandPath(ParseResult parsed)
     {
-        string name = parsed.CommandResult.Command.Name;
-        return name == RootName ? string.Empty : name + " ";
+        string path = string.Empty;
+        for (var result = parsed.CommandResult; result is not null && result.Command.Name != RootName; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            path = result.Command.Name + " " + path;
+        return path;
     }
 }
 

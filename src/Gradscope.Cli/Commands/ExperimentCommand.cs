@@ -1,69 +1,64 @@
 using System.CommandLine;
-using Gradscope.Cli.Commands.Runs;
+using Gradscope.Lab.Experiments;
 
 namespace Gradscope.Cli.Commands;
 
 /// <summary>
-/// <c>gradscope experiment NAME [--quick] [--seed N] [--json]</c>: runs one of the classic
-/// experiments. Each experiment is one entry of <see cref="Experiments"/>; adding one is one line
-/// there plus its runner.
+/// <c>gradscope experiment list [--json]</c> and <c>gradscope experiment run NAME [options]</c>:
+/// the experiment catalogue (<see cref="ExperimentCatalogue"/>). <c>gradscope experiment NAME
+/// [options]</c> is a short form of <c>run</c>: the parent command takes the name as an argument, and
+/// a first token <c>run</c> or <c>list</c> picks the subcommand instead.
 /// </summary>
 internal static class ExperimentCommand
 {
-    /// <summary>The options every experiment receives.</summary>
-    internal sealed record Settings(bool Quick, int Seed, bool Json)
+    public static Command Create(CliContext context, IReadOnlyList<IExperiment> catalogue)
     {
-        /// <summary>Where the experiment records the runs it trains (tagged <c>experiment:NAME</c>).</summary>
-        public StoreRequest Store { get; init; } = StoreRequest.Off;
-    }
-
-    private sealed record Entry(string Name, string Description, Func<CliContext, Settings, int> Run);
-
-    private static readonly Entry[] Experiments =
-    [
-        new(Recurrent.Experiments.RnnVsLstm.Name, "the adding problem at growing T: plain RNN vs LSTM vs GRU", RnnVsLstmRunner.Run),
-        new(Diagnostics.Experiments.ResidualVsPlain.Name, "plain vs residual vs batch-normalized deep sigmoid networks at growing depth", ResidualVsPlainRunner.Run),
-    ];
-
-    public static Command Create(CliContext context)
-    {
-        var name = new Argument<string>("name") { Description = "The experiment: " + Describe() };
-        var quick = new Option<bool>("--quick") { Description = "The small version, sized to finish in about a minute on 2 cores." };
-        var seed = CommonOptions.Seed();
-        var json = CommonOptions.Json();
-        var store = new StoreOptions();
         var command = new Command("experiment",
-            "Run a classic vanishing/exploding-gradient experiment and print its table.\n\n" +
+            "Run a classic vanishing/exploding-gradient experiment: its table, the paper's numbers beside ours and its expectations checked (exit 1 when one fails).\n\n" +
             "Examples:\n" +
-            "  gradscope experiment rnn-vs-lstm --quick\n" +
-            "  gradscope experiment rnn-vs-lstm --seed 2 --json\n" +
-            "  gradscope experiment residual-vs-plain --quick");
-        command.Arguments.Add(name);
-        command.Options.Add(quick);
-        command.Options.Add(seed);
-        command.Options.Add(json);
-        foreach (var option in store.All)
-            command.Options.Add(option);
-        command.SetAction(parsed =>
-        {
-            string requested = parsed.GetValue(name)!;
-            var settings = new Settings(parsed.GetValue(quick), parsed.GetValue(seed), parsed.GetValue(json)) { Store = store.Read(parsed) };
-            foreach (var entry in Experiments)
-            {
-                if (string.Equals(entry.Name, requested, StringComparison.OrdinalIgnoreCase))
-                    return entry.Run(context, settings);
-            }
+            "  gradscope experiment list\n" +
+            "  gradscope experiment run rnn-vs-lstm --quick\n" +
+            "  gradscope experiment run residual-vs-plain --quick --json\n" +
+            "  gradscope experiment rnn-vs-lstm --quick --report rnn.html");
+        command.Subcommands.Add(ExperimentList.Create(context, catalogue));
+        command.Subcommands.Add(RunCommand(context, catalogue));
 
-            throw new UsageException($"Unknown experiment '{requested}'. Valid experiments: {string.Join(", ", Names())}.");
-        });
+        // The short form: experiment NAME [options].
+        var name = new Argument<string?>("name") { Description = "The experiment (see 'gradscope experiment list').", Arity = ArgumentArity.ZeroOrOne };
+        command.Arguments.Add(name);
+        var options = new ExperimentOptions();
+        options.AddTo(command);
+        command.SetAction(parsed => ExperimentRunner.Run(context, catalogue, parsed.GetValue(name), options.Read(parsed)));
         return command;
     }
 
-    private static IEnumerable<string> Names()
+    private static Command RunCommand(CliContext context, IReadOnlyList<IExperiment> catalogue)
     {
-        foreach (var entry in Experiments)
-            yield return entry.Name;
+        var command = new Command("run", "Run one experiment of the catalogue and print its tables and expectations.\n\n" +
+            "Examples:\n" +
+            "  gradscope experiment run rnn-vs-lstm --quick\n" +
+            "  gradscope experiment run residual-vs-plain --seed 2 --json");
+        var name = new Argument<string>("name") { Description = "The experiment (see 'gradscope experiment list')." };
+        command.Arguments.Add(name);
+        var options = new ExperimentOptions();
+        options.AddTo(command);
+        command.SetAction(parsed => ExperimentRunner.Run(context, catalogue, parsed.GetValue(name), options.Read(parsed)));
+        return command;
     }
 
-    private static string Describe() => string.Join("; ", Experiments.Select(e => $"{e.Name} ({e.Description})"));
+    /// <summary>The experiment named <paramref name="name"/>; a usage error listing the valid names otherwise.</summary>
+    public static IExperiment Find(IReadOnlyList<IExperiment> catalogue, string? name)
+    {
+        var names = new List<string>(catalogue.Count);
+        foreach (var experiment in catalogue)
+        {
+            if (string.Equals(experiment.Name, name, StringComparison.OrdinalIgnoreCase))
+                return experiment;
+            names.Add(experiment.Name);
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+            throw new UsageException($"Name an experiment ('gradscope experiment run NAME') or list them ('gradscope experiment list'). Valid experiments: {string.Join(", ", names)}.");
+        throw new UsageException($"Unknown experiment '{name}'. Valid experiments: {string.Join(", ", names)}.");
+    }
 }

@@ -9,6 +9,8 @@ public static class ExperimentCatalogue
     /// <summary>All experiments.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new RnnVsLstmExperiment(),
+        new ResidualVsPlainExperiment(),
         new DepthScanExperiment(),
         new He2015Experiment(),
         new SignalPropagationExperiment(),

@@ -57,7 +57,7 @@ internal sealed class VanishingThroughTimeRule : IDiagnosisRule
         {
             ["orders_lost"] = lost,
             ["decay_per_step"] = decay,
-            ["sequence_length"] = profile.Length,
+            ["sequence_length"] = profile.Count,
             ["memory_horizon"] = horizon,
             ["gradient_ratio_first_to_last"] = profile[^1] / profile[0],
             ["gamma"] = series.MaxRecurrentDerivative,
@@ -70,7 +70,7 @@ internal sealed class VanishingThroughTimeRule : IDiagnosisRule
             ["error_orders"] = t.VanishingErrorOrders,
             ["horizon_fraction"] = t.TimeHorizonFraction,
         };
-        string cause = Cause(context, series, profile.Length, horizon, decay, lost);
+        string cause = Cause(context, series, profile.Count, horizon, decay, lost);
         return new Finding(FindingKind.VanishingThroughTime, severity, [series.Layer], evidence, thresholds, cause, RemedyChoice.VanishingThroughTime(context.Network, series.Kind));
     }
 
@@ -129,4 +129,4 @@ internal sealed class VanishingThroughTimeRule : IDiagnosisRule
 /// <param name="MemoryHorizon">Steps back until the gradient falls below the horizon fraction of its value one step back; the full length when it never does.</param>
 /// <param name="HorizonReached">True when it did fall below within the sequence.</param>
 /// <param name="GradientRatio">||dL/dh_0|| / ||dL/dh_T||.</param>
-internal sealed record ThroughTimeMeasure(double[] Profile, double DecayPerStep, double OrdersLost, int MemoryHorizon, bool HorizonReached, double GradientRatio);
+public sealed record ThroughTimeMeasure(IReadOnlyList<double> Profile, double DecayPerStep, double OrdersLost, int MemoryHorizon, bool HorizonReached, double GradientRatio);

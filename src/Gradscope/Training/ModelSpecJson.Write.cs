@@ -83,6 +83,8 @@ public static partial class ModelSpecJson
                         writer.WriteString("activation", recurrent.Nonlinearity);
                     if (recurrent.ForgetBias is { } bias)
                         writer.WriteNumber("forget_bias", bias);
+                    if (recurrent.InputBias is { } input)
+                        writer.WriteNumber("input_bias", input);
                     break;
             }
 

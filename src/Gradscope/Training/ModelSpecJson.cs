@@ -160,7 +160,7 @@ public static partial class ModelSpecJson
         if (cell == "rnn")
             CheckKeys(layer, source, path, "an rnn layer", "type", ModuleKey, "hidden", "sequence", "activation");
         else
-            CheckKeys(layer, source, path, $"an {cell} layer", "type", ModuleKey, "hidden", "sequence", "forget_bias");
+            CheckKeys(layer, source, path, $"an {cell} layer", "type", ModuleKey, "hidden", "sequence", "forget_bias", "input_bias");
         if (!layer.TryGetProperty("hidden", out var hidden))
             throw Error(source, path, $"an {cell} layer needs \"hidden\", its number of hidden units");
         int units = Size(hidden, source, path, "hidden");
@@ -180,15 +180,20 @@ public static partial class ModelSpecJson
             nonlinearity = a.GetString()!;
         }
 
-        double? forgetBias = null;
-        if (layer.TryGetProperty("forget_bias", out var f))
+        return new RecurrentSpec(cell, units, sequence, nonlinearity)
         {
-            if (f.ValueKind != JsonValueKind.Number || !f.TryGetDouble(out double bias) || !double.IsFinite(bias))
-                throw Error(source, path, $"\"forget_bias\" must be a number; got {f.GetRawText()}");
-            forgetBias = bias;
-        }
+            ForgetBias = GateBias(layer, "forget_bias", source, path),
+            InputBias = GateBias(layer, "input_bias", source, path),
+        };
+    }
 
-        return new RecurrentSpec(cell, units, sequence, nonlinearity) { ForgetBias = forgetBias };
+    private static double? GateBias(JsonElement layer, string key, string source, string path)
+    {
+        if (!layer.TryGetProperty(key, out var value))
+            return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double bias) || !double.IsFinite(bias))
+            throw Error(source, path, $"\"{key}\" must be a number; got {value.GetRawText()}");
+        return bias;
     }
 
     private static string? ParseModule(JsonElement layer, string source, string path)

@@ -38,6 +38,7 @@ public sealed record RecurrentSpec : LayerSpec
     }
 
     private readonly double? _forgetBias;
+    private readonly double? _inputBias;
 
     /// <summary><c>rnn</c>, <c>lstm</c> or <c>gru</c>.</summary>
     public string Cell { get; }
@@ -64,6 +65,24 @@ public sealed record RecurrentSpec : LayerSpec
             if (value is { } v && (Cell != "lstm" || !double.IsFinite(v)))
                 throw new GradscopeException(Cell != "lstm" ? $"Only an lstm layer takes a forget-gate bias; {Cell} has none." : $"The forget-gate bias must be a finite number; got {v}.");
             _forgetBias = value;
+        }
+    }
+
+    /// <summary>
+    /// An LSTM's initial input-gate bias (<c>bias_ih_l0</c>'s i block; <c>bias_hh_l0</c>'s is 0), so
+    /// the cell starts out reading little of each step and is not filled with the noise of every
+    /// input before it has learned which steps matter: the negative biases of Hochreiter and
+    /// Schmidhuber (1997, -3 and -6 on the adding problem); null for PyTorch's default
+    /// initialization. Spec key <c>"input_bias"</c>.
+    /// </summary>
+    public double? InputBias
+    {
+        get => _inputBias;
+        init
+        {
+            if (value is { } v && (Cell != "lstm" || !double.IsFinite(v)))
+                throw new GradscopeException(Cell != "lstm" ? $"Only an lstm layer takes an input-gate bias; {Cell} has none." : $"The input-gate bias must be a finite number; got {v}.");
+            _inputBias = value;
         }
     }
 
@@ -105,15 +124,26 @@ public sealed record RecurrentSpec : LayerSpec
         return new SequenceLayer<T>(cell, steps, Sequence);
     }
 
-    /// <summary>PyTorch's initialization of <paramref name="layer"/>, then the forget-gate bias when one is set.</summary>
+    /// <summary>PyTorch's initialization of <paramref name="layer"/>, then the forget- and input-gate biases where set.</summary>
     internal void Initialize<T>(SequenceLayer<T> layer, SeededRandom rng)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         layer.Cell.Initialize(rng);
-        if (ForgetBias is not { } bias || layer.Cell is not Lstm<T> lstm)
+        if (layer.Cell is not Lstm<T> lstm)
             return;
+
+        // PyTorch's gate order is i, f, g, o: the input gate's block is first, the forget gate's second.
         int h = lstm.HiddenSize;
-        lstm.BiasIh.Value.Span.Slice(h, h).Fill(T.CreateTruncating(bias));
-        lstm.BiasHh.Value.Span.Slice(h, h).Clear();
+        if (ForgetBias is { } forget)
+            SetGateBias(lstm, h, h, forget);
+        if (InputBias is { } input)
+            SetGateBias(lstm, 0, h, input);
+    }
+
+    private static void SetGateBias<T>(Lstm<T> lstm, int start, int h, double bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        lstm.BiasIh.Value.Span.Slice(start, h).Fill(T.CreateTruncating(bias));
+        lstm.BiasHh.Value.Span.Slice(start, h).Clear();
     }
 }

@@ -63,4 +63,28 @@ public sealed class SequenceLayerTests
         var lstm = Assert.IsType<Lstm<float>>(Assert.IsType<SequenceLayer<float>>(built.Layers[0]).Cell);
         Assert.Equal(1f, lstm.BiasIh.Value[0, 16]);
     }
+
+    [Fact]
+    public void ModelSpec_LstmInputBias_RoundTrips_AndSetsTheInputGatesBlock()
+    {
+        const string Json = """{"input":2,"layers":[{"type":"lstm","module":"rnn","hidden":4,"sequence":"last","forget_bias":5,"input_bias":-3}],"output":{"units":1,"module":"head"}}""";
+        var spec = NetworkSpec.FromJson(Json);
+        Assert.Equal(Json, spec.ToJson());
+        var built = (spec with { Steps = 3 }).Build<float>(new Gradscope.Initialization.GlorotUniform(), new SeededRandom(1));
+        var lstm = Assert.IsType<Lstm<float>>(Assert.IsType<SequenceLayer<float>>(built.Layers[0]).Cell);
+
+        // Gates in PyTorch's order i, f, g, o: the input gate's block first, the forget gate's second.
+        Assert.Equal([-3f, -3f, -3f, -3f, 5f, 5f, 5f, 5f], lstm.BiasIh.Value.Span[..8].ToArray());
+        Assert.Equal(new float[8], lstm.BiasHh.Value.Span[..8].ToArray());
+        Assert.NotEqual(0f, lstm.BiasHh.Value.Span[8]);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"gru","hidden":4,"input_bias":-3}""", "Only an lstm layer takes an input-gate bias; gru has none.")]
+    [InlineData("""{"type":"lstm","hidden":4,"input_bias":"low"}""", "\"input_bias\" must be a number; got \"low\"")]
+    public void ModelSpec_BadInputBias_IsRejected(string layer, string expected)
+    {
+        var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.FromJson($$$"""{"input":2,"layers":[{{{layer}}}],"output":{"units":1}}""", 2, 1, "net.json"));
+        Assert.Contains(expected, ex.Message);
+    }
 }
