@@ -1,15 +1,20 @@
 using System.Text.Json;
 using Gradscope.Cli.Tests.Outputs;
+using Gradscope.Lab.Tests.Experiments;
 using Gradscope.Lab.Tests.Runs;
 using Gradscope.TestSupport;
 
 namespace Gradscope.Cli.Tests.Commands;
 
-/// <summary>The two moved experiments through the command, as a user runs them (their quick versions, tens of seconds each).</summary>
+/// <summary>
+/// The two moved experiments through the command, as a user runs them (their quick versions, tens
+/// of seconds each): run by the experiments stage of <c>.ci/run</c>, skipped by the default run.
+/// </summary>
+[Collection(ExperimentCollection.Name)]
 public sealed class ExperimentRunCliTests
 {
-    [Fact]
-    [Trait("Category", "Experiment")]
+    [ExperimentFact]
+    [Trait("Category", "Experiments")]
     public void RnnVsLstm_QuickJson_OneRowPerLengthAndCell_AllExpectationsPass()
     {
         var (code, stdout, stderr) = CliRunner.Run("experiment", "rnn-vs-lstm", "--quick", "--json", "--no-store");
@@ -36,8 +41,8 @@ public sealed class ExperimentRunCliTests
         Assert.All(root.GetProperty("expectations").EnumerateArray(), e => Assert.True(e.GetProperty("passed").GetBoolean(), e.GetProperty("name").GetString() + ": " + e.GetProperty("measured").GetString()));
     }
 
-    [Fact]
-    [Trait("Category", "Experiment")]
+    [ExperimentFact]
+    [Trait("Category", "Experiments")]
     public void ResidualVsPlain_QuickText_AllPass_RunsRecordedTagged()
     {
         string store = Path.Combine(CliRunner.TempDir(), "g.db");

@@ -30,7 +30,7 @@ public sealed class ResidualVsPlainExperimentTests(ITestOutputHelper output)
     public void Expectations_NoRows_NoneChecked_PlainThatTrains_Fails()
     {
         Assert.Empty(ResidualVsPlainExpectations.Check([]));
-        ResidualVsPlainRow[] rows = [Row(30, "plain", loss: 0.4, ratio: 1e-9), Row(30, "residual", loss: 0.2, ratio: 0.1)];
+        ResidualVsPlainRow[] rows = [Row(30, "plain", loss: 0.4, ratio: 1e-9), Row(30, "residual", loss: 0.2, ratio: 0.1, accuracy: 0.9)];
         var checks = ResidualVsPlainExpectations.Check(rows);
         Assert.Equal(3, checks.Count);
         Assert.False(checks[0].Passed);
@@ -38,6 +38,19 @@ public sealed class ResidualVsPlainExperimentTests(ITestOutputHelper output)
         Assert.True(checks[1].Passed);
         Assert.True(checks[2].Passed);
         Assert.Contains("1.00e-09", checks[2].Measured);
+    }
+
+    [Fact]
+    public void Expectations_TrainsIsJudgedByAccuracyAtTwiceChance()
+    {
+        // Seed 2's batch-norm network at depth 30: loss still falling at 0.70, accuracy 75.4%.
+        ResidualVsPlainRow[] rows = [Row(30, "batch-norm", loss: 0.7043, ratio: 0.1, accuracy: 0.754), Row(30, "residual", loss: 0.45, ratio: 0.1, accuracy: 0.6)];
+
+        var checks = ResidualVsPlainExpectations.Check(rows);
+
+        Assert.True(checks[0].Passed);
+        Assert.Equal("batch-norm trains at depth 30 (accuracy >= 66.7%, twice chance)", checks[0].Name);
+        Assert.False(checks[1].Passed);
     }
 
     [Fact]
@@ -63,6 +76,6 @@ public sealed class ResidualVsPlainExperimentTests(ITestOutputHelper output)
         Assert.Equal(("sigmoid", true, "batch", "adam", 0.001, true), (config.Activation, config.Residual, config.Norm, config.Optimizer, config.LearningRate!.Value, config.UseDouble));
     }
 
-    private static ResidualVsPlainRow Row(int depth, string variant, double loss, double ratio) =>
-        new(depth, variant, ratio, -Math.Log10(ratio), loss, 0.5, [], 0, null!);
+    private static ResidualVsPlainRow Row(int depth, string variant, double loss, double ratio, double accuracy = 0.5) =>
+        new(depth, variant, ratio, -Math.Log10(ratio), loss, accuracy, [], 0, null!);
 }
