@@ -9,6 +9,7 @@ public static class ExperimentCatalogue
     /// <summary>All experiments.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new Glorot2010Experiment(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/> (case-insensitive); null when there is none.</summary>
