@@ -15,10 +15,12 @@ public sealed class Glorot2010ExpectationTests
     [Fact]
     public void Level_HoldsWithinAFactorOfTwo()
     {
-        Assert.True(Glorot2010Expectations.Level([1e-3, 1.2e-3, 1.9e-3]).Passed);
-        var failed = Glorot2010Expectations.Level([1e-3, 2.5e-3]);
+        Assert.True(Glorot2010Expectations.Level([1e-3, 1.2e-3, 1.9e-3], 90, 0.71, 1.7).Passed);
+        var failed = Glorot2010Expectations.Level([1e-3, 2.5e-3], 90, 0.71, 1.7);
         Assert.False(failed.Passed);
-        Assert.Contains("2.50", failed.Measured, StringComparison.Ordinal);
+        Assert.Contains("max/min = 2.50", failed.Measured, StringComparison.Ordinal);
+        Assert.Contains("standard init: 90.0", failed.Measured, StringComparison.Ordinal);
+        Assert.Contains("x0.71", failed.Measured, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,6 +48,14 @@ public sealed class Glorot2010ExpectationTests
     }
 
     [Fact]
+    public void Control_MnistSecondMomentAndAMeasuredOne()
+    {
+        Assert.Equal(0.112, Glorot2010Control.MnistSecondMoment, 3);
+        var data = new Gradscope.Data.Dataset("d", [0, 1, 0.5, 0.5], [0, 1], 2, 2);
+        Assert.Equal(0.375, Glorot2010Control.SecondMoment(data), 12); // (0 + 1 + 0.25 + 0.25) / 4
+    }
+
+    [Fact]
     public void Configurations_AreTable1WithStandardAndNormalizedInits()
     {
         var all = Glorot2010Configuration.All;
@@ -55,4 +65,31 @@ public sealed class Glorot2010ExpectationTests
         foreach (var c in all)
             Assert.Equal(c.IsNormalized ? "glorot-uniform" : "standard", Initialization.Initializer.Parse(c.Init).Name);
     }
+}
+
+public sealed class Glorot2010ChoiceTests
+{
+    [Fact]
+    public void Choose_KeepsTheLowestValidationErrorAndBreaksTiesOnLoss()
+    {
+        var tanh = Glorot2010Configuration.All[2];
+        var sigmoid = Glorot2010Configuration.All[0];
+        var trials = new[]
+        {
+            Trial(sigmoid, 0.01, 0.9, 2.31),
+            Trial(sigmoid, 0.1, 0.9, 2.30),
+            Trial(tanh, 0.01, 0.2, 0.6),
+            Trial(tanh, 0.03, 0.15, 0.5),
+            Trial(tanh, 0.1, 0.3, 0.4),
+        };
+
+        var chosen = Glorot2010Experiment.Choose(trials);
+
+        Assert.Equal(2, chosen.Count);
+        Assert.Equal(0.1, chosen[0].LearningRate); // sigmoid: a tie on error, the lower loss wins
+        Assert.Equal(0.03, chosen[1].LearningRate);
+    }
+
+    private static Glorot2010Trial Trial(Glorot2010Configuration configuration, double rate, double error, double loss) =>
+        new(configuration, rate, new InitGradients([1], [1]), error, loss, error, 1, 0.5, 0, null!);
 }

@@ -34,13 +34,17 @@ internal static class Glorot2010Expectations
     }
 
     /// <summary>Normalized init, tanh: the variance of dCost/ds is level, max/min across hidden layers at most <see cref="LevelFactor"/>.</summary>
-    public static ExpectationResult Level(IReadOnlyList<double> variance)
+    /// <param name="variance">Tanh normalized: the variance per hidden layer.</param>
+    /// <param name="standardSpread">Tanh standard's max/min, for comparison.</param>
+    /// <param name="controlScale">The factor the control scaled the pixels by (MNIST's E[x^2]).</param>
+    /// <param name="controlSpread">The control's max/min.</param>
+    public static ExpectationResult Level(IReadOnlyList<double> variance, double standardSpread, double controlScale, double controlSpread)
     {
         double spread = InitGradients.Spread(variance);
         return new ExpectationResult(
             $"tanh, normalized init: the back-propagated gradient's variance stays level (max/min across hidden layers <= {LevelFactor:0})",
             spread <= LevelFactor,
-            $"max/min = {spread.ToString("0.00", C)}: {Join(variance)}",
+            $"max/min = {spread.ToString("0.00", C)}: {Join(variance)} (standard init: {standardSpread.ToString("0.0", C)}; control, pixels x{controlScale.ToString("0.00", C)} to MNIST's E[x^2]: {controlSpread.ToString("0.00", C)})",
             "Fig. 7 (bottom) and Sec. 4.2.1: about the same variance at every layer");
     }
 

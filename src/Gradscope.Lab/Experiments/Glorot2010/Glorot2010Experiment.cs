@@ -28,7 +28,8 @@ public sealed class Glorot2010Experiment : IExperiment
         var data = Glorot2010Data.Load(plan, settings.DataDir);
         var trials = RunTrials(plan, data, settings);
         var chosen = Choose(trials);
-        return Glorot2010Report.Create(plan, data, settings, trials, chosen);
+        var control = Glorot2010Control.TanhNormalizedAtMnistScale(plan, data, settings.Seed, settings.DataDir);
+        return Glorot2010Report.Create(plan, data, settings, trials, chosen, control);
     }
 
     /// <summary>Every configuration at every learning rate of the plan, in parallel; results in (configuration, rate) order.</summary>
@@ -55,7 +56,7 @@ public sealed class Glorot2010Experiment : IExperiment
         return trials;
     }
 
-    /// <summary>Per configuration, the trial with the lowest validation error (the only one when there is no validation split).</summary>
+    /// <summary>Per configuration, the trial with the lowest validation error, ties to the lower validation loss (the only one when there is no validation split).</summary>
     internal static IReadOnlyList<Glorot2010Trial> Choose(IReadOnlyList<Glorot2010Trial> trials)
     {
         var chosen = new List<Glorot2010Trial>();
@@ -66,7 +67,8 @@ public sealed class Glorot2010Experiment : IExperiment
             {
                 if (trial.Configuration != configuration)
                     continue;
-                if (best is null || trial.ValidationError < best.ValidationError)
+                if (best is null || trial.ValidationError < best.ValidationError
+                    || (trial.ValidationError == best.ValidationError && trial.ValidationLoss < best.ValidationLoss))
                     best = trial;
             }
 

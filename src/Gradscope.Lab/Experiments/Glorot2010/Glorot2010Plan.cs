@@ -17,8 +17,13 @@ internal sealed record Glorot2010Plan(int Width, int Depth, int? TrainRows, int 
     /// <summary>The paper's mini-batch size, in both modes.</summary>
     public const int BatchSize = 10;
 
-    /// <summary>CI's version: 5 x 256, 10,000 rows, one epoch (1,000 updates) at learning rate 0.05.</summary>
-    public static Glorot2010Plan Quick { get; } = new(256, 5, 10_000, 1, [0.05], 0, 500);
+    /// <summary>
+    /// CI's version: 5 x 256, 20,000 rows, one epoch (2,000 updates) at learning rate 0.1, the
+    /// largest of the paper's grid. (The issue suggested 0.05; measured, sigmoid's top layer then
+    /// takes about 5,500 updates, a whole 60,000-row epoch, to fall below 0.1, too close to the
+    /// threshold to check robustly; at 0.1 it does within about 1,300.)
+    /// </summary>
+    public static Glorot2010Plan Quick { get; } = new(256, 5, 20_000, 1, [0.1], 0, 500);
 
     /// <summary>
     /// The paper's network (5 x 1000) on all 60,000 training rows, 10% of them held out to pick the

@@ -38,8 +38,11 @@ internal static class Glorot2010Tables
     }
 
     /// <summary>The back-propagated gradient's variance per hidden layer at init, one column per configuration.</summary>
-    public static ResultTable DeltaVariance(IReadOnlyList<Glorot2010Trial> chosen) =>
-        PerLayer("Back-propagated gradient at init: variance of dCost/ds per hidden layer (layer 1 = nearest the input)", "delta_var", chosen, t => t.Init.DeltaVariance);
+    /// <param name="chosen">The chosen trials.</param>
+    /// <param name="control">Tanh normalized on MNIST-scale pixels (<see cref="Glorot2010Control"/>), an extra column.</param>
+    public static ResultTable DeltaVariance(IReadOnlyList<Glorot2010Trial> chosen, InitGradients control) =>
+        PerLayer("Back-propagated gradient at init: variance of dCost/ds per hidden layer (layer 1 = nearest the input)", "delta_var", chosen, t => t.Init.DeltaVariance,
+            ("delta_var_tanh_normalized_mnist_scale", "tanh normalized, MNIST-scale pixels", control.DeltaVariance));
 
     /// <summary>The weight gradient's variance per hidden layer at init, one column per configuration.</summary>
     public static ResultTable WeightGradVariance(IReadOnlyList<Glorot2010Trial> chosen) =>
@@ -73,24 +76,30 @@ internal static class Glorot2010Tables
         ], rows);
     }
 
-    private static ResultTable PerLayer(string title, string key, IReadOnlyList<Glorot2010Trial> chosen, Func<Glorot2010Trial, double[]> values)
+    private static ResultTable PerLayer(string title, string key, IReadOnlyList<Glorot2010Trial> chosen, Func<Glorot2010Trial, double[]> values,
+        (string Key, string Header, double[] Values)? extra = null)
     {
-        var columns = new List<ResultColumn> { new("layer", "layer") };
+        var series = new List<(string Key, string Header, double[] Values)>();
         foreach (var t in chosen)
-            columns.Add(new($"{key}_{t.Configuration.Activation}_{t.Configuration.InitLabel}", t.Configuration.Label));
-        int layers = chosen.Count == 0 ? 0 : values(chosen[0]).Length;
+            series.Add(($"{key}_{t.Configuration.Activation}_{t.Configuration.InitLabel}", t.Configuration.Label, values(t)));
+        if (extra is { } column)
+            series.Add(column);
+        var columns = new List<ResultColumn> { new("layer", "layer") };
+        foreach (var (k, header, _) in series)
+            columns.Add(new(k, header));
+        int layers = series.Count == 0 ? 0 : series[0].Values.Length;
         var rows = new List<IReadOnlyList<ResultValue>>();
         for (int l = 0; l < layers; l++)
         {
             var row = new List<ResultValue> { ResultValue.Integer(l + 1) };
-            foreach (var t in chosen)
-                row.Add(ResultValue.Scientific(values(t)[l]));
+            foreach (var (_, _, v) in series)
+                row.Add(ResultValue.Scientific(v[l]));
             rows.Add(row);
         }
 
         var spread = new List<ResultValue> { ResultValue.Of("max/min") };
-        foreach (var t in chosen)
-            spread.Add(ResultValue.Fixed(InitGradients.Spread(values(t)), 2));
+        foreach (var (_, _, v) in series)
+            spread.Add(ResultValue.Fixed(InitGradients.Spread(v), 2));
         rows.Add(spread);
         return ResultTable.Create(title, columns, rows);
     }

@@ -9,6 +9,7 @@ namespace Gradscope.Lab.Experiments;
 /// <param name="LearningRate">SGD's step size.</param>
 /// <param name="Init">The back-propagated gradient at initialization, per hidden layer.</param>
 /// <param name="ValidationError">Error on the held-out validation rows; NaN when none were held out.</param>
+/// <param name="ValidationLoss">Mean cross-entropy on the validation rows (breaks ties of the error); NaN when none were held out.</param>
 /// <param name="TestError">Error on the official test set (t10k) after training.</param>
 /// <param name="TrainLoss">Mean cross-entropy over the training rows after training.</param>
 /// <param name="TopMinMeanEpoch1">The smallest mean activation of the top hidden layer over the first epoch's steps (a 10-step moving average).</param>
@@ -19,6 +20,7 @@ internal sealed record Glorot2010Trial(
     double LearningRate,
     InitGradients Init,
     double ValidationError,
+    double ValidationLoss,
     double TestError,
     double TrainLoss,
     double TopMinMeanEpoch1,
@@ -54,13 +56,13 @@ internal sealed record Glorot2010Trial(
         var init = InitGradientProbe.Measure(run, plan.ProbeRows);
         var result = MonitoredRun.Run(run, MonitorOptions.For(MonitorPreset.Cheap), settings.Cancellation);
         settings.Cancellation.ThrowIfCancellationRequested();
-        double validation = run.Test is null ? double.NaN : 1 - run.Trainer.Evaluate(run.Test).Accuracy;
+        var validation = run.Test is null ? new Evaluation(double.NaN, double.NaN) : run.Trainer.Evaluate(run.Test);
         double test = 1 - run.Trainer.Evaluate(data.Test).Accuracy;
         bool diverged = result.Training.Status == TrainingStatus.Diverged;
         double trainLoss = diverged ? double.NaN : result.Training.Final?.TrainLoss ?? double.NaN;
         int stepsPerEpoch = (run.Train.Count + Glorot2010Plan.BatchSize - 1) / Glorot2010Plan.BatchSize;
         double topMin = MinMovingMean(result.Trace, plan.Depth - 1, stepsPerEpoch, SmoothingSteps);
-        return new Glorot2010Trial(configuration, learningRate, init, diverged ? 1 : validation, diverged ? 1 : test, trainLoss, topMin, clock.Elapsed.TotalSeconds, result);
+        return new Glorot2010Trial(configuration, learningRate, init, diverged ? 1 : 1 - validation.Accuracy, diverged ? double.PositiveInfinity : validation.Loss, diverged ? 1 : test, trainLoss, topMin, clock.Elapsed.TotalSeconds, result);
     }
 
     /// <summary>
