@@ -36,7 +36,9 @@ public sealed class Glorot2010ExperimentTests(ITestOutputHelper output)
         var failed = result.Expectations.Where(e => !e.Passed && !e.Name.Contains("stays level", StringComparison.Ordinal)).Select(e => $"{e.Name}: {e.Measured}");
         Assert.True(!failed.Any(), string.Join("\n", failed));
         var variance = result.Tables[0];
-        double standardSpread = variance.Rows[^1][4].Number, normalizedSpread = variance.Rows[^1][5].Number, controlSpread = variance.Rows[^1][^1].Number;
+        double Spread(string key) => variance.Rows[^1][variance.Columns.ToList().FindIndex(c => c.Key == key)].Number;
+        double standardSpread = Spread("delta_var_tanh_standard"), normalizedSpread = Spread("delta_var_tanh_normalized");
+        double controlSpread = Spread("delta_var_tanh_normalized_mnist_scale");
         Assert.True(normalizedSpread * 10 < standardSpread, $"tanh normalized max/min {normalizedSpread} vs standard {standardSpread}");
         Assert.True(controlSpread < normalizedSpread, $"control at MNIST scale: max/min {controlSpread}, on Fashion-MNIST's pixels {normalizedSpread}");
         Assert.Equal(6, result.Cells.Rows.Count);
