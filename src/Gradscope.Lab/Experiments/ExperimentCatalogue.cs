@@ -12,6 +12,7 @@ public static class ExperimentCatalogue
         new RnnVsLstmExperiment(),
         new ResidualVsPlainExperiment(),
         new DepthScanExperiment(),
+        new Glorot2010Experiment(),
         new He2015Experiment(),
         new SignalPropagationExperiment(),
         new OrthogonalIsometryExperiment(),
