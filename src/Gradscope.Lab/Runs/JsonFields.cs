@@ -10,6 +10,23 @@ internal readonly struct JsonFields
 {
     private readonly JsonElement _element;
 
+    /// <summary>The JSON reading rules of hand-written files: comments and trailing commas allowed.</summary>
+    public static readonly JsonDocumentOptions HandWritten = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Parses a hand-written file's text; invalid JSON is an error naming <paramref name="source"/>.</summary>
+    /// <exception cref="GradscopeException">The text is not valid JSON.</exception>
+    public static JsonDocument Parse(string json, string source)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, HandWritten);
+        }
+        catch (JsonException ex)
+        {
+            throw new GradscopeException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+    }
+
     public JsonFields(JsonElement element, string source, string path, params string[] allowed)
     {
         Source = source;

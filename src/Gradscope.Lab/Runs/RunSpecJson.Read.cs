@@ -8,25 +8,14 @@ namespace Gradscope.Lab.Runs;
 
 public static partial class RunSpecJson
 {
-    private static readonly JsonDocumentOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>Reads a run description; <paramref name="source"/> (a file name) names it in messages.</summary>
     /// <exception cref="GradscopeException">Not valid JSON, not a run description, a newer version, or a value out of range; the message names the source and the key.</exception>
     public static RunSpec Read(string json, string source = "run spec")
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, ReaderOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new GradscopeException($"{source}: not valid JSON: {ex.Message}", ex);
-        }
-
-        using (doc)
-            return Read(doc.RootElement, source);
+        using var doc = JsonFields.Parse(json, source);
+        return Read(doc.RootElement, source);
     }
 
     /// <summary>Reads a run description from a parsed element (for example the <c>"spec"</c> of a larger document).</summary>

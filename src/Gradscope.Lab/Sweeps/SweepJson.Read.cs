@@ -7,7 +7,6 @@ public static partial class SweepJson
 {
     private const int MaxRandomCount = 100_000;
 
-    private static readonly JsonDocumentOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>
     /// Reads a sweep definition; <paramref name="source"/> (a file name) names it in messages.
@@ -18,18 +17,8 @@ public static partial class SweepJson
     public static SweepDefinition Read(string json, string source, IReadOnlyCollection<string>? options = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, ReaderOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new GradscopeException($"{source}: not valid JSON: {ex.Message}", ex);
-        }
-
-        using (doc)
-            return Read(new SettingReader(source, options), doc.RootElement, name);
+        using var doc = JsonFields.Parse(json, source);
+        return Read(new SettingReader(source, options), doc.RootElement, name);
     }
 
     private static SweepDefinition Read(SettingReader reader, JsonElement element, string? name)
