@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;

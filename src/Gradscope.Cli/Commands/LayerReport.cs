@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Training;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gradscope.Cli.Output;
+using Gradscope.Lab.Runs;
 using Gradscope.Theory;
 using Spectre.Console;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Lab.Experiments;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Cli.Output;
 

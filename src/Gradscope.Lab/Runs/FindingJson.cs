@@ -22,8 +22,8 @@ public static class FindingJson
         foreach (var layer in f.LayerRefs)
             WriteLayerRef(w, layer);
         w.WriteEndArray();
-        WriteNumbers(w, "evidence", f.Evidence);
-        WriteNumbers(w, "thresholds", f.Thresholds);
+        JsonNumbers.WriteObject(w, "evidence", f.Evidence);
+        JsonNumbers.WriteObject(w, "thresholds", f.Thresholds);
         w.WriteString("cause", f.Cause);
         WriteRemedies(w, f.Remedies);
     }
@@ -56,17 +56,4 @@ public static class FindingJson
         w.WriteEndObject();
     }
 
-    private static void WriteNumbers(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, double> values)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in values)
-        {
-            if (double.IsFinite(value))
-                w.WriteNumber(key, value);
-            else
-                w.WriteNull(key);
-        }
-
-        w.WriteEndObject();
-    }
 }

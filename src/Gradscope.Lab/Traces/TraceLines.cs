@@ -52,14 +52,14 @@ internal static class TraceLines
     {
         w.WriteString("type", "step");
         w.WriteNumber("step", stepNumber);
-        Number(w, "loss", scalars[0]);
-        Number(w, "learning_rate", scalars[1]);
-        Number(w, "wall_seconds", scalars[2]);
+        JsonNumbers.Write(w, "loss", scalars[0]);
+        JsonNumbers.Write(w, "learning_rate", scalars[1]);
+        JsonNumbers.Write(w, "wall_seconds", scalars[2]);
         for (int i = 0; i < LayerStatNames.Count; i++)
         {
             w.WriteStartArray(LayerStatNames.Of((LayerStat)i));
             foreach (double v in stats.Slice(i * layerCount, layerCount))
-                NumberValue(w, v);
+                JsonNumbers.WriteValue(w, v);
             w.WriteEndArray();
         }
     }
@@ -94,11 +94,11 @@ internal static class TraceLines
         w.WriteString("type", "epoch");
         w.WriteNumber("epoch", e.Epoch + 1);
         w.WriteNumber("steps", e.Steps);
-        Number(w, "train_loss", e.TrainLoss);
-        Number(w, "train_accuracy", e.TrainAccuracy);
-        Number(w, "test_loss", e.TestLoss);
-        Number(w, "test_accuracy", e.TestAccuracy);
-        Number(w, "learning_rate", e.LearningRate);
+        JsonNumbers.Write(w, "train_loss", e.TrainLoss);
+        JsonNumbers.Write(w, "train_accuracy", e.TrainAccuracy);
+        JsonNumbers.Write(w, "test_loss", e.TestLoss);
+        JsonNumbers.Write(w, "test_accuracy", e.TestAccuracy);
+        JsonNumbers.Write(w, "learning_rate", e.LearningRate);
     }
 
     public static void NonFinite(Utf8JsonWriter w, IReadOnlyList<string> layerNames, int stepNumber, NonFiniteEvent e)
@@ -121,9 +121,9 @@ internal static class TraceLines
         w.WriteString("status", StatusName(status));
         w.WriteNumber("steps", steps);
         w.WriteString("ended", Time(ended));
-        Number(w, "loss", final.Loss);
-        Number(w, "train_accuracy", final.TrainAccuracy);
-        Number(w, "test_accuracy", final.TestAccuracy);
+        JsonNumbers.Write(w, "loss", final.Loss);
+        JsonNumbers.Write(w, "train_accuracy", final.TrainAccuracy);
+        JsonNumbers.Write(w, "test_accuracy", final.TestAccuracy);
         OptionalString(w, "error", error);
     }
 
@@ -132,20 +132,6 @@ internal static class TraceLines
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     public static string StatusName(RunStatus status) => status.ToString().ToLowerInvariant();
-
-    public static void Number(Utf8JsonWriter w, string name, double v)
-    {
-        w.WritePropertyName(name);
-        NumberValue(w, v);
-    }
-
-    public static void NumberValue(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v))
-            w.WriteNumberValue(v);
-        else
-            w.WriteNullValue();
-    }
 
     private static void Layers(Utf8JsonWriter w, IReadOnlyList<RecordedLayer> layers) => RecordedLayerJson.WriteArray(w, layers);
 
@@ -173,14 +159,6 @@ internal static class TraceLines
     {
         w.WriteNumber("layer", layer.Number);
         w.WriteString("name", layer.Name);
-    }
-
-    private static void Numbers(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, double> values)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in values)
-            Number(w, key, value);
-        w.WriteEndObject();
     }
 
     private static void OptionalString(Utf8JsonWriter w, string name, string? value)

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Gradscope.Cli.Output;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 

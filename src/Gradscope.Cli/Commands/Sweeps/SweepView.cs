@@ -45,11 +45,7 @@ internal static class SweepView
             w.WriteNumber("done", cell.Done);
             w.WriteNumber("failed", cell.Failed);
             w.WriteNumber("diverged", cell.Diverged);
-            Spread(w, "orders_lost", cell.OrdersLost);
-            Spread(w, "first_to_last_ratio", cell.FirstToLastRatio);
-            Spread(w, "final_loss", cell.FinalLoss);
-            Spread(w, "train_accuracy", cell.TrainAccuracy);
-            Spread(w, "test_accuracy", cell.TestAccuracy);
+            SweepJson.WriteMeasures(w, cell);
             w.WriteStartArray("findings");
             foreach (var finding in cell.Findings)
             {
@@ -84,15 +80,6 @@ internal static class SweepView
         foreach (int count in summary.Counts)
             total += count;
         return total;
-    }
-
-    private static void Spread(Utf8JsonWriter w, string name, Spread spread)
-    {
-        w.WriteStartObject(name);
-        JsonNumbers.Write(w, "mean", spread.Mean);
-        JsonNumbers.Write(w, "std", spread.Std);
-        w.WriteNumber("n", spread.Count);
-        w.WriteEndObject();
     }
 
     private static string Fixed(Spread s, int digits) => s.Count == 0 ? "-" : $"{Format.Fixed(s.Mean, digits)} ± {Format.Fixed(s.Std, digits)}";

@@ -63,10 +63,10 @@ internal static partial class ReportJson
             w.WriteStartObject();
             w.WriteNumber("epoch", epoch.Epoch + 1);
             w.WriteNumber("steps", epoch.Steps);
-            WriteNumberOrNull(w, "train_loss", epoch.TrainLoss);
-            WriteNumberOrNull(w, "train_accuracy", epoch.TrainAccuracy);
-            WriteNumberOrNull(w, "test_loss", epoch.TestLoss);
-            WriteNumberOrNull(w, "test_accuracy", epoch.TestAccuracy);
+            JsonNumbers.Write(w, "train_loss", epoch.TrainLoss);
+            JsonNumbers.Write(w, "train_accuracy", epoch.TrainAccuracy);
+            JsonNumbers.Write(w, "test_loss", epoch.TestLoss);
+            JsonNumbers.Write(w, "test_accuracy", epoch.TestAccuracy);
             w.WriteEndObject();
         }
 
@@ -109,7 +109,7 @@ internal static partial class ReportJson
     {
         w.WriteStartObject(name);
         foreach (var (key, value) in values)
-            WriteNumberOrNull(w, key, value);
+            JsonNumbers.Write(w, key, value);
         w.WriteEndObject();
     }
 
@@ -124,9 +124,9 @@ internal static partial class ReportJson
             w.WriteString("error", run.Error);
         w.WriteNumber("recorded_steps", windows.Recorded);
         w.WriteNumber("steps_per_column", windows.Size);
-        WriteNumberOrNull(w, "final_loss", run.Final.Loss);
-        WriteNumberOrNull(w, "train_accuracy", run.Final.TrainAccuracy);
-        WriteNumberOrNull(w, "test_accuracy", run.Final.TestAccuracy);
+        JsonNumbers.Write(w, "final_loss", run.Final.Loss);
+        JsonNumbers.Write(w, "train_accuracy", run.Final.TrainAccuracy);
+        JsonNumbers.Write(w, "test_accuracy", run.Final.TestAccuracy);
         if (run.Data is not null)
             w.WriteString("data", run.Data.Path ?? run.Data.Name);
         if (run.Started != default)

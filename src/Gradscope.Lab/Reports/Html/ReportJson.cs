@@ -109,13 +109,4 @@ internal static partial class ReportJson
             BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * sizeof(double)), values[i]);
         w.WriteBase64String(name, bytes);
     }
-
-    /// <summary>A number, or null for NaN and infinities (JSON has no such numbers).</summary>
-    internal static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-            w.WriteNumber(name, value);
-        else
-            w.WriteNull(name);
-    }
 }

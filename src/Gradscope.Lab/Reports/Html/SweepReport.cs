@@ -116,11 +116,7 @@ public static class SweepReport
             w.WriteNumber("trials", cell.Trials);
             w.WriteNumber("done", cell.Done);
             w.WriteString("findings", string.Join(", ", cell.Findings.Select(f => $"{f.Kind} {f.Trials}")));
-            Spread(w, "orders_lost", cell.OrdersLost);
-            Spread(w, "first_to_last_ratio", cell.FirstToLastRatio);
-            Spread(w, "final_loss", cell.FinalLoss);
-            Spread(w, "train_accuracy", cell.TrainAccuracy);
-            Spread(w, "test_accuracy", cell.TestAccuracy);
+            SweepJson.WriteMeasures(w, cell);
             w.WriteEndObject();
         }
 
@@ -139,23 +135,6 @@ public static class SweepReport
         }
 
         return string.Join(", ", parts);
-    }
-
-    private static void Spread(Utf8JsonWriter w, string name, Spread spread)
-    {
-        w.WriteStartObject(name);
-        Number(w, "mean", spread.Mean);
-        Number(w, "std", spread.Std);
-        w.WriteNumber("n", spread.Count);
-        w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-            w.WriteNumber(name, value);
-        else
-            w.WriteNull(name);
     }
 
     private static string Asset()
