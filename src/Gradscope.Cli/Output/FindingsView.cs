@@ -15,6 +15,8 @@ internal static class FindingsView
             return;
         }
 
+        // Code is printed under a remedy's first appearance only; findings often share remedies.
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var finding in report.Findings)
         {
             string colour = finding.Severity switch { Severity.Error => "red", Severity.Warning => "yellow", _ => "grey" };
@@ -24,7 +26,10 @@ internal static class FindingsView
             for (int i = 0; i < finding.Remedies.Count; i++)
             {
                 terminal.Line($"  fix {i + 1}: {Markup.Escape(finding.Remedies[i].Title)} [grey]({Markup.Escape(finding.Remedies[i].Id)})[/]");
-                WriteCode(terminal, code?.Invoke(finding.Remedies[i]));
+                if (code is not null && !shown.Add(finding.Remedies[i].Id))
+                    terminal.Line("      [grey](code as above)[/]");
+                else
+                    WriteCode(terminal, code?.Invoke(finding.Remedies[i]));
             }
         }
     }

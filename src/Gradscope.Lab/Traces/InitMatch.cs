@@ -14,7 +14,7 @@ namespace Gradscope.Lab.Traces;
 /// never offered it as a remedy.
 /// </summary>
 /// <param name="Initializer">The matching Gradscope initializer, or null (unknown, or PyTorch's default, which Gradscope has no name for).</param>
-/// <param name="Label">How findings name the initialization (<c>he-normal</c>, <c>PyTorch's default (gain 0.58)</c>, <c>unknown</c>).</param>
+/// <param name="Label">How findings name the initialization (<c>he-normal</c>, <c>PyTorch's default</c>, <c>measured gain 1.2</c>, <c>unknown</c>).</param>
 /// <param name="Gain">The median measured gain over the hidden layers; NaN when the trace has no init statistics.</param>
 public sealed record InitMatch(Initializer? Initializer, string Label, double Gain)
 {
@@ -52,8 +52,8 @@ public sealed record InitMatch(Initializer? Initializer, string Label, double Ga
 
         string gain = median.ToString("0.##", CultureInfo.InvariantCulture);
         return Matches(measured, _ => TorchDefaultGain)
-            ? new InitMatch(null, $"PyTorch's default (gain {gain} = 1/sqrt(3))", median)
-            : new InitMatch(null, $"the recorded (gain {gain})", median);
+            ? new InitMatch(null, "PyTorch's default", median)
+            : new InitMatch(null, $"measured gain {gain}", median);
     }
 
     /// <summary>The gain <c>std * sqrt(fan_in)</c> <paramref name="initializer"/> gives a layer; NaN for schemes not judged here.</summary>

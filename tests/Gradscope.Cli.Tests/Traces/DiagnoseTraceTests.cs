@@ -18,7 +18,7 @@ public sealed class DiagnoseTraceTests
         Assert.True(exit == 1, error);
         Assert.Contains("Vanishing (error) in layers 1 (net.0) to 20 (net.38), 20 layers", output);
         Assert.Contains("pytorch 1.13.1 run, SGD lr 0.1", output);
-        Assert.Contains("PyTorch's default (gain 0.58", output);
+        Assert.Contains("initialization: PyTorch's default, median gain std*sqrt(fan_in) = 0.577", output);
         Assert.Contains("setattr(model.get_submodule(parent) if parent else model, child, nn.ReLU())", output);
         Assert.Contains("nn.init.kaiming_normal_(m.weight, nonlinearity=\"relu\")", output);
         Assert.Contains("nn.BatchNorm1d(64)", output);
