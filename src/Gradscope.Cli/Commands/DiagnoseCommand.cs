@@ -22,8 +22,9 @@ internal static class DiagnoseCommand
 
     public static Command Create(CliContext context)
     {
-        var model = new Option<string>("--model") { Description = "Model file (safetensors).", Required = true };
-        var data = new Option<string>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F], y [N]) or a built-in set name.", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model file (safetensors); required unless --trace is given." };
+        var data = new Option<string?>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F], y [N]) or a built-in set name; with --trace, only for --try-fixes." };
+        var trace = new Option<string?>("--trace") { Description = "Diagnose a recorded run instead: a trace file (JSON Lines) from 'gradscope train --trace' or the PyTorch hook (gradscope_torch). Exclusive with --model." };
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for; required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
@@ -43,14 +44,26 @@ internal static class DiagnoseCommand
             "Diagnose a network's gradient flow by training it for a few steps under the monitor. Exit code 0 when healthy, 1 when a finding of severity error is present.\n\n" +
             "Examples:\n" +
             "  gradscope diagnose --model model.safetensors --data data.csv\n" +
-            "  gradscope diagnose --model torch.safetensors --data data.csv --activation sigmoid --steps 300 --try-fixes --json")
+            "  gradscope diagnose --model torch.safetensors --data data.csv --activation sigmoid --steps 300 --try-fixes --json\n" +
+            "  gradscope diagnose --trace run.jsonl\n" +
+            "  gradscope diagnose --trace run.jsonl --try-fixes --data data.csv")
         {
-            model, data, label, activation, spec, seqLen, samples, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
+            model, data, trace, label, activation, spec, seqLen, samples, steps, batch, optimizer, lr, tryFixes, maxFixes, dtype, seed, json,
         };
         foreach (var option in store.All)
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(trace) is { } tracePath)
+            {
+                CheckTraceOptions(parsed.GetValue(model), parsed.GetValue(data), parsed.GetValue(tryFixes), parsed.GetValue(activation), parsed.GetValue(spec));
+                return DiagnoseTrace.Run(context, new DiagnoseTrace.Request(
+                    tracePath, parsed.GetValue(json), parsed.GetValue(tryFixes), parsed.GetValue(data), parsed.GetValue(label),
+                    Positive(parsed.GetValue(maxFixes), "--max-fixes"), Positive(parsed.GetValue(batch), "--batch-size"), parsed.GetValue(seed)));
+            }
+
+            if (parsed.GetValue(model) is null || parsed.GetValue(data) is null)
+                throw new UsageException("diagnose needs --model and --data (train a model file under the monitor), or --trace FILE (diagnose a recorded run).");
             var hidden = parsed.GetValue(activation) is { } name ? CommonOptions.ParseActivation(name) : null;
             var request = new Request(
                 parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(label), hidden, CommonOptions.ReadSpec(parsed.GetValue(spec), hidden),
@@ -63,6 +76,19 @@ internal static class DiagnoseCommand
             return CommonOptions.IsDouble(parsed.GetValue(dtype)!) ? Run<double>(context, request, recording) : Run<float>(context, request, recording);
         });
         return command;
+    }
+
+    // --trace diagnoses what was recorded: the options that describe a model to train do not apply.
+    private static void CheckTraceOptions(string? model, string? data, bool tryFixes, string? activation, string? spec)
+    {
+        if (model is not null)
+            throw new UsageException("--trace and --model are exclusive: diagnose a recorded trace, or train a model file under the monitor.");
+        if (activation is not null || spec is not null)
+            throw new UsageException("--activation and --model-spec describe a model file; a trace's header already says what its layers are.");
+        if (tryFixes && data is null)
+            throw new UsageException("--try-fixes with --trace needs --data: the data to train the traced architecture on in Gradscope.");
+        if (!tryFixes && data is not null)
+            throw new UsageException("--data with --trace is used only by --try-fixes (the trace already holds the run's statistics).");
     }
 
     private static int? PositiveOrNull(int? value, string option) => value is { } v ? Positive(v, option) : null;

@@ -6,7 +6,8 @@ namespace Gradscope.Cli.Output;
 /// <summary>Findings as a user reads them: kind and severity, the cause, the evidence and the remedies.</summary>
 internal static class FindingsView
 {
-    public static void Write(Terminal terminal, DiagnosisReport report)
+    /// <summary>Writes the findings; <paramref name="code"/>, when given, supplies the code that applies each remedy, printed under it.</summary>
+    public static void Write(Terminal terminal, DiagnosisReport report, Func<Remedy, string?>? code = null)
     {
         if (report.Findings.Count == 0)
         {
@@ -14,6 +15,8 @@ internal static class FindingsView
             return;
         }
 
+        // Code is printed under a remedy's first appearance only; findings often share remedies.
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var finding in report.Findings)
         {
             string colour = finding.Severity switch { Severity.Error => "red", Severity.Warning => "yellow", _ => "grey" };
@@ -21,8 +24,22 @@ internal static class FindingsView
             terminal.Line($"  cause: {Markup.Escape(finding.Cause)}");
             terminal.Line($"  evidence: {Markup.Escape(Evidence(finding))}");
             for (int i = 0; i < finding.Remedies.Count; i++)
+            {
                 terminal.Line($"  fix {i + 1}: {Markup.Escape(finding.Remedies[i].Title)} [grey]({Markup.Escape(finding.Remedies[i].Id)})[/]");
+                if (code is not null && !shown.Add(finding.Remedies[i].Id))
+                    terminal.Line("      [grey](code as above)[/]");
+                else
+                    WriteCode(terminal, code?.Invoke(finding.Remedies[i]));
+            }
         }
+    }
+
+    private static void WriteCode(Terminal terminal, string? code)
+    {
+        if (string.IsNullOrEmpty(code))
+            return;
+        foreach (string line in code.TrimEnd('\n').Split('\n'))
+            terminal.Line($"      [grey]{Markup.Escape(line)}[/]");
     }
 
     /// <summary><c>layer 3 (4)</c>, <c>layers 1 (0), 2 (2)</c>, or for many <c>layers 1 (0) to 10 (18), 10 layers</c>.</summary>

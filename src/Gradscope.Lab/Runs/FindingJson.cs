@@ -11,8 +11,11 @@ namespace Gradscope.Lab.Runs;
 /// </summary>
 public static class FindingJson
 {
-    /// <summary>Writes the finding's members into the object <paramref name="w"/> has open.</summary>
-    public static void WriteMembers(Utf8JsonWriter w, Finding f)
+    /// <summary>
+    /// Writes the finding's members into the object <paramref name="w"/> has open; <paramref name="code"/>,
+    /// when given, supplies the PyTorch code of each remedy, written as its <c>pytorch</c> member.
+    /// </summary>
+    public static void WriteMembers(Utf8JsonWriter w, Finding f, Func<Remedy, string?>? code = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(f);
@@ -25,11 +28,11 @@ public static class FindingJson
         JsonNumbers.WriteObject(w, "evidence", f.Evidence);
         JsonNumbers.WriteObject(w, "thresholds", f.Thresholds);
         w.WriteString("cause", f.Cause);
-        WriteRemedies(w, f.Remedies);
+        WriteRemedies(w, f.Remedies, code);
     }
 
-    /// <summary>A finding's remedies as <c>"remedies": [{"id", "title", "why"}]</c>, best first.</summary>
-    public static void WriteRemedies(Utf8JsonWriter w, IReadOnlyList<Remedy> remedies)
+    /// <summary>A finding's remedies as <c>"remedies": [{"id", "title", "why"}]</c>, best first, with <c>"pytorch"</c> where <paramref name="code"/> has some.</summary>
+    public static void WriteRemedies(Utf8JsonWriter w, IReadOnlyList<Remedy> remedies, Func<Remedy, string?>? code = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(remedies);
@@ -40,6 +43,8 @@ public static class FindingJson
             w.WriteString("id", r.Id);
             w.WriteString("title", r.Title);
             w.WriteString("why", r.Why);
+            if (code?.Invoke(r) is { } snippet)
+                w.WriteString("pytorch", snippet);
             w.WriteEndObject();
         }
 

@@ -99,6 +99,9 @@ public sealed record RunRecord
 
     /// <summary>Final loss and accuracies.</summary>
     public RunMetrics Final { get; init; } = RunMetrics.None;
+
+    /// <summary>The framework that trained the run when Gradscope did not (a PyTorch trace's header); null for Gradscope's own runs.</summary>
+    public FrameworkInfo? Framework { get; init; }
 }
 
 /// <summary>One watched layer of a recorded run, in trace order.</summary>
@@ -107,4 +110,14 @@ public sealed record RunRecord
 /// <param name="Activation">The activation after it (<c>tanh</c>, <c>relu</c>, <c>identity</c> for the head).</param>
 /// <param name="Inputs">Fan-in.</param>
 /// <param name="Units">Fan-out.</param>
-public sealed record RecordedLayer(LayerRef Layer, string Kind, string Activation, int Inputs, int Units);
+public sealed record RecordedLayer(LayerRef Layer, string Kind, string Activation, int Inputs, int Units)
+{
+    /// <summary>The framework's class of the layer (<c>Linear</c>, <c>Conv2d</c>, <c>LSTM</c>); null for Gradscope's own layers.</summary>
+    public string? ModuleKind { get; init; }
+
+    /// <summary>Module path of the activation module after the layer; null when there is none (a functional activation) or for Gradscope's own layers.</summary>
+    public string? ActivationModule { get; init; }
+
+    /// <summary>The weights' statistics when recording began; null when the trace does not say.</summary>
+    public LayerInit? Init { get; init; }
+}

@@ -42,9 +42,22 @@ internal static class LayersJson
         {
             var layer = new LayerRef(e.GetProperty("layer").GetInt32(), e.GetProperty("name").GetString()!);
             layers.Add(new RecordedLayer(layer, e.GetProperty("kind").GetString()!, e.GetProperty("activation").GetString()!,
-                e.GetProperty("inputs").GetInt32(), e.GetProperty("units").GetInt32()));
+                e.GetProperty("inputs").GetInt32(), e.GetProperty("units").GetInt32())
+            {
+                ModuleKind = e.TryGetProperty("module_kind", out var kind) ? kind.GetString() : null,
+                ActivationModule = e.TryGetProperty("activation_module", out var module) ? module.GetString() : null,
+                Init = e.TryGetProperty("init", out var init) ? ReadInit(init) : null,
+            });
         }
 
         return layers;
+    }
+
+    private static LayerInit ReadInit(JsonElement init)
+    {
+        var values = new double[LayerInit.Names.Count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = init.TryGetProperty(LayerInit.Names[i], out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+        return LayerInit.From(values);
     }
 }

@@ -28,6 +28,21 @@ public static class Ulid
         return Encode(bytes);
     }
 
+    /// <summary>
+    /// The id of content recorded at <paramref name="time"/>: the time as any id has it, then 80 bits
+    /// of the SHA-256 of <paramref name="content"/> instead of random ones, so the same file imported
+    /// twice gets the same id and the second import is recognized.
+    /// </summary>
+    public static string FromContent(DateTimeOffset time, ReadOnlySpan<byte> content)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        ulong millis = (ulong)Math.Max(0, time.ToUnixTimeMilliseconds());
+        for (int i = 0; i < 6; i++)
+            bytes[i] = (byte)(millis >> (8 * (5 - i)));
+        SHA256.HashData(content)[..10].CopyTo(bytes[6..]);
+        return Encode(bytes);
+    }
+
     /// <summary>True when <paramref name="c"/> is a character of an id (either case; Crockford's I, L, O, U excluded).</summary>
     public static bool IsIdCharacter(char c) => Alphabet.Contains(char.ToUpperInvariant(c), StringComparison.Ordinal);
 

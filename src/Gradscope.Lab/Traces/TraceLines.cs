@@ -46,6 +46,8 @@ internal static class TraceLines
         for (int i = 0; i < LayerStatNames.Count; i++)
             w.WriteStringValue(LayerStatNames.Of((LayerStat)i));
         w.WriteEndArray();
+        if (record.Framework is not null)
+            RecordedLayerJson.WriteFramework(w, record.Framework);
     }
 
     public static void Step(Utf8JsonWriter w, int stepNumber, ReadOnlySpan<double> scalars, ReadOnlySpan<double> stats, int layerCount)

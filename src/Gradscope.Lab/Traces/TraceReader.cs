@@ -101,6 +101,7 @@ public static partial class TraceReader
             Trace = trace,
             Layers = layers,
             Status = version == 1 ? RunStatus.Completed : RunStatus.Running,
+            Framework = Framework(root, at),
         };
         return new State(record, version);
     }
@@ -115,7 +116,12 @@ public static partial class TraceReader
                 at.OptionalText(layer, "kind") ?? "dense",
                 at.OptionalText(layer, "activation") ?? "identity",
                 at.Integer(layer, "inputs"),
-                at.Integer(layer, "units")));
+                at.Integer(layer, "units"))
+            {
+                ModuleKind = at.OptionalText(layer, "module_kind"),
+                ActivationModule = at.OptionalText(layer, "activation_module"),
+                Init = Init(layer, at),
+            });
         }
 
         return layers;

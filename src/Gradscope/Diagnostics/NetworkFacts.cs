@@ -146,6 +146,17 @@ public sealed record NetworkFacts
         return new NetworkFacts(layers, initializer);
     }
 
+    /// <summary>
+    /// Facts for a network known only by its watched layers, as a trace written outside Gradscope
+    /// lists them: <paramref name="layers"/> in trace order (the output layer last, without an
+    /// activation), weights from <paramref name="initializer"/> (null when unknown).
+    /// </summary>
+    public static NetworkFacts FromLayers(IReadOnlyList<DenseFacts> layers, Initializer? initializer)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        return new NetworkFacts([.. layers], initializer);
+    }
+
     /// <summary>Facts for a plain chain of <paramref name="hiddenLayers"/> dense layers with one activation, then the output layer.</summary>
     public static NetworkFacts Plain(Activation activation, int hiddenLayers, Initializer? initializer)
     {

@@ -15,6 +15,7 @@ internal static class RunsCommand
         command.Subcommands.Add(RunsCompareCommand.Create(context));
         command.Subcommands.Add(RunsRerunCommand.Create(context));
         command.Subcommands.Add(RunsExportCommand.Create(context));
+        command.Subcommands.Add(RunsImportCommand.Create(context));
         command.Subcommands.Add(Tag(context));
         command.Subcommands.Add(Remove(context));
         return command;

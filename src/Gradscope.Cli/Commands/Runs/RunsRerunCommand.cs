@@ -10,6 +10,9 @@ namespace Gradscope.Cli.Commands.Runs;
 /// </summary>
 internal static class RunsRerunCommand
 {
+    /// <summary>The tag <c>runs import</c> gives the runs it stores.</summary>
+    public const string ImportedTag = "imported";
+
     public static Command Create(CliContext context)
     {
         var store = StoreOptions.StorePath();
@@ -35,7 +38,11 @@ internal static class RunsRerunCommand
             {
                 runId = RunIds.Resolve(opened, parsed.GetValue(id)!);
                 path = opened.Path;
-                spec = opened.Find(runId)!.Record.Spec ?? throw new GradscopeException($"run {runId} has no run description (it was not trained by Gradscope), so it cannot be re-run.");
+                var record = opened.Find(runId)!.Record;
+                // An imported run was never Gradscope's to repeat: asking is bad usage, not bad data.
+                if (record.Spec is null && record.Tags.Contains(ImportedTag))
+                    throw new UsageException($"run {runId} was imported from a trace; it has no run description, so it cannot be re-run (train it again in its own framework).");
+                spec = record.Spec ?? throw new GradscopeException($"run {runId} has no run description (it was not trained by Gradscope), so it cannot be re-run.");
             }
 
             spec = Override(spec, parsed.GetValue(epochs), parsed.GetValue(maxSteps), parsed.GetValue(batch), parsed.GetValue(lr), parsed.GetValue(seed));

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Gradscope.Activations;
+using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
+
+namespace Gradscope.Lab.Traces;
+
+/// <summary>
+/// Which initialization a traced network's weights came from, judged from the init statistics the
+/// PyTorch hook records: each layer's gain <c>weight_std * sqrt(fan_in)</c> is compared with what
+/// each scheme gives (He: sqrt(2); LeCun: 1; Glorot: sqrt(2 fan_in / (fan_in + fan_out));
+/// PyTorch's default <c>Linear</c>/<c>Conv</c> init, kaiming_uniform with a = sqrt(5): 1/sqrt(3)).
+/// The scheme recommended for the activation is tried first, so a network that already has it is
+/// never offered it as a remedy.
+/// </summary>
+/// <param name="Initializer">The matching Gradscope initializer, or null (unknown, or PyTorch's default, which Gradscope has no name for).</param>
+/// <param name="Label">How findings name the initialization (<c>he-normal</c>, <c>PyTorch's default</c>, <c>measured gain 1.2</c>, <c>unknown</c>).</param>
+/// <param name="Gain">The median measured gain over the hidden layers; NaN when the trace has no init statistics.</param>
+public sealed record InitMatch(Initializer? Initializer, string Label, double Gain)
+{
+    /// <summary>How far (relative) a layer's gain may lie from a scheme's and still count as that scheme.</summary>
+    public const double Tolerance = 0.15;
+
+    private static readonly double TorchDefaultGain = 1 / Math.Sqrt(3);
+
+    /// <summary>Nothing known about the initialization.</summary>
+    public static InitMatch Unknown { get; } = new(null, "unknown", double.NaN);
+
+    /// <summary>Judges the hidden layers of <paramref name="layers"/> (the head is left out: it is often initialized apart) against the schemes, for <paramref name="activation"/>.</summary>
+    public static InitMatch Judge(IReadOnlyList<RecordedLayer> layers, Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(activation);
+        var measured = new List<(double Gain, double FanIn, double FanOut)>();
+        int hidden = layers.Count > 1 ? layers.Count - 1 : layers.Count;
+        for (int l = 0; l < hidden; l++)
+        {
+            if (layers[l].Init is { } init && double.IsFinite(init.Gain) && init.FanIn > 0)
+                measured.Add((init.Gain, init.FanIn, init.FanOut));
+        }
+
+        if (measured.Count == 0)
+            return Unknown;
+        double median = Median(measured.ConvertAll(m => m.Gain));
+        var recommended = Diagnostics.NetworkFacts.RecommendedInitializer(activation);
+        Initializer[] candidates = [recommended, new HeNormal(), new LeCunNormal(), new GlorotUniform()];
+        foreach (var candidate in candidates)
+        {
+            if (Matches(measured, m => ExpectedGain(candidate, m.FanIn, m.FanOut)))
+                return new InitMatch(candidate, candidate.Name, median);
+        }
+
+        string gain = median.ToString("0.##", CultureInfo.InvariantCulture);
+        return Matches(measured, _ => TorchDefaultGain)
+            ? new InitMatch(null, "PyTorch's default", median)
+            : new InitMatch(null, $"measured gain {gain}", median);
+    }
+
+    /// <summary>The gain <c>std * sqrt(fan_in)</c> <paramref name="initializer"/> gives a layer; NaN for schemes not judged here.</summary>
+    public static double ExpectedGain(Initializer initializer, double fanIn, double fanOut) => initializer switch
+    {
+        HeNormal or HeUniform => Math.Sqrt(2),
+        LeCunNormal or LeCunUniform => 1,
+        GlorotUniform or GlorotNormal => Math.Sqrt(2 * fanIn / (fanIn + fanOut)),
+        _ => double.NaN,
+    };
+
+    // Every measured layer lies within the tolerance of what the scheme gives it.
+    private static bool Matches(List<(double Gain, double FanIn, double FanOut)> measured, Func<(double Gain, double FanIn, double FanOut), double> expected)
+    {
+        foreach (var m in measured)
+        {
+            double e = expected(m);
+            if (!(Math.Abs(m.Gain - e) <= Tolerance * e))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+    }
+}

@@ -1,0 +1,75 @@
+using Gradscope.Activations;
+using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
+
+namespace Gradscope.Lab.Traces;
+
+/// <summary>
+/// The diagnosis of a recorded run, from its trace alone: the same rules, thresholds and evidence as
+/// a diagnosis while training. A run Gradscope trained brings its run description, so the rules see
+/// exactly the network and initializer it had (and the mean-field prediction); any other trace (the
+/// PyTorch hook's) is described by its layer list: each layer's activation, and the initializer its
+/// init statistics match (<see cref="InitMatch"/>).
+/// </summary>
+public static class TraceDiagnosis
+{
+    /// <summary>Fewer recorded steps than this leave the early and late windows one or two steps wide; the diagnosis says so.</summary>
+    public const int ShortTraceSteps = 10;
+
+    /// <summary>What the rules look at for <paramref name="run"/>, with the initialization judged from its trace when it has no description.</summary>
+    public static (DiagnosisContext Context, InitMatch Init) ContextFor(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var trace = run.Trace;
+        if (run.Spec is { } spec && trace.LayerCount > 0)
+        {
+            var config = RunSpecs.ToConfig(spec);
+            var context = DiagnosisContext.For(trace, config);
+            return (context, new InitMatch(config.ParsedInitializer, context.Initializer, double.NaN));
+        }
+
+        var layers = LayersOf(run);
+        var withoutInit = NetworkFacts.FromLayers(Facts(layers), null);
+        var init = InitMatch.Judge(layers, withoutInit.MainActivation);
+        var facts = withoutInit.WithInitializer(init.Initializer);
+        return (new DiagnosisContext(trace, facts, DiagnosisThresholds.Default) { Initializer = init.Label }, init);
+    }
+
+    /// <summary>The findings for <paramref name="run"/>.</summary>
+    public static DiagnosisReport Run(RunRecord run) => Diagnosis.Run(ContextFor(run).Context);
+
+    /// <summary>The run's layers in trace order: the header's list, or what the trace alone says.</summary>
+    public static IReadOnlyList<RecordedLayer> LayersOf(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Layers.Count == run.Trace.LayerCount ? run.Layers : RecordedLayers.From(run.Trace);
+    }
+
+    /// <summary>
+    /// The activation that consumes each layer's output: its recorded activation, none for the head
+    /// (identity) or where the trace cannot tell (<c>unknown</c>: applied as a function), and the
+    /// cell's tanh for a recurrent layer, as for Gradscope's own recurrent layers.
+    /// </summary>
+    public static DenseFacts[] Facts(IReadOnlyList<RecordedLayer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var facts = new DenseFacts[layers.Count];
+        for (int l = 0; l < layers.Count; l++)
+            facts[l] = new DenseFacts(ActivationOf(layers[l]), false, false);
+        return facts;
+    }
+
+    /// <summary>The activation after <paramref name="layer"/> as the rules see it, or null (none, or unknown).</summary>
+    public static Activation? ActivationOf(RecordedLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsRecurrent(layer.Kind))
+            return Activation.Parse("tanh");
+        if (layer.Activation is "identity" or "unknown")
+            return null;
+        return Activation.TryParse(layer.Activation, out var activation) ? activation : null;
+    }
+
+    /// <summary>True for <c>lstm</c>, <c>gru</c> and <c>rnn</c> layers.</summary>
+    public static bool IsRecurrent(string kind) => kind is "lstm" or "gru" or "rnn";
+}
