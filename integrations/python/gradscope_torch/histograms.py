@@ -1,6 +1,6 @@
 """Gradscope's fixed histogram binnings, counted on the tensor's device (Histograms.cs, DecadeBins.cs).
 
-Gradient: 331 counts, one per decade [10^k, 10^(k+1)) for k from -300 to 29 (smaller magnitudes in
+Gradient: 332 counts, one per decade [10^k, 10^(k+1)) for k from -300 to 29 (smaller magnitudes in
 the first, larger in the last), then exact zeros, then NaN or infinity. Activation: 22 counts,
 underflow (NaN included), 20 equal bins over [low, high], overflow.
 """

@@ -111,7 +111,7 @@ class Watch:
         for probe in self._probes:
             probe.remove()
         self._writer.put({
-            "type": "end", "status": status, "steps": self.recorded, "ended": _now(),
+            "type": "end", "status": status, "steps": None, "ended": _now(),
             "loss": self._last_loss, "train_accuracy": None, "test_accuracy": None, "error": error,
         })
         self._writer.close()

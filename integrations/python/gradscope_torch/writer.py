@@ -34,6 +34,7 @@ class LineWriter:
         self._file = open(path, "w", encoding="utf-8")
         self._queue = queue.SimpleQueue()
         self.error = None
+        self.step_lines = 0
         self._write(header)
         self._file.flush()
         self._thread = threading.Thread(target=self._drain, name="gradscope trace writer", daemon=True)
@@ -57,6 +58,14 @@ class LineWriter:
         except (OSError, ValueError) as error:
             self.error = error
 
+    def _count(self, line):
+        # The end line's "steps" is the step lines written, even when Ctrl-C cut step() short.
+        kind = line.get("type")
+        if kind == "step":
+            self.step_lines += 1
+        elif kind == "end" and line.get("steps") is None:
+            line["steps"] = self.step_lines
+
     def _flush(self):
         if self.error is None:
             try:
@@ -75,6 +84,7 @@ class LineWriter:
                 self._flush()
                 return
             if line is not None:
+                self._count(line)
                 self._write(line)
             if time.monotonic() - last_flush >= FLUSH_SECONDS:
                 self._flush()
