@@ -53,7 +53,8 @@ def _activation(stats, probe, values):
         return
     mean = values[probes.ACT_SUM] / n
     stats["act_mean"].append(mean)
-    stats["act_std"].append(_sqrt(max(0.0, values[probes.ACT_SQUARES] / n - mean * mean)))
+    variance = values[probes.ACT_SQUARES] / n - mean * mean
+    stats["act_std"].append(_sqrt(0.0 if variance < 0 else variance))  # NaN stays NaN, as in C#'s Math.Max
     stats["saturated"].append(values[probes.ACT_SATURATED] / n)
     units = probe.alive.numel() if probe.alive is not None else 0
     stats["dead"].append(values[probes.DEAD_UNITS] / units if units else 0.0)
