@@ -22,6 +22,8 @@ def step_line(watch, number, loss, raw, scale, wall_seconds):
                                    "saturated", "dead", "weight_norm", "update_ratio", "non_finite")}
     for i, (probe, values) in enumerate(zip(watch._probes, raw)):
         layer = probe.layer
+        if math.isinf(values[probes.GRAD_SQUARES]) or math.isinf(values[probes.WEIGHT_SQUARES]):
+            values[probes.GRAD_SQUARES], values[probes.WEIGHT_SQUARES] = probe.exact_squares()
         grad_squares = values[probes.GRAD_SQUARES]
         stats["grad_norm"].append(_sqrt(grad_squares) / scale)
         stats["grad_rms"].append(_sqrt(grad_squares / max(1, layer.weight_count)) / scale)
