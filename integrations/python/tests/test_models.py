@@ -113,3 +113,30 @@ def test_save_safetensors_of_a_model_gradscope_cannot_build_has_tensors_only(tmp
     header, tensors = read_safetensors(tmp_path / "c.safetensors")
     assert "gradscope.architecture" not in header["__metadata__"]
     assert torch.equal(tensors["0.weight"], model[0].weight.detach())
+
+
+def test_in_place_relu_in_a_nested_module(tmp_path):
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(3, 6), nn.ReLU(inplace=True), nn.Linear(6, 2))
+
+        def forward(self, x):
+            return self.net(x)
+
+    torch.manual_seed(0)
+    model = Net().double()
+    x, y = torch.randn(10, 3, dtype=torch.float64), torch.randint(0, 2, (10,))
+    h = model.net[0](x).detach().requires_grad_()
+    nn.functional.cross_entropy(model.net[2](torch.relu(h)), y).backward()
+    model.zero_grad()
+    with watch(model, tmp_path / "n.jsonl") as w:
+        nn.functional.cross_entropy(model(x), y).backward()
+        w.step(1.0)
+    trace = read_trace(tmp_path / "n.jsonl")
+    assert [(l["name"], l["activation"], l["activation_module"]) for l in trace[0]["layers"]] == [
+        ("net.0", "relu", "net.1"), ("net.2", "identity", None)]
+    step = lines_of(trace, "step")[0]
+    assert step["delta_rms"][0] == pytest.approx(h.grad.pow(2).mean().sqrt().item(), rel=1e-9)
+    assert step["saturated"][0] == pytest.approx((h <= 0).double().mean().item())
+    assert step["act_mean"][0] == pytest.approx(torch.relu(h).mean().item(), rel=1e-9)
