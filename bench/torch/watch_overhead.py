@@ -5,8 +5,10 @@
 A 784-512-512-10 ReLU MLP, batch 128, SGD, random data, float32 on the CPU. After a warm-up, each
 round times --steps training steps without watch, with watch(every=1) and with watch(every=10),
 in an order that rotates from round to round (so a slow spell on a shared machine hits each
-variant alike); the table gives each variant's median step time over all rounds' steps and its
-overhead against the plain loop. Traces go to a temporary directory.
+variant alike); the table gives each variant's median step time over all rounds' steps, by the
+wall clock and by this process's CPU time (the writer thread's included; steadier when other
+processes share the cores), and its overhead against the plain loop. Traces go to a temporary
+directory.
 """
 
 import argparse
@@ -27,17 +29,18 @@ def build():
 
 
 def timed_steps(model, opt, loss_fn, data, steps, recorder):
+    """Per step: (wall seconds, this process's CPU seconds, the writer thread's included)."""
     times = []
     for i in range(steps):
         x, y = data[i % len(data)]
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         if recorder is not None:
             recorder.step(loss)
         opt.step()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
     return times
 
 
@@ -64,13 +67,13 @@ def main():
                 w = watch(model, out, every=int(v.split("=")[1]), histograms_every=50, name="r%d-%s" % (r, v[6:]))
                 times[v] += timed_steps(model, opt, loss_fn, data, args.steps, w)
                 w.close()
-    base = statistics.median(times["plain"])
     print("torch %s, %d threads, %d rounds x %d steps, batch 128, 784-512-512-10 ReLU MLP, SGD" % (
         torch.__version__, torch.get_num_threads(), args.rounds, args.steps))
-    print("%-10s %14s %10s" % ("variant", "median step ms", "overhead"))
+    print("%-10s %12s %9s %12s %9s" % ("variant", "wall ms", "overhead", "cpu ms", "overhead"))
+    base = [statistics.median(t[k] for t in times["plain"]) for k in (0, 1)]
     for v in variants:
-        m = statistics.median(times[v])
-        print("%-10s %14.3f %9.1f%%" % (v, m * 1e3, (m / base - 1) * 100))
+        m = [statistics.median(t[k] for t in times[v]) for k in (0, 1)]
+        print("%-10s %12.3f %8.1f%% %12.3f %8.1f%%" % (v, m[0] * 1e3, (m[0] / base[0] - 1) * 100, m[1] * 1e3, (m[1] / base[1] - 1) * 100))
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ def histogram_range(name):
 def saturated_mask(module, x, y):
     """Boolean tensor: where phi'(x) < 1% of its maximum, Gradscope's saturation test."""
     name = activation_name(module)
+    if name == "relu":
+        return ~(y > 0)  # the derivative is 0 or 1: one comparison says it
     max_derivative = _MAX_DERIVATIVE.get(name, 1.0)
     threshold = SATURATION_FRACTION * max_derivative
     derivative = _derivative(module, name, x, y)

@@ -13,7 +13,7 @@ from . import activations, histograms
 
 # Slots of the per-call activation vector.
 _ACT_SUM, _ACT_SQUARES, _ACT_SATURATED, _ACT_NON_FINITE = range(4)
-_ROW_NORMS_FROM = 65536
+_ROW_NORMS_FROM = 4096
 
 
 def sum_of_squares(tensor):
@@ -102,13 +102,15 @@ class LayerProbe:
 
     def _add_activation(self, y, saturated):
         y = y.detach()
-        flat = y.reshape(-1).double()
-        sat = saturated.sum().double() if saturated is not None else torch.zeros((), dtype=torch.float64, device=y.device)
-        self.activation.append(torch.stack([flat.sum(), torch.dot(flat, flat), sat, count_non_finite(y).double()]))
+        total = y.sum(dtype=torch.float64)
+        sat = saturated.sum(dtype=torch.float64) if saturated is not None else torch.zeros_like(total)
+        self.activation.append(torch.stack([total, sum_of_squares(y), sat, count_non_finite(y).double()]))
         self.activation_count += y.numel()
-        if saturated is not None and self.layer.activation_module is not None:
-            units = saturated.movedim(self.layer.unit_dim, -1)
-            alive = (~units).reshape(-1, units.shape[-1]).any(dim=0)
+        if saturated is not None and self.layer.activation_module is not None and y.dim() > 0:
+            # Per unit, how many of its values were saturated: alive when fewer than all of them.
+            unit_dim = self.layer.unit_dim % y.dim()
+            per_unit = saturated.sum(dim=[d for d in range(y.dim()) if d != unit_dim]) if y.dim() > 1 else saturated.long()
+            alive = per_unit < y.numel() // max(1, y.shape[unit_dim])
             self.alive = alive if self.alive is None else (self.alive | alive)
         if self.recorder.histograms_due:
             low, high = self.histogram_range
