@@ -165,3 +165,33 @@ def test_ctrl_c_leaves_a_readable_trace_with_an_end_line(tmp_path):
     end = trace[-1]
     assert end["type"] == "end" and end["status"] == "interrupted", (end, detail)
     assert end["steps"] == len(lines_of(trace, "step")) >= 5, (end, detail)
+
+
+def test_uncaught_exception_outside_a_with_block_ends_the_trace_failed(tmp_path):
+    path = tmp_path / "t.jsonl"
+    script = (
+        "import sys, torch\n"
+        "from gradscope_torch import watch\n"
+        "model = torch.nn.Linear(3, 2)\n"
+        "w = watch(model, sys.argv[1])\n"
+        "for _ in range(2):\n"
+        "    model.zero_grad(); loss = model(torch.randn(4, 3)).sum(); loss.backward(); w.step(loss)\n"
+        "raise RuntimeError('data loader died')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 1 and b"data loader died" in done.stderr  # the user's traceback is untouched
+    end = read_trace(path)[-1]
+    assert end["status"] == "failed" and end["error"] == "RuntimeError: data loader died" and end["steps"] == 2
+
+
+def test_misuse_is_refused_with_a_message(tmp_path):
+    with pytest.raises(ValueError, match="every"):
+        watch(mlp(), tmp_path / "a.jsonl", every=0)
+    with pytest.raises(ValueError, match="no Linear"):
+        watch(nn.Sequential(nn.ReLU()), tmp_path / "b.jsonl")
+    w = watch(mlp(), tmp_path / "c.jsonl")
+    w.close()
+    w.close()  # a second close does nothing
+    with pytest.raises(RuntimeError, match="closed"):
+        w.step(1.0)
