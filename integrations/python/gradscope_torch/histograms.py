@@ -35,16 +35,15 @@ def gradient_counts(tensors, scale=1.0):
         values = values / scale
     magnitude = values.abs()
     finite = torch.isfinite(magnitude)
-    zero = magnitude == 0
-    positive = magnitude[finite & ~zero]
+    positive = finite & (magnitude > 0)
+    safe = torch.where(positive, magnitude, torch.ones_like(magnitude))
     table = _powers_of_ten(values.device)
-    decade = torch.floor(torch.log10(positive)).long().clamp(_TABLE_LOW + 1, MAX_DECADE + 1)
-    decade = decade + (positive >= table[decade + 1 - _TABLE_LOW]).long()
-    decade = decade - (positive < table[decade - _TABLE_LOW]).long()
+    decade = torch.floor(torch.log10(safe)).long().clamp(_TABLE_LOW + 1, MAX_DECADE + 1)
+    decade = decade + (safe >= table[decade + 1 - _TABLE_LOW]).long()
+    decade = decade - (safe < table[decade - _TABLE_LOW]).long()
     bins = (decade - MIN_DECADE).clamp(0, DECADE_BINS - 1)
-    counts = torch.bincount(bins, minlength=DECADE_BINS).double()
-    tail = torch.stack([zero.sum(), (~finite).sum()]).double()
-    return torch.cat([counts, tail])
+    bins = torch.where(positive, bins, torch.where(finite, DECADE_BINS, DECADE_BINS + 1))
+    return _count(bins, GRADIENT_BINS)
 
 
 def activation_counts(values, low, high):
@@ -52,8 +51,14 @@ def activation_counts(values, low, high):
     v = values.detach().reshape(-1).double()
     under = torch.isnan(v) | (v < low)
     over = v > high
-    inside = v[~under & ~over]
-    scale = ACTIVATION_BINS / (high - low)
-    bins = ((inside - low) * scale).long().clamp(max=ACTIVATION_BINS - 1)
-    counts = torch.bincount(bins, minlength=ACTIVATION_BINS).double()
-    return torch.cat([under.sum().double().reshape(1), counts, over.sum().double().reshape(1)])
+    inside = torch.where(under | over, torch.full_like(v, low), v)
+    bins = 1 + ((inside - low) * (ACTIVATION_BINS / (high - low))).long().clamp(max=ACTIVATION_BINS - 1)
+    bins = torch.where(under, 0, torch.where(over, ACTIVATION_BINS + 1, bins))
+    return _count(bins, ACTIVATION_BINS + 2)
+
+
+def _count(bins, size):
+    # index_add_ into a fixed-size tensor: no output shape that depends on the data, so on CUDA
+    # counting does not wait for the device (bincount and boolean indexing would).
+    counts = torch.zeros(size, dtype=torch.float64, device=bins.device)
+    return counts.index_add_(0, bins, torch.ones(bins.shape, dtype=torch.float64, device=bins.device))

@@ -59,7 +59,6 @@ class Watch:
         self.activation = layer_discovery.hidden_activation(self.layers)
         value_range = histogram_range(self.activation)
         self.steps = 0            # step() calls so far: the number of the step being trained
-        self.recorded = 0
         self.active = True        # hooks measure: step 0 is recorded
         self.histograms_due = self._histograms_due(0)
         self.last_layer = None
@@ -138,7 +137,6 @@ class Watch:
         self._writer.put(line)
         self._put_histograms(number, histograms, values[count + 1:])
         self._last_loss = loss_value
-        self.recorded += 1
         if not self._non_finite_sent and (not math.isfinite(loss_value) or any(v for v in line["non_finite"])):
             self._non_finite_sent = True
             self._writer.put(_locate_non_finite(self, number, loss_value, raw, line["non_finite"]))

@@ -195,3 +195,18 @@ def test_misuse_is_refused_with_a_message(tmp_path):
     w.close()  # a second close does nothing
     with pytest.raises(RuntimeError, match="closed"):
         w.step(1.0)
+
+
+def test_activation_bins_match_gradscopes_loop():
+    values = [-1.0, 1.0, 0.0, 0.0999, 0.1, -0.95, 0.95, 1.5, -7.0, float("nan"), float("inf"), float("-inf")]
+    values += torch.empty(200, dtype=torch.float64).uniform_(-1.2, 1.2, generator=torch.Generator().manual_seed(2)).tolist()
+    expected = [0] * 22  # Histograms.Activation, line by line
+    for d in values:
+        if d != d or d < -1.0:
+            expected[0] += 1
+        elif d > 1.0:
+            expected[-1] += 1
+        else:
+            expected[1 + min(19, int((d + 1.0) * 10.0))] += 1
+    counts = histograms.activation_counts(torch.tensor(values, dtype=torch.float64), -1.0, 1.0)
+    assert counts.tolist() == expected
