@@ -72,6 +72,20 @@ public sealed class TraceDiagnosisTests
     }
 
     [Fact]
+    public void InitMatch_SmallFirstLayerOffByItsSamplingNoise_StillHe()
+    {
+        // Kaiming-normal on a 2-input layer of 32 units measured gain 1.68 in a real PyTorch run
+        // (64 weights: the sample std's own error is about 9%); the 32x32 layers lie near sqrt(2).
+        var layers = new List<RecordedLayer> { Layer(0, 2, 32, 1.68) };
+        for (int i = 1; i < 5; i++)
+            layers.Add(Layer(i, 32, 32, 1.45));
+        layers.Add(Layer(5, 32, 3, 1.4));
+
+        Assert.Equal("he-normal", InitMatch.Judge(layers, Activation.Parse("relu")).Label);
+        Assert.Equal("measured gain 1.45", InitMatch.Judge([Layer(0, 2, 32, 2.2), .. layers[1..]], Activation.Parse("relu")).Label);
+    }
+
+    [Fact]
     public void InitMatch_NoInitStatistics_IsUnknown()
     {
         var layers = new List<RecordedLayer> { new(new LayerRef(1, "0"), "dense", "relu", 4, 4), new(new LayerRef(2, "2"), "dense", "identity", 4, 2) };
