@@ -57,6 +57,24 @@ public sealed class TorchEndToEndTests
         AssertLayersMatchDirect(diagnosis.RootElement, Path.Combine(dir, "direct.json"), layers.Count);
     }
 
+    [PyTorchFact]
+    public void ReadmeExample_RunsAndIsDiagnosedVanishing()
+    {
+        string root = RepositoryRoot();
+        string example = Path.Combine(root, "integrations", "python", "examples", "sigmoid_mlp.py");
+        Assert.Contains(File.ReadAllText(example), File.ReadAllText(Path.Combine(root, "README.md")), StringComparison.Ordinal);
+        string trace = Path.Combine(CliRunner.TempDir(), "run.jsonl");
+        RunPython(example, [trace]);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace);
+
+        Assert.True(exit == 1, output + error);
+        Assert.Contains("pytorch", output);
+        Assert.Contains("200 steps recorded (completed)", output);
+        Assert.Contains("Vanishing (error) in layers 1 (0) to 20 (38), 20 layers", output);
+        Assert.Contains("nn.init.kaiming_normal_(m.weight, nonlinearity=\"relu\")", output);
+    }
+
     // The diagnosis reports early-window medians (first early_steps recorded steps, non-finite left
     // out, the mean of the middle two for an even count): recompute them from direct.json.
     private static void AssertLayersMatchDirect(JsonElement diagnosis, string directPath, int layerCount)
@@ -89,17 +107,21 @@ public sealed class TorchEndToEndTests
     private static string Train(params string[] args)
     {
         string dir = CliRunner.TempDir();
+        RunPython(Path.Combine(RepositoryRoot(), "integrations", "python", "tests", "e2e_train.py"), [.. args, "--out", dir]);
+        return dir;
+    }
+
+    private static void RunPython(string script, string[] args)
+    {
         string root = RepositoryRoot();
         var start = new ProcessStartInfo(PyTorchFactAttribute.Python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(root, "integrations", "python", "tests", "e2e_train.py"));
+        start.ArgumentList.Add(script);
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
-        start.ArgumentList.Add("--out");
-        start.ArgumentList.Add(dir);
         start.Environment["PYTHONPATH"] = Path.Combine(root, "integrations", "python");
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + PyTorchFactAttribute.Python);
@@ -108,11 +130,10 @@ public sealed class TorchEndToEndTests
         if (!process.WaitForExit(180_000))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("e2e_train.py ran over 3 minutes");
+            throw new TimeoutException($"{script} ran over 3 minutes");
         }
 
-        Assert.True(process.ExitCode == 0, $"e2e_train.py failed ({process.ExitCode}): {stderr.Result}");
-        return dir;
+        Assert.True(process.ExitCode == 0, $"{script} failed ({process.ExitCode}): {stderr.Result}");
     }
 
     private static string RepositoryRoot()
