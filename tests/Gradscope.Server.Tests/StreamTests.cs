@@ -60,6 +60,23 @@ public sealed class StreamTests
         Assert.Equal("completed", events[^1].Data.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Stream_OpenWhileServerStops_DoesNotHoldShutdown()
+    {
+        string store = TestRuns.TempStore();
+        var record = TestRuns.Record(TestRuns.Trace(layers: 2, steps: 0), RunStatus.Running);
+        using var recorder = RunRecorder<double>.Start(store, record, _ => { });
+        var harness = await ServerHarness.Start(store);
+        using var response = await harness.Client.GetAsync($"/api/runs/{record.Id}/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await harness.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"stopping took {clock.Elapsed.TotalSeconds:F1} s");
+        recorder.Complete(new RunEnd(RunStatus.Interrupted, DateTimeOffset.UtcNow, RunMetrics.None, []));
+    }
+
     private static async Task<List<(string Name, JsonElement Data)>> ReadEvents(StreamReader reader, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

@@ -6,6 +6,7 @@ using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 using Gradscope.Server.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
 
 namespace Gradscope.Server.Api;
 
@@ -29,7 +30,7 @@ internal static class StreamApi
             .WithSummary("Server-Sent Events: 'step' (trace v2 step object) for each step recorded after connecting (?from=S replays from step S), then 'end'")
             .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404);
 
-    private static async Task Stream(string id, HttpContext http, DashboardState state)
+    private static async Task Stream(string id, HttpContext http, DashboardState state, IHostApplicationLifetime lifetime)
     {
         var summary = state.Store.Resolve(id);
         string runId = summary.Record.Id;
@@ -42,7 +43,9 @@ internal static class StreamApi
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var token = http.RequestAborted;
+        // A stream ends when the client goes or the server stops (it would otherwise hold shutdown up).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var token = linked.Token;
         await response.Body.FlushAsync(token).ConfigureAwait(false);
         var sinceBeat = Stopwatch.StartNew();
         while (!token.IsCancellationRequested)
@@ -67,7 +70,14 @@ internal static class StreamApi
                 sinceBeat.Restart();
             }
 
-            await Task.Delay(PollInterval, token).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(PollInterval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
