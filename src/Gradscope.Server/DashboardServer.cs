@@ -99,6 +99,8 @@ public sealed class DashboardServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.UseMiddleware<ProblemMiddleware>();
+        // Statuses the framework answers with no body (405 for a GET to a POST endpoint) become problem details too.
+        app.UseStatusCodePages();
         app.UseMiddleware<TokenGate>();
         app.UseMiddleware<AssetMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -84,6 +84,8 @@ public sealed class RunsApiTests
         await using var harness = await ServerHarness.Start();
         using var response = await harness.Client.GetAsync("/api/nothing/here");
         await ServerHarness.Problem(response, 404);
+        using var wrongMethod = await harness.Client.GetAsync("/api/runs/01ABC/stop");
+        Assert.Contains("GET /api/runs/01ABC/stop", (await ServerHarness.Problem(wrongMethod, 404)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
