@@ -83,13 +83,10 @@ internal static class ServeCommand
             Host = host,
             Port = settings.Port,
             Token = string.IsNullOrWhiteSpace(fromEnvironment) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : fromEnvironment.Trim(),
-            // RunHost: wired by the lead after merging wt-run-host
-            RunHostFactory = NoRunHost,
+            // Runs started from the dashboard train in this process, as many at once as the machine has cores.
+            RunHostFactory = store => new RunHost(store),
         };
     }
-
-    // Until the run host is merged, the dashboard reads the store and cannot start runs (503).
-    private static Func<string, IRunHost>? NoRunHost => null;
 
     private static DashboardServer CreateServer(DashboardOptions options)
     {
