@@ -9,9 +9,9 @@ export const fmt = v => (v === null || v === undefined ? "n/a" : typeof v !== "n
 
 export const percent = v => (v === null || v === undefined || !Number.isFinite(v) ? "–" : (100 * v).toFixed(1) + "%");
 
-export function surface(canvas, height, minWidth = 280) {
+export function surface(canvas, height, minWidth = 280, fixedWidth = 0) {
   const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(minWidth, Math.floor(canvas.parentElement.clientWidth || 800));
+  const width = fixedWidth || Math.max(minWidth, Math.floor(canvas.parentElement.clientWidth || 800));
   canvas.style.width = width + "px";
   canvas.style.height = height + "px";
   canvas.width = Math.round(width * dpr);

@@ -10,7 +10,7 @@ export function drawBoundary(canvas, b) {
   const grid = b.grid, probs = b.probabilities || [];
   const x0 = pick(b, "x_min", "xMin"), x1 = pick(b, "x_max", "xMax"), y0 = pick(b, "y_min", "yMin"), y1 = pick(b, "y_max", "yMax");
   const side = Math.min(420, Math.max(260, canvas.parentElement.clientWidth || 300));
-  const f = frame(surface(canvas, side, side), { left: 36, right: Math.max(8, (canvas.parentElement.clientWidth || side) - side + 8), top: 8, bottom: 28 });
+  const f = frame(surface(canvas, side, side, side), { left: 36, right: 8, top: 8, bottom: 28 });
   const x = scale(x0, x1, f.left, f.right), y = scale(y0, y1, f.bottom, f.top);
   const cw = (f.right - f.left) / grid, ch = (f.bottom - f.top) / grid;
   for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) {
@@ -54,7 +54,7 @@ export function drawSquashing(box, view, onLayer) {
 
 function paintLayer(canvas, layer, grid) {
   const pts = layer.points || [];
-  const s = surface(canvas, 110, 110);
+  const s = surface(canvas, 110, 110, 110);
   let lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
   for (const p of pts) for (let d = 0; d < 2; d++) if (Number.isFinite(p[d])) { lo[d] = Math.min(lo[d], p[d]); hi[d] = Math.max(hi[d], p[d]); }
   const span = Math.max(hi[0] - lo[0], hi[1] - lo[1], 1e-12);
