@@ -2,36 +2,42 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gradscope.Lab.Runs;
-using Gradscope.Lab.Store;
 
-namespace Gradscope.Cli.Commands.Runs;
+namespace Gradscope.Lab.Store;
 
 /// <summary>
 /// A stored run as <c>runs list --json</c> (an array of these) and <c>runs show --json</c> print it:
 /// <c>id, name, kind, parent, status, error, steps, started, ended, data{name,path,size,sha256},
 /// tags[], loss, train_accuracy, test_accuracy, version, host, spec</c>; show adds layers and findings.
+/// The dashboard's <c>GET /api/runs</c> answers with the same objects, so both share this writer.
 /// </summary>
-internal static class RunsJson
+public static class RunsJson
 {
+    /// <summary>Writes <paramref name="runs"/> as an indented JSON array and a newline.</summary>
     public static void WriteArray(TextWriter output, IReadOnlyList<RunSummary> runs)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartArray();
-            foreach (var run in runs)
-            {
-                w.WriteStartObject();
-                WriteSummary(w, run);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
+            WriteArray(w, runs);
 
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
+    /// <summary>Writes <paramref name="runs"/> as a JSON array value.</summary>
+    public static void WriteArray(Utf8JsonWriter w, IReadOnlyList<RunSummary> runs)
+    {
+        w.WriteStartArray();
+        foreach (var run in runs)
+        {
+            w.WriteStartObject();
+            WriteSummary(w, run);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes the members of one run's object (the caller opens and closes it).</summary>
     public static void WriteSummary(Utf8JsonWriter w, RunSummary summary)
     {
         var run = summary.Record;

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Gradscope.Lab.Runs;
+using Gradscope.Server.Hosting;
+using Gradscope.Server.Steps;
+
+namespace Gradscope.Server.Api;
+
+/// <summary><c>GET /api/runs/{id}/steps</c>: per-layer statistics over a step range, downsampled on the server keeping minima and maxima.</summary>
+internal static class StepsApi
+{
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/runs/{id}/steps", Get).WithName("GetRunSteps")
+            .WithSummary("Per-layer statistics by step: ?from=&to=&layers=1,2,5-9&stats=delta_rms,grad_rms&max_points=N (2..20000)")
+            .WithDescription("Downsampled to max_points: each bucket of steps becomes its first and last step holding every series' minimum and maximum over the bucket.")
+            .Produces<JsonElement>(200, "application/json").ProducesProblem(400).ProducesProblem(404);
+
+    private static IResult Get(string id, HttpContext http, DashboardState state)
+    {
+        var summary = state.Store.Resolve(id);
+        var names = summary.Record.Trace.LayerNames;
+        if (names.Count == 0)
+            return new JsonResult(w => Write(w, new StepTable([], 0, 0), [], names, 0, false));
+        var selection = StepSelection.Parse(http.Request.Query, names.Count);
+        StepTable table;
+        using (var connection = state.Store.OpenReader())
+            table = StepQuery.Read(connection, summary.Record.Id, names.Count, selection);
+        var reduced = Downsampler.Reduce(table, selection.MaxPoints);
+        return new JsonResult(w => Write(w, reduced, selection.Layers, names, table.Count, !ReferenceEquals(reduced, table)));
+    }
+
+    private static void Write(Utf8JsonWriter w, StepTable table, int[] layers, IReadOnlyList<string> names, int total, bool downsampled)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("steps");
+        foreach (long step in table.StepNumbers)
+            w.WriteNumberValue(step);
+        w.WriteEndArray();
+        w.WriteStartArray("layers");
+        foreach (int layer in layers)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("layer", layer + 1);
+            w.WriteString("name", names[layer]);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("stats");
+        for (int s = 0; s < table.Stats.Length; s++)
+            WriteMatrix(w, StepQuery.Name(table.Stats[s]), table.Values[s], table.Count, table.Width);
+        w.WriteEndObject();
+        WriteSeries(w, "loss", table.Loss);
+        WriteSeries(w, "learning_rate", table.LearningRate);
+        w.WriteNumber("total_steps", total);
+        w.WriteBoolean("downsampled", downsampled);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMatrix(Utf8JsonWriter w, string name, List<double> values, int rows, int width)
+    {
+        w.WriteStartArray(name);
+        for (int r = 0; r < rows; r++)
+        {
+            w.WriteStartArray();
+            for (int j = 0; j < width; j++)
+                JsonNumbers.WriteValue(w, values[(r * width) + j]);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteSeries(Utf8JsonWriter w, string name, List<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (double v in values)
+            JsonNumbers.WriteValue(w, v);
+        w.WriteEndArray();
+    }
+}
