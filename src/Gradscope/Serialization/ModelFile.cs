@@ -94,9 +94,22 @@ public static partial class ModelFile
     /// negative batch-norm variance), or its metadata contradicts its tensors.
     /// </exception>
     public static LoadedModel<T> Load<T>(string path, Activation? activation = null, ModelSpecDocument? spec = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LoadFile<T>(ReadFile(path), path, activation, spec);
+
+    /// <summary>
+    /// Reads a network from the bytes of a safetensors file Gradscope wrote (its metadata describes
+    /// the layers): a model kept in memory or in a database rather than in a file.
+    /// <paramref name="sourceName"/> names it in messages.
+    /// </summary>
+    /// <exception cref="GradscopeException">The bytes are malformed or do not describe a network (as for <see cref="Load{T}(string, Activation?, ModelSpecDocument?)"/>).</exception>
+    public static LoadedModel<T> Load<T>(ReadOnlySpan<byte> bytes, string sourceName)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LoadFile<T>(SafetensorsFile.Read(bytes, sourceName), sourceName, null, null);
+
+    private static LoadedModel<T> LoadFile<T>(SafetensorsFile file, string path, Activation? activation, ModelSpecDocument? spec)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var file = ReadFile(path);
         CheckValues<T>(file, path);
         NetworkSpec described;
         string architecture;

@@ -35,6 +35,23 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void LoadFromBytes_RestoresWhatWasSaved_AndNamesTheSourceInErrors()
+    {
+        var spec = new NetworkSpec(2, [4, 3], 3, Activation.Parse("tanh"));
+        var network = spec.Build<float>(Initializer.Parse("glorot-uniform"), new SeededRandom(5));
+        var buffer = new MemoryStream();
+        ModelFile.Save(buffer, "m.safetensors", spec, network, new Standardizer([0.5, -1.0], [2.0, 3.0]));
+
+        var loaded = ModelFile.Load<double>(buffer.ToArray(), "run X's model");
+        Assert.Equal("2-4-3-3 tanh", loaded.Spec.Describe());
+        for (int p = 0; p < network.Parameters.Count; p++)
+            Assert.Equal(network.Parameters[p].Value.Span.ToArray().Select(v => (double)v), loaded.Network.Parameters[p].Value.Span.ToArray());
+        Assert.Equal([0.5, -1.0], loaded.Standardizer!.Means);
+        var ex = Assert.Throws<GradscopeException>(() => ModelFile.Load<double>(new byte[] { 1, 2, 3 }, "run X's model"));
+        Assert.Contains("run X's model", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SaveToStream_Interrupted_IsMarked_AndStillLoads()
     {
         var spec = new NetworkSpec(2, [3], 2, Activation.Parse("tanh"));

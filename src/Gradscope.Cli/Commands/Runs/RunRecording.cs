@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
@@ -154,44 +153,18 @@ internal static class RunRecording
     public static string Recorded(IReadOnlyList<string> ids, StoreRequest request) =>
         ids.Count == 1 ? $"recorded run {ids[0]} in {request.Path}" : $"recorded {ids.Count} runs in {request.Path}";
 
-    /// <summary>The record of a run about to start: a new id, the description, data identity, this version and host.</summary>
-    public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null) => new()
-    {
-        Id = Ulid.New(),
-        Kind = kind,
-        ParentId = parentId,
-        Spec = RunSpecs.FromConfig(config),
-        Data = Identify(config.Data),
-        Status = RunStatus.Running,
-        Started = DateTimeOffset.UtcNow,
-        Version = RunStore.GradscopeVersion,
-        Host = Environment.MachineName,
-        Trace = trace,
-    };
+    /// <summary>The record of a run about to start (see <see cref="RunRecords.NewRecord"/>).</summary>
+    public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null) =>
+        RunRecords.NewRecord(kind, config, trace, parentId);
 
     /// <summary>A built-in set by name; a file by name, full path, size and SHA-256.</summary>
-    public static DataIdentity Identify(string data)
-    {
-        if (!File.Exists(data))
-            return new DataIdentity(data);
-        var info = new FileInfo(data);
-        using var stream = File.OpenRead(data);
-        string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        return new DataIdentity(data, info.FullName, info.Length, sha);
-    }
+    public static DataIdentity Identify(string data) => RunRecords.Identify(data);
 
     /// <summary>The run's status from how training ended.</summary>
-    public static RunStatus StatusOf(TrainingStatus status) => status switch
-    {
-        TrainingStatus.Diverged => RunStatus.Diverged,
-        TrainingStatus.Interrupted => RunStatus.Interrupted,
-        _ => RunStatus.Completed,
-    };
+    public static RunStatus StatusOf(TrainingStatus status) => RunRecords.StatusOf(status);
 
     /// <summary>Final loss and accuracies of a training result (NaN where not measured).</summary>
-    public static RunMetrics Metrics(TrainingResult result) => result.Final is { } final
-        ? new RunMetrics(final.TrainLoss, final.TrainAccuracy, final.TestAccuracy)
-        : RunMetrics.None;
+    public static RunMetrics Metrics(TrainingResult result) => RunRecords.Metrics(result);
 
     private static RunRecord Label(RunRecord run, StoreRequest request) =>
         run with { Name = run.Name ?? request.Name, Tags = [.. run.Tags, .. request.Tags] };
