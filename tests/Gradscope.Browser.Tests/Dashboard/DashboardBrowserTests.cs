@@ -111,7 +111,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
     [BrowserFact]
     public async Task RunPage_OfATrainInAnotherProcess_UpdatesLive()
     {
-        using var train = GradscopeProcess.Start("train", "--data", "spiral", "--layers", "12x32", "--activation", "tanh", "--epochs", "400", "--batch-size", "16",
+        using var train = GradscopeProcess.Start("train", "--data", "spiral", "--layers", "30x64", "--activation", "tanh", "--epochs", "400", "--batch-size", "16",
             "--store", fixture.Store, "--name", "terminal run", "--tag", "live");
         _ = train.StandardOutput.ReadToEndAsync();
         _ = train.StandardError.ReadToEndAsync();

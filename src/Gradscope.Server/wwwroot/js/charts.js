@@ -41,7 +41,7 @@ export function ticks(min, max, count) {
   const err = (count / span) * step;
   step *= err <= 0.15 ? 10 : err <= 0.35 ? 5 : err <= 0.75 ? 2 : 1;
   const out = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) out.push(+t.toPrecision(12));
+  for (let k = Math.ceil(min / step); k * step <= max + step * 1e-9; k++) out.push(+(k * step).toPrecision(12));
   return out;
 }
 
@@ -110,6 +110,15 @@ export function showTip(event, lines) {
   tip.style.top = Math.max(0, top) + window.scrollY + "px";
 }
 export const hideTip = () => { const tip = document.getElementById("tooltip"); if (tip) tip.hidden = true; };
+
+// Ticks of a log10 axis: whole decades when the range spans one or more, else plain ticks.
+export function decadeTicks(min, max, count) {
+  const out = [];
+  const every = Math.max(1, Math.ceil((max - min) / Math.max(2, count)));
+  for (let t = Math.ceil(min); t <= max; t += every) out.push(t);
+  return out.length >= 2 ? out : null;
+}
+export const decadeLabel = t => (Number.isInteger(t) ? `1e${t}` : fmt(Math.pow(10, t)));
 
 // Finite minimum and maximum of values (arrays of arrays allowed), or null.
 export function extent(values, map = v => v) {

@@ -25,13 +25,14 @@ export function select(label, options, value, onchange, attrs = {}) {
 
 export const statusBadge = status => el("span", { class: "status " + (status || ""), text: status || "?" });
 
-// Calls fn at most once per animation frame, with the latest arguments.
-export function throttled(fn) {
-  let pending = false, args = [];
+// Calls fn at most once per `interval` ms (and on an animation frame), with the latest arguments:
+// a live run can send hundreds of steps a second, the page redraws a few times a second.
+export function throttled(fn, interval = 250) {
+  let pending = false, last = 0, args = [];
   return (...a) => {
     args = a;
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; fn(...args); });
+    setTimeout(() => requestAnimationFrame(() => { pending = false; last = performance.now(); fn(...args); }), Math.max(0, interval - (performance.now() - last)));
   };
 }

@@ -1,5 +1,5 @@
 // Line charts (per-layer curves, loss, accuracy, activations) and bar charts (gradient by layer).
-import { axes, extent, fmt, frame, hideTip, log10, scale, showTip, surface, message } from "./charts.js";
+import { axes, decadeLabel, decadeTicks, extent, fmt, frame, hideTip, log10, scale, showTip, surface, message } from "./charts.js";
 
 // series: [{label, color, xs, ys}]; o: {height, log, xDomain, yDomain, xTitle, yTitle, marker, empty}.
 export function drawLines(canvas, series, o = {}) {
@@ -31,7 +31,7 @@ export function drawLines(canvas, series, o = {}) {
   ctx.globalAlpha = 1;
   if (o.marker !== undefined && o.marker !== null) { ctx.fillStyle = "#ff3b30"; ctx.fillRect(Math.round(x(o.marker)), f.top, 1.5, f.bottom - f.top); }
   ctx.restore();
-  axes(f, x, y, { xTitle: o.xTitle || "training step", yTitle: o.yTitle, yFormat: o.log ? t => `1e${t}` : undefined });
+  axes(f, x, y, { xTitle: o.xTitle || "training step", yTitle: o.yTitle, yTicks: o.log ? decadeTicks(y.domain[0], y.domain[1], (f.bottom - f.top) / 30) : undefined, yFormat: o.log ? decadeLabel : undefined });
   canvas.geom = { f, x, y, series, ys, log: o.log };
   canvas.dataset.series = String(series.length);
   if (!canvas.dataset.tips) {
@@ -78,7 +78,7 @@ export function drawBars(canvas, items, o = {}) {
   const every = Math.max(1, Math.ceil(items.length / ((f.right - f.left) / 34)));
   const xTicks = [];
   for (let i = 0; i < items.length; i += every) xTicks.push(i + 0.5);
-  axes(f, x, y, { xTicks, xFormat: t => items[Math.floor(t)].label, xTitle: o.xTitle || "layer (input side first)", yTitle: o.yTitle, yFormat: o.log ? t => `1e${t}` : undefined });
+  axes(f, x, y, { xTicks, xFormat: t => items[Math.floor(t)].label, xTitle: o.xTitle || "layer (input side first)", yTitle: o.yTitle, yTicks: o.log ? decadeTicks(y.domain[0], y.domain[1], (f.bottom - f.top) / 30) : undefined, yFormat: o.log ? decadeLabel : undefined });
   canvas.geom = { f, x, items };
   canvas.dataset.bars = String(items.length);
   if (!canvas.dataset.tips) {

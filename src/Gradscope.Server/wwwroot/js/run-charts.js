@@ -68,7 +68,7 @@ export function stepCharts(view) {
       drawLines(canvas, data.layers.map((layer, i) => ({ label: `layer ${layer.layer} (${layer.name})`, color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n), xs: data.steps, ys: layerSeries(data, name, i) })),
         { xDomain: domain, yDomain: [0, 1], yTitle: "fraction of units", height: 200, empty: `No ${name} statistic recorded.` });
     }
-    drawLines(loss, [{ label: "loss", color: "#1f77b4", xs: data.steps, ys: data.loss }], { xDomain: domain, log: true, yTitle: "loss (log)", height: 200 });
+    drawLines(loss, [{ label: "loss", color: "#1f77b4", xs: data.steps, ys: data.loss }], { xDomain: domain, yTitle: "training loss (per step)", height: 200 });
     drawAccuracy(accuracy, view.detail);
   }
   return { nodes, draw };

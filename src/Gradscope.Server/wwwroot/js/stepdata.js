@@ -51,6 +51,7 @@ export const layerSeries = (data, name, index) => (data.stats[name] || []).map(r
 
 // The index of the recorded step nearest to s.
 export function nearestColumn(steps, s) {
+  if (s === null || s === undefined || !Number.isFinite(s)) return steps.length - 1;
   let best = -1, gap = Infinity;
   for (let i = 0; i < steps.length; i++) { const d = Math.abs(steps[i] - s); if (d < gap) { gap = d; best = i; } }
   return best;

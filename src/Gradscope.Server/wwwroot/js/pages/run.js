@@ -64,10 +64,24 @@ export async function render(main, params, id) {
 
   if (!live(detail.run.status)) return undefined;
   const last = () => (view.data.steps.length ? view.data.steps[view.data.steps.length - 1] : -1);
+  // Past 4 x MAX_POINTS appended rows, ask the server for a downsampled copy again (one at a time).
+  // Steps that arrive meanwhile wait in `held` and are appended after the fresh copy.
+  let compacting = false, held = [];
+  const compact = async () => {
+    if (compacting) return;
+    compacting = true;
+    try { await refetch(); } finally {
+      compacting = false;
+      for (const step of held) appendStep(view.data, step);
+      held = [];
+      redraw();
+    }
+  };
   return follow(id, last() + 1, {
     onStep: step => {
+      if (compacting) { held.push(step); return; }
       if (state.zoom || !appendStep(view.data, step)) return;
-      if (view.data.steps.length > 4 * MAX_POINTS) refetch(); else redraw();
+      if (view.data.steps.length > 4 * MAX_POINTS) compact(); else redraw();
       header.querySelector("[data-steps]").textContent = String(step.step + 1);
     },
     onEnd: async () => {
