@@ -3,7 +3,7 @@
 // (layer, step), drag to brush a step range, and double-click or Escape to reset the range.
 import { axes, colorAt, frame, hideTip, log10, fmt, scale, showTip, surface, ZERO_COLOR, NON_FINITE_COLOR, MISSING_COLOR } from "./charts.js";
 
-export const heatmapHeight = layers => Math.max(160, Math.min(620, 50 + layers * 14));
+export const heatmapHeight = layers => Math.max(220, Math.min(620, 50 + layers * 16));
 const MARGIN = { left: 120, right: 16, top: 8, bottom: 38 };
 
 function rgb(css) {

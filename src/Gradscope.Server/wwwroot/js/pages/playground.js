@@ -74,6 +74,8 @@ export async function render(main, params) {
   function drawIdle() {
     drawBars(bars, [], { empty: "Start a run to see each layer's gradient." });
     drawBars(heat, [], { empty: "The heatmap grows here as steps arrive." });
+    colorbar.hidden = true;
+    heat.dataset.columns = "0";
     drawBars(boundary, [], { empty: twoD() ? "The decision boundary appears once the run starts." : "No decision boundary: the data is not 2-D." });
     drawSensitivity(sensitivity, sensitivityText, null);
     squash.replaceChildren();
@@ -84,6 +86,7 @@ export async function render(main, params) {
     if (!d || !d.steps.length) return;
     const [vmin, vmax] = logExtent(d, "delta_rms");
     drawHeatmap(heat, { steps: d.steps, layers: d.layers, values: d.stats.delta_rms, vmin, vmax, domain: stepDomain(d, null), quantity: "delta_rms" });
+    colorbar.hidden = false;
     drawColorbar(colorbar, vmin, vmax, "log10 delta_rms (gradient RMS at each layer's output)");
     const last = d.stats.delta_rms[d.stats.delta_rms.length - 1] || [];
     drawBars(bars, d.layers.map((l, i) => ({ label: String(l.layer), title: `layer ${l.layer} (${l.name})`, value: last[i], color: colorAt(Math.max(0, Math.min(1, ((Math.log10(last[i]) - vmin) / (vmax - vmin || 1))))) })),

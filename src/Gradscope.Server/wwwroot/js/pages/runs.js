@@ -57,7 +57,8 @@ export async function render(main, params) {
     errors,
     el("table", { class: "data", id: "runs-table" }, el("caption", { class: "muted", text: "Click a column title to sort; select two or more runs to compare them." }), el("thead", {}, head), body));
   await load();
-  const timer = setInterval(() => { if (runs.some(r => r.status === "running" || r.status === "paused")) load(); }, 4000);
+  // New runs (a train in a terminal, a playground run) and live step counts appear without a reload.
+  const timer = setInterval(() => { if (!document.hidden) load(); }, 3000);
   return () => { clearInterval(timer); clearTimeout(typing); };
 }
 
