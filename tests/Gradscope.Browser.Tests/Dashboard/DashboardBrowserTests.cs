@@ -9,7 +9,7 @@ namespace Gradscope.Browser.Tests.Dashboard;
 /// Screenshots of each page go to <see cref="DashboardFixture.ScreenshotFolder"/>.
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     [BrowserFact]
     public async Task EveryPage_OpensAndDrawsWithoutErrors()

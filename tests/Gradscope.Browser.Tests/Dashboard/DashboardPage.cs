@@ -59,7 +59,8 @@ internal sealed class DashboardPage : IAsyncDisposable
         await WaitReady();
     }
 
-    public Task WaitReady() => Page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 20_000 });
+    // A minute: the theory page waits for the server's phase diagram, which takes seconds on a loaded machine.
+    public Task WaitReady() => Page.WaitForSelectorAsync("body[data-ready=true]", new() { Timeout = 60_000 });
 
     public async Task Screenshot(string name)
     {

@@ -2,7 +2,7 @@
 // the critical line) for one activation, the run's point marked, and the quantities there.
 import { api, query } from "../api.js";
 import { el, errorBox, panel } from "../dom.js";
-import { axes, fmt, frame, hideTip, scale, showTip, surface } from "../charts.js";
+import { axes, fmt, frame, hideTip, message, scale, showTip, surface } from "../charts.js";
 
 const ACTIVATIONS = ["tanh", "sigmoid", "relu", "leaky-relu", "elu", "selu", "gelu", "silu", "softplus", "softsign", "hard-tanh", "identity"];
 const pick = (o, ...names) => { for (const n of names) if (o && o[n] !== undefined) return o[n]; return undefined; };
@@ -12,22 +12,28 @@ export async function render(main, params) {
   const state = { activation: params.get("activation") || "tanh", weight_var: params.get("weight_var") || "", bias_var: params.get("bias_var") || "", depth: params.get("depth") || "" };
   const canvas = el("canvas", { class: "chart", id: "phase-diagram", role: "img", "aria-label": "Phase diagram: chi_1 over sigma_w^2 and sigma_b^2 with the critical line" });
   const facts = el("div", { id: "theory-facts" });
-  const input = (label, key, attrs) => el("label", {}, label, el("input", { type: "number", name: key, value: state[key], step: "any", ...attrs, onchange: e => { state[key] = e.target.value; update(false); } }));
+  const input = (label, key, attrs) => el("label", {}, label, el("input", { type: "number", name: key, value: state[key], step: "any", ...attrs, onchange: e => { state[key] = e.target.value; update(); } }));
   main.append(el("h1", { text: "Theory: signal propagation at initialization" }),
     el("section", { class: "panel", "aria-label": "Parameters" }, el("div", { class: "row" },
-      el("label", {}, "Activation", el("select", { name: "activation", onchange: e => { state.activation = e.target.value; update(true); } },
+      el("label", {}, "Activation", el("select", { name: "activation", onchange: e => { state.activation = e.target.value; update(); } },
         ACTIVATIONS.map(a => el("option", { value: a, text: a, selected: a === state.activation })))),
       input("σw²", "weight_var", { min: "0" }), input("σb²", "bias_var", { min: "0" }), input("Depth", "depth", { min: "1" }))),
     panel("Phase diagram", el("div", { class: "chartbox" }, canvas),
       el("p", { class: "legend", text: "Blue: ordered phase (χ₁ < 1, gradients vanish with depth); red: chaotic (χ₁ > 1, they explode); black line: the critical line χ₁ = 1. The ring marks (σw², σb²); click the diagram to move it." })),
     panel("Mean-field quantities", facts));
 
-  let diagram = null;
-  async function update(newDiagram) {
+  let diagram = null, latest = 0;
+  async function update() {
+    const mine = ++latest;
     history.replaceState(null, "", "/theory" + query(state));
     try {
-      if (newDiagram || !diagram) diagram = await api("/api/theory/phase-diagram" + query({ activation: state.activation }));
-      draw(canvas, diagram, state, (w, b) => { state.weight_var = w.toFixed(3); state.bias_var = b.toFixed(3); main.querySelector("[name=weight_var]").value = state.weight_var; main.querySelector("[name=bias_var]").value = state.bias_var; update(false); });
+      if (!diagram || diagram.activation !== state.activation) {
+        message(canvas, `Computing the ${state.activation} phase diagram…`, 380);
+        const answer = await api("/api/theory/phase-diagram" + query({ activation: state.activation }));
+        if (mine !== latest) return; // a newer choice is on its way
+        diagram = answer;
+      }
+      draw(canvas, diagram, state, (w, b) => { state.weight_var = w.toFixed(3); state.bias_var = b.toFixed(3); main.querySelector("[name=weight_var]").value = state.weight_var; main.querySelector("[name=bias_var]").value = state.bias_var; update(); });
       if (state.weight_var !== "") {
         const t = await api("/api/theory" + query(state));
         facts.replaceChildren(el("table", { class: "data" }, el("tbody", {}, Object.entries(t).filter(([, v]) => typeof v !== "object" || v === null)
@@ -35,7 +41,7 @@ export async function render(main, params) {
       } else facts.replaceChildren(el("p", { class: "muted", text: "Set σw² (and σb²) to see χ₁, the depth scales and the predicted gradient ratio." }));
     } catch (error) { facts.replaceChildren(errorBox(error)); }
   }
-  await update(true);
+  await update();
 }
 
 function color(chi) {

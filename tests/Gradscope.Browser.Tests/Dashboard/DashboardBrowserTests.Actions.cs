@@ -1,0 +1,76 @@
+using System.Text.Json;
+
+namespace Gradscope.Browser.Tests.Dashboard;
+
+/// <summary>The run page's actions: brushing a step range, starting a remedy, and drawing a 100-layer run fast.</summary>
+public sealed partial class DashboardBrowserTests
+{
+    [BrowserFact]
+    public async Task RunPage_BrushedStepRange_RefetchesThatRange()
+    {
+        await using var page = await DashboardPage.Open(fixture);
+        await page.Go($"/runs/{fixture.VanishingId}");
+        var heatmap = page.Page.Locator("#heatmap");
+        var box = (await heatmap.BoundingBoxAsync())!;
+        // Inside the plot (120 px left margin, 16 right): from a quarter to a half of the way along.
+        float plot = box.Width - 136, y = box.Y + (box.Height / 2);
+        await page.Page.Mouse.MoveAsync(box.X + 120 + (plot / 4), y);
+        await page.Page.Mouse.DownAsync();
+        await page.Page.Mouse.MoveAsync(box.X + 120 + (plot / 2), y, new() { Steps = 5 });
+        await page.Page.Mouse.UpAsync();
+
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('#zoom-state').textContent.startsWith('steps ')");
+        int columns = int.Parse((await heatmap.GetAttributeAsync("data-columns"))!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(columns, 8, 20); // about a quarter of the run's 48 steps
+        await page.Page.Locator("#heatmap").DblClickAsync();
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('#zoom-state').textContent.startsWith('all steps')");
+        page.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task RunPage_TryRemedy_OpensTheNewRun()
+    {
+        await using var page = await DashboardPage.Open(fixture);
+        await page.Go($"/runs/{fixture.VanishingId}");
+        await page.Page.Locator("#findings button[data-remedy=relu-he]").First.ClickAsync();
+        await page.Page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.Contains(fixture.VanishingId, StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await page.WaitReady();
+        string newId = page.Page.Url[(page.Page.Url.LastIndexOf('/') + 1)..];
+
+        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
+        using var run = JsonDocument.Parse(await http.GetStringAsync($"/api/runs/{newId}"));
+        Assert.Equal(fixture.VanishingId, run.RootElement.GetProperty("run").GetProperty("parent").GetString());
+        Assert.Contains("relu", run.RootElement.GetProperty("spec").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("relu", await page.Page.Locator("#configuration").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Page.Locator("button", new() { HasText = "Stop" }).ClickAsync(new() { Timeout = 2_000 }).ContinueWith(_ => { }, TaskScheduler.Default);
+        page.AssertClean();
+    }
+
+    [BrowserFact]
+    public async Task Heatmap_Of100LayersBy1600Columns_DrawsInUnder250Milliseconds()
+    {
+        await using var page = await DashboardPage.Open(fixture);
+        await page.Go("/sweeps");
+        // What the run page draws for a 100-layer, 10,000-step run downsampled to 800 buckets (min and max rows).
+        double ms = await page.Page.EvaluateAsync<double>("""
+            async () => {
+              const { drawHeatmap } = await import("/js/heatmap.js");
+              const { drawLines } = await import("/js/lines.js");
+              const canvas = document.createElement("canvas");
+              const box = document.createElement("div");
+              box.style.width = "1300px";
+              box.append(canvas);
+              document.body.append(box);
+              const L = 100, C = 1600, steps = [], values = [];
+              for (let c = 0; c < C; c++) { steps.push(Math.round(c * 10000 / C)); values.push(Array.from({ length: L }, (_, l) => Math.pow(10, -l / 10 - Math.random()))); }
+              const layers = Array.from({ length: L }, (_, l) => ({ layer: l + 1, name: String(2 * l) }));
+              const start = performance.now();
+              drawHeatmap(canvas, { steps, layers, values, vmin: -12, vmax: 0, domain: [0, 10000], quantity: "delta_rms" });
+              drawLines(canvas, layers.map((l, i) => ({ label: l.name, color: "#333", xs: steps, ys: values.map(row => row[i]) })), { log: true });
+              return performance.now() - start;
+            }
+            """);
+        Assert.True(ms < 250, $"drawing took {ms:F0} ms");
+        page.AssertClean();
+    }
+}
