@@ -26,18 +26,29 @@ export function columnAt(steps, s) {
   return found;
 }
 
+// One colour per (column, layer) cell, looked up once per pixel column (not per pixel).
+function cellColor(raw, m, span) {
+  const v = log10(raw);
+  return raw === undefined ? NONE : v === -Infinity ? ZERO : Number.isFinite(v) ? PALETTE[Math.max(0, Math.min(255, Math.round(((v - m.vmin) / span) * 255)))] : BAD;
+}
+
 function paint(f, m, x, L) {
   const w = Math.max(1, Math.round(f.right - f.left)), h = Math.max(1, Math.round(f.bottom - f.top));
   const image = f.ctx.createImageData(w, h), px = image.data;
   const span = m.vmax - m.vmin || 1;
+  const rowLayer = new Int32Array(h);
+  for (let row = 0; row < h; row++) rowLayer[row] = Math.min(L - 1, Math.floor(((h - row - 0.5) / h) * L));
+  const colors = new Array(L);
+  let previous = -2;
   for (let i = 0; i < w; i++) {
     const c = columnAt(m.steps, x.invert(f.left + i + 0.5));
+    if (c !== previous) {
+      const values = c < 0 ? null : m.values[c];
+      for (let l = 0; l < L; l++) colors[l] = cellColor(values ? values[l] : undefined, m, span);
+      previous = c;
+    }
     for (let row = 0; row < h; row++) {
-      const l = Math.min(L - 1, Math.floor(((h - row - 0.5) / h) * L));
-      const raw = c < 0 ? undefined : m.values[c] ? m.values[c][l] : undefined;
-      const v = log10(raw);
-      const color = raw === undefined ? NONE : v === -Infinity ? ZERO : Number.isFinite(v) ? PALETTE[Math.max(0, Math.min(255, Math.round(((v - m.vmin) / span) * 255)))] : BAD;
-      const o = (row * w + i) * 4;
+      const color = colors[rowLayer[row]], o = (row * w + i) * 4;
       px[o] = color[0]; px[o + 1] = color[1]; px[o + 2] = color[2]; px[o + 3] = 255;
     }
   }

@@ -18,14 +18,7 @@ export function drawLines(canvas, series, o = {}) {
   series.forEach((s, k) => {
     ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 1.4; ctx.globalAlpha = s.alpha || 1;
     ctx.beginPath();
-    let pen = false;
-    for (let i = 0; i < s.xs.length; i++) {
-      const v = ys[k][i];
-      if (!Number.isFinite(v)) { pen = false; continue; }
-      const px = x(s.xs[i]), py = y(v);
-      if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-      pen = true;
-    }
+    stroke(ctx, s.xs, ys[k], x, y);
     ctx.stroke();
   });
   ctx.globalAlpha = 1;
@@ -39,6 +32,23 @@ export function drawLines(canvas, series, o = {}) {
     canvas.addEventListener("mouseleave", hideTip);
     canvas.addEventListener("mousemove", e => lineTip(canvas, e));
   }
+}
+
+// The path of one series; where there are more points than pixels, each pixel column keeps its
+// first, lowest, highest and last point (the line looks the same, drawn from far fewer segments).
+function stroke(ctx, xs, ys, x, y) {
+  let pen = false, column = NaN, lo = 0, hi = 0, lastY = 0;
+  const flush = () => { if (pen && Number.isFinite(column)) { ctx.lineTo(column, lo); ctx.lineTo(column, hi); ctx.lineTo(column, lastY); } };
+  for (let i = 0; i < xs.length; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v)) { flush(); pen = false; column = NaN; continue; }
+    const px = Math.round(x(xs[i])), py = y(v);
+    if (pen && px === column) { lo = Math.min(lo, py); hi = Math.max(hi, py); lastY = py; continue; }
+    flush();
+    if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    pen = true; column = px; lo = hi = lastY = py;
+  }
+  flush();
 }
 
 function lineTip(canvas, e) {
