@@ -34,19 +34,19 @@ export function drawLines(canvas, series, o = {}) {
   }
 }
 
-// The path of one series; where there are more points than pixels, each pixel column keeps its
-// first, lowest, highest and last point (the line looks the same, drawn from far fewer segments).
+// The path of one series; where several points share a pixel column, it keeps their first,
+// lowest, highest and last (the line looks the same, drawn from far fewer segments).
 function stroke(ctx, xs, ys, x, y) {
-  let pen = false, column = NaN, lo = 0, hi = 0, lastY = 0;
-  const flush = () => { if (pen && Number.isFinite(column)) { ctx.lineTo(column, lo); ctx.lineTo(column, hi); ctx.lineTo(column, lastY); } };
+  let pen = false, column = NaN, lo = 0, hi = 0, lastY = 0, count = 0;
+  const flush = () => { if (pen && count > 1) { ctx.lineTo(column, lo); ctx.lineTo(column, hi); ctx.lineTo(column, lastY); } };
   for (let i = 0; i < xs.length; i++) {
     const v = ys[i];
     if (!Number.isFinite(v)) { flush(); pen = false; column = NaN; continue; }
     const px = Math.round(x(xs[i])), py = y(v);
-    if (pen && px === column) { lo = Math.min(lo, py); hi = Math.max(hi, py); lastY = py; continue; }
+    if (pen && px === column) { lo = Math.min(lo, py); hi = Math.max(hi, py); lastY = py; count++; continue; }
     flush();
     if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-    pen = true; column = px; lo = hi = lastY = py;
+    pen = true; column = px; lo = hi = lastY = py; count = 1;
   }
   flush();
 }

@@ -7,6 +7,14 @@ import { drawBars, drawLines } from "./lines.js";
 import { layerSeries, logExtent, nearestColumn, stepDomain } from "./stepdata.js";
 
 const layerColor = (i, n) => colorAt(n <= 1 ? 0.1 : (i / (n - 1)) * 0.92);
+const MAX_CURVES = 24;
+
+// The layers drawn as curves: all of them up to MAX_CURVES, else evenly chosen ones, the last and
+// the chosen layer (a hundred overlaid lines say no more than two dozen, and cost four times more).
+function curveLayers(layers, chosen) {
+  const every = Math.max(1, Math.ceil(layers.length / MAX_CURVES));
+  return layers.map((layer, i) => ({ layer, i })).filter(({ layer, i }) => i % every === 0 || i === layers.length - 1 || layer.layer === chosen);
+}
 
 // view: {data, detail, state: {quantity, scale, fixed, zoom, layer, step}, onBrush, onReset, onPick}
 export function stepCharts(view) {
@@ -20,6 +28,7 @@ export function stepCharts(view) {
   const accuracy = el("canvas", { class: "chart", id: "accuracy", role: "img", "aria-label": "Accuracy" });
   const zoomText = el("span", { class: "muted", id: "zoom-state", "aria-live": "polite" });
   const stepText = el("span", { class: "muted", id: "chosen-step" });
+  const curvesNote = el("span", { id: "curves-note" });
   const s = view.state;
   const radio = (value, text) => el("label", {}, el("input", { type: "radio", name: "scale", value, checked: s.scale === value, onchange: () => { s.scale = value; draw(); } }), text);
   const quantity = el("label", {}, "Statistic", el("select", { name: "quantity", onchange: e => { s.quantity = e.target.value; s.fixed = null; draw(); } },
@@ -33,7 +42,7 @@ export function stepCharts(view) {
   heatPanel.id = "heatmap-panel";
   const nodes = [heatPanel,
     el("div", { class: "grid2" },
-      panel("Per-layer curves", el("div", { class: "chartbox" }, curves), el("p", { class: "legend", text: "One line per layer, dark = input side, yellow = output side; the chosen layer in red." })),
+      panel("Per-layer curves", el("div", { class: "chartbox" }, curves), el("p", { class: "legend" }, curvesNote, "One line per layer, dark = input side, yellow = output side; the chosen layer in red.")),
       panel("Gradient by layer at the chosen step", stepText, el("div", { class: "chartbox" }, profile))),
     el("div", { class: "grid2" },
       panel("Activations: saturated fraction", el("div", { class: "chartbox" }, saturation)),
@@ -56,7 +65,9 @@ export function stepCharts(view) {
     drawColorbar(bar, vmin, vmax, `log10 ${q}, ${s.scale === "fixed" ? "fixed over the whole run" : "over the visible steps"}: ${fmt(vmin)} to ${fmt(vmax)}`);
     zoomText.textContent = s.zoom ? `steps ${s.zoom[0]} to ${s.zoom[1]}` + (data.downsampled ? " (downsampled)" : "") : "all steps" + (data.downsampled ? " (downsampled: each column keeps its minimum and maximum)" : "");
     const n = data.layers.length;
-    const series = data.layers.map((layer, i) => ({ label: `layer ${layer.layer} (${layer.name})`, color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n), width: layer.layer === s.layer ? 2.6 : 1.1, xs: data.steps, ys: layerSeries(data, q, i) }));
+    const shown = curveLayers(data.layers, s.layer);
+    curvesNote.textContent = shown.length < n ? `${shown.length} of ${n} layers (evenly spaced, and the chosen one). ` : "";
+    const series = shown.map(({ layer, i }) => ({ label: `layer ${layer.layer} (${layer.name})`, color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n), width: layer.layer === s.layer ? 2.6 : 1.1, xs: data.steps, ys: layerSeries(data, q, i) }));
     const hl = series.findIndex(x => x.color === "#ff3b30");
     if (hl >= 0) series.push(series.splice(hl, 1)[0]);
     drawLines(curves, series, { log: true, xDomain: domain, yTitle: `${q} (log)`, marker: s.step, height: 240 });
@@ -65,7 +76,7 @@ export function stepCharts(view) {
     drawBars(profile, c < 0 ? [] : data.layers.map((layer, i) => ({ label: String(layer.layer), title: `layer ${layer.layer} (${layer.name})`, value: (values[c] || [])[i], color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n) })),
       { log: true, yTitle: `${q} (log)`, name: q, height: 240 });
     for (const [canvas, name] of [[saturation, "saturated"], [dead, "dead"]]) {
-      drawLines(canvas, data.layers.map((layer, i) => ({ label: `layer ${layer.layer} (${layer.name})`, color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n), xs: data.steps, ys: layerSeries(data, name, i) })),
+      drawLines(canvas, shown.map(({ layer, i }) => ({ label: `layer ${layer.layer} (${layer.name})`, color: layer.layer === s.layer ? "#ff3b30" : layerColor(i, n), xs: data.steps, ys: layerSeries(data, name, i) })),
         { xDomain: domain, yDomain: [0, 1], yTitle: "fraction of units", height: 200, empty: `No ${name} statistic recorded.` });
     }
     drawLines(loss, [{ label: "loss", color: "#1f77b4", xs: data.steps, ys: data.loss }], { xDomain: domain, yTitle: "training loss (per step)", height: 200 });
