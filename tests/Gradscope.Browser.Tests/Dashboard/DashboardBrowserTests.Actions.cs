@@ -52,7 +52,7 @@ public sealed partial class DashboardBrowserTests
         await using var page = await DashboardPage.Open(fixture);
         await page.Go("/sweeps");
         // Everything the run page draws for a 100-layer, 10,000-step run downsampled to 800 buckets
-        // (a minimum and a maximum row each): the first draw, then a redraw as a live step triggers.
+        // (a minimum and a maximum row each): the first draw, then redraws as live steps trigger.
         var ms = await page.Page.EvaluateAsync<double[]>("""
             async () => {
               const { stepCharts } = await import("/js/run-charts.js");
@@ -70,9 +70,11 @@ public sealed partial class DashboardBrowserTests
               document.getElementById("app").replaceChildren(...charts.nodes);
               const t0 = performance.now();
               charts.draw();
-              const t1 = performance.now();
-              charts.draw();
-              return [t1 - t0, performance.now() - t1];
+              const first = performance.now() - t0;
+              // Redraws: the best of three, as this machine is shared (the first draw is timed once).
+              let redraw = Infinity;
+              for (let k = 0; k < 3; k++) { const t = performance.now(); charts.draw(); redraw = Math.min(redraw, performance.now() - t); }
+              return [first, redraw];
             }
             """);
         string timing = $"run page charts, 100 layers x 1600 rows: first draw {ms[0]:F0} ms, redraw {ms[1]:F0} ms";
