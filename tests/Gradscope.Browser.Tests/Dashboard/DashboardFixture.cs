@@ -9,10 +9,10 @@ namespace Gradscope.Browser.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("gradscope-dashboard-").FullName;
-    private IPlaywright? playwright;
+    private readonly string _directory = Directory.CreateTempSubdirectory("gradscope-dashboard-").FullName;
+    private IPlaywright? _playwright;
 
-    public string Store => Path.Combine(directory, "runs.db");
+    public string Store => Path.Combine(_directory, "runs.db");
 
     public string VanishingId { get; private set; } = "";
 
@@ -43,19 +43,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         Server = await DashboardServer.Start(Store);
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = BrowserFactAttribute.Chromium, Headless = true });
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = BrowserFactAttribute.Chromium, Headless = true });
     }
 
     public async Task DisposeAsync()
     {
         if (Browser is not null)
             await Browser.DisposeAsync();
-        playwright?.Dispose();
+        _playwright?.Dispose();
         Server?.Dispose();
         try
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {

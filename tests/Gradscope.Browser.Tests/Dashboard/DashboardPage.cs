@@ -8,14 +8,14 @@ namespace Gradscope.Browser.Tests.Dashboard;
 /// </summary>
 internal sealed class DashboardPage : IAsyncDisposable
 {
-    private readonly IBrowserContext context;
-    private readonly Uri root;
+    private readonly IBrowserContext _context;
+    private readonly Uri _root;
 
     private DashboardPage(IBrowserContext context, IPage page, Uri root)
     {
-        this.context = context;
+        _context = context;
         Page = page;
-        this.root = root;
+        _root = root;
     }
 
     public IPage Page { get; }
@@ -55,7 +55,7 @@ internal sealed class DashboardPage : IAsyncDisposable
     /// <summary>Opens PATH (with its query) and waits until the page says it is drawn.</summary>
     public async Task Go(string path)
     {
-        await Page.GotoAsync(new Uri(root, path).AbsoluteUri);
+        await Page.GotoAsync(new Uri(_root, path).AbsoluteUri);
         await WaitReady();
     }
 
@@ -88,5 +88,5 @@ internal sealed class DashboardPage : IAsyncDisposable
         }
         """);
 
-    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }

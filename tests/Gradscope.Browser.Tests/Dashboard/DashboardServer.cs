@@ -6,19 +6,19 @@ namespace Gradscope.Browser.Tests.Dashboard;
 /// <summary><c>gradscope serve --port 0 --store STORE</c> as a child process; the URL it prints is where it listens.</summary>
 internal sealed partial class DashboardServer : IDisposable
 {
-    private readonly Process process;
-    private readonly List<string> output = [];
+    private readonly Process _process;
+    private readonly List<string> _output = [];
 
     private DashboardServer(Process process, Uri url)
     {
-        this.process = process;
+        _process = process;
         Url = url;
     }
 
     public Uri Url { get; }
 
     /// <summary>What the server printed so far (for a failing test's message).</summary>
-    public string Output { get { lock (output) return string.Join('\n', output); } }
+    public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
     public static async Task<DashboardServer> Start(string store)
     {
@@ -52,14 +52,14 @@ internal sealed partial class DashboardServer : IDisposable
 
         var server = new DashboardServer(process, await found.Task);
         lock (lines)
-            server.output.AddRange(lines);
+            server._output.AddRange(lines);
         return server;
     }
 
     public void Dispose()
     {
-        GradscopeProcess.Stop(process);
-        process.Dispose();
+        GradscopeProcess.Stop(_process);
+        _process.Dispose();
     }
 
     [GeneratedRegex(@"http://(?:127\.0\.0\.1|localhost|\[::1\]):\d+/?")]
