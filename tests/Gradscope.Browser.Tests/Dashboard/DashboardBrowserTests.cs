@@ -65,6 +65,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
         Assert.Contains("sigmoid", differences);
         Assert.Contains("he-normal", differences);
         Assert.True(await page.Ink("#overlay-curves") > 2000);
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('#overlay-histograms').dataset.series === '2'", null, new() { Timeout = 15_000 });
         await page.Screenshot("compare");
 
         await page.Page.Locator("input[name=shared]").UncheckAsync();

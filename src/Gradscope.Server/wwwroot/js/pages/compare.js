@@ -7,6 +7,7 @@ import { drawColorbar, drawHeatmap, interactive } from "../heatmap.js";
 import { drawLines } from "../lines.js";
 import { fetchSteps, layerSeries, logExtent, stepDomain } from "../stepdata.js";
 import { navigate } from "../app.js";
+import { histogramOverlay } from "../compare-histograms.js";
 
 export async function render(main, params) {
   document.title = "Compare · Gradscope";
@@ -30,6 +31,8 @@ export async function render(main, params) {
   });
   const curves = el("canvas", { class: "chart", id: "overlay-curves", role: "img", "aria-label": "Overlaid curves of the chosen layer" });
   const profile = el("canvas", { class: "chart", id: "overlay-profile", role: "img", "aria-label": "Overlaid gradient by layer at the last step" });
+  const histograms = el("canvas", { class: "chart", id: "overlay-histograms", role: "img", "aria-label": "Overlaid gradient histograms of the chosen layer" });
+  const drawHistograms = histogramOverlay(histograms, runs);
   const layerPick = el("input", { type: "number", min: "1", max: String(maxLayers), value: String(state.layer), name: "layer", onchange: e => { state.layer = Math.min(maxLayers, Math.max(1, +e.target.value || 1)); draw(); } });
 
   const draw = () => {
@@ -47,6 +50,7 @@ export async function render(main, params) {
       const last = rows.length ? rows[rows.length - 1] : [];
       return { label: r.detail.run.name || r.detail.run.id, color: runColor(i), xs: r.data.layers.map(l => l.layer), ys: last };
     }), { log: true, xTitle: "layer (input side first)", yTitle: `${state.quantity} at the last step (log)`, height: 260 });
+    drawHistograms(state.layer);
     history.replaceState(null, "", location.pathname + "?" + new URLSearchParams({ ids: ids.join(","), stat: state.quantity, scale: state.shared ? "shared" : "own", layer: String(state.layer) }));
   };
   const controls = el("section", { class: "panel", "aria-label": "Options" }, el("div", { class: "row" },
@@ -56,6 +60,7 @@ export async function render(main, params) {
     el("label", {}, "Layer for the curves", layerPick)));
   main.append(controls, ...heatmaps.map(h => h.box),
     el("div", { class: "grid2" }, panel("Chosen layer, every run", el("div", { class: "chartbox" }, curves)), panel("Gradient by layer at the last step", el("div", { class: "chartbox" }, profile))),
+    panel("Gradient histogram of the chosen layer, last recorded step", el("div", { class: "chartbox" }, histograms)),
     differences(runs.map(r => r.detail)));
   heatmaps.forEach(h => interactive(h.canvas, { onPick: layer => { state.layer = layer; layerPick.value = String(layer); draw(); } }));
   draw();
