@@ -47,6 +47,23 @@ public sealed partial class DashboardBrowserTests
     }
 
     [BrowserFact]
+    public async Task Playground_StepButton_TrainsOneStepAtATime()
+    {
+        await using var page = await DashboardPage.Open(fixture);
+        await page.Go("/playground?data=xor&depth=4&width=8&activation=relu&epochs=50");
+        await page.Page.Locator("#play-step").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => +(document.querySelector('#play-heatmap').dataset.columns || 0) === 1", null, new() { Timeout = 20_000 });
+        await page.Page.Locator("#play-step").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => +(document.querySelector('#play-heatmap').dataset.columns || 0) === 2", null, new() { Timeout = 20_000 });
+        await Task.Delay(1500);
+        Assert.Equal("2", await page.Page.Locator("#play-heatmap").GetAttributeAsync("data-columns")); // paused between steps
+        await page.Page.Locator("#play-pause").ClickAsync(); // a paused run resumes
+        await page.Page.WaitForFunctionAsync("() => +(document.querySelector('#play-heatmap').dataset.columns || 0) > 10", null, new() { Timeout = 20_000 });
+        await page.Page.Locator("#play-reset").ClickAsync();
+        page.AssertClean();
+    }
+
+    [BrowserFact]
     public async Task RunPageCharts_Of100LayersBy1600Rows_RedrawInUnder250Milliseconds()
     {
         await using var page = await DashboardPage.Open(fixture);

@@ -101,6 +101,7 @@ export async function render(main, params) {
       const started = await post("/api/runs", { spec: runSpec(s), name: `playground ${s.data} ${s.depth}x${s.width} ${s.activation}`, tags: ["playground"], paused });
       run.id = started.id;
       run.status = paused ? "paused" : "running";
+      buttons.pause.textContent = paused ? "Resume" : "Pause";
       const detail = await api(runPath(run.id)).catch(() => null);
       const layers = detail && detail.layers && detail.layers.length ? detail.layers.map(l => ({ layer: l.layer, name: l.name })) : null;
       run.data = { steps: [], layers: layers || [], stats: { delta_rms: [] }, loss: [] };
