@@ -42,6 +42,12 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
         Assert.Equal("30", await page.Page.Locator("input[name=depth]").InputValueAsync());
         Assert.Equal("batch", await page.Page.Locator("select[name=norm]").InputValueAsync());
         Assert.True(await page.Page.Locator("input[name=residual]").IsCheckedAsync());
+        await page.Page.Locator("input[name=depth]").FillAsync("100");
+        await page.Page.Locator("input[name=depth]").PressAsync("Tab");
+        await page.Page.Locator("select[name=activation]").SelectOptionAsync("tanh");
+        Assert.Contains("depth=100", page.Page.Url, StringComparison.Ordinal);
+        Assert.Contains("activation=tanh", page.Page.Url, StringComparison.Ordinal);
+        Assert.Contains("norm=batch", page.Page.Url, StringComparison.Ordinal);
         await page.Screenshot("playground-idle");
 
         page.AssertClean();
