@@ -48,7 +48,9 @@ internal static class RequestBodies
                 throw ApiProblem.BadRequest("the request body must be a JSON object: a run description, or {\"spec\": ..., \"name\", \"tags\", \"paused\"}.");
             if (!root.TryGetProperty("spec", out var spec))
                 return (ReadSpec(root), new HostedRunOptions());
-            return (ReadSpec(spec), Options(root));
+            // The wrapper's own keys first: a typo there is the likelier mistake.
+            var options = Options(root);
+            return (ReadSpec(spec), options);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Gradscope.Lab.Runs;
 using Gradscope.Server.Hosting;
@@ -21,11 +22,11 @@ internal static class StepsApi
         if (names.Count == 0)
             return new JsonResult(w => Write(w, new StepTable([], 0, 0), [], names, 0, false));
         var selection = StepSelection.Parse(http.Request.Query, names.Count);
-        StepTable table;
+        StepSource source;
         using (var connection = state.Store.OpenReader())
-            table = StepQuery.Read(connection, summary.Record.Id, names.Count, selection);
-        var reduced = Downsampler.Reduce(table, selection.MaxPoints);
-        return new JsonResult(w => Write(w, reduced, selection.Layers, names, table.Count, !ReferenceEquals(reduced, table)));
+            source = StepQuery.Read(state.Store.Steps, connection, summary.Record.Id, names.Count, selection);
+        var table = Downsampler.Reduce(source, selection.MaxPoints, out bool downsampled);
+        return new JsonResult(w => Write(w, table, selection.Layers, names, source.Count, downsampled));
     }
 
     private static void Write(Utf8JsonWriter w, StepTable table, int[] layers, IReadOnlyList<string> names, int total, bool downsampled)
@@ -56,7 +57,8 @@ internal static class StepsApi
         w.WriteEndObject();
     }
 
-    private static void WriteMatrix(Utf8JsonWriter w, string name, List<double> values, int rows, int width)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteMatrix(Utf8JsonWriter w, string name, double[] values, int rows, int width)
     {
         w.WriteStartArray(name);
         for (int r = 0; r < rows; r++)

@@ -35,14 +35,15 @@ internal static class StreamApi
         string runId = summary.Record.Id;
         int layers = summary.Record.Trace.LayerCount;
         long? from = QueryNumbers.OptionalLong(http.Request.Query, "from");
+        using var connection = state.Store.OpenReader();
+        // Where to start is fixed before the client sees the response: every step after that is sent.
+        long next = from is { } f ? FirstIndexAt(connection, runId, f) : NextIndex(connection, runId);
         var response = http.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        await response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         var token = http.RequestAborted;
-        using var connection = state.Store.OpenReader();
-        long next = from is { } f ? FirstIndexAt(connection, runId, f) : NextIndex(connection, runId);
+        await response.Body.FlushAsync(token).ConfigureAwait(false);
         var sinceBeat = Stopwatch.StartNew();
         while (!token.IsCancellationRequested)
         {

@@ -24,6 +24,9 @@ internal sealed class StoreGate : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Decoded step statistics (256 MB at most), shared by every request.</summary>
+    public Steps.StepCache Steps { get; } = new(256L << 20);
+
     /// <summary>Runs <paramref name="read"/> on the shared store, one request at a time.</summary>
     public T Use<T>(Func<RunStore, T> read)
     {

@@ -1,83 +1,125 @@
+using System.Runtime.CompilerServices;
+
 namespace Gradscope.Server.Steps;
 
 /// <summary>
-/// Reduces a step table to at most <c>maxPoints</c> rows without hiding a spike: the rows are cut
+/// Reduces a step range to at most <c>maxPoints</c> rows without hiding a spike: the rows are cut
 /// into <c>maxPoints / 2</c> buckets of consecutive steps and each bucket becomes two rows, at its
 /// first and its last step, which hold every series' (loss, learning rate, each statistic of each
 /// layer) minimum and maximum over the bucket, in the order they occurred. So every series keeps
-/// its extremes, and the first and last steps of the range are kept.
+/// its extremes, and the first and last steps of the range are kept. Rows are read in order, once.
 /// </summary>
 internal static class Downsampler
 {
-    public static StepTable Reduce(StepTable table, int maxPoints)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static StepTable Reduce(StepSource source, int maxPoints, out bool downsampled)
     {
-        int n = table.Count;
-        if (n <= maxPoints)
-            return table;
+        int n = source.Count;
+        downsampled = n > maxPoints;
+        if (!downsampled)
+            return Copy(source);
         int buckets = Math.Max(1, maxPoints / 2);
-        var result = new StepTable(table.Stats, table.Width, buckets * 2);
+        var table = new StepTable(source.Stats, source.Width, buckets * 2);
+        var extremes = new Extremes(source.Width);
+        var row = new double[source.Width];
         for (int b = 0; b < buckets; b++)
         {
             int start = (int)((long)n * b / buckets), end = (int)((long)n * (b + 1) / buckets);
-            if (end - start == 1)
-                CopyRow(table, result, start);
-            else
-                AddBucket(table, result, start, end);
-        }
-
-        return result;
-    }
-
-    private static void CopyRow(StepTable from, StepTable to, int row)
-    {
-        to.AddRow(from.StepNumbers[row], from.Loss[row], from.LearningRate[row]);
-        for (int s = 0; s < from.Stats.Length; s++)
-        {
-            for (int j = 0; j < from.Width; j++)
-                to.Values[s].Add(from.Values[s][(row * from.Width) + j]);
-        }
-    }
-
-    private static void AddBucket(StepTable from, StepTable to, int start, int end)
-    {
-        var (lossFirst, lossSecond) = Extremes(from.Loss, start, end, 1, 0);
-        var (rateFirst, rateSecond) = Extremes(from.LearningRate, start, end, 1, 0);
-        to.AddRow(from.StepNumbers[start], lossFirst, rateFirst);
-        to.AddRow(from.StepNumbers[end - 1], lossSecond, rateSecond);
-        for (int s = 0; s < from.Stats.Length; s++)
-        {
-            var values = from.Values[s];
-            var target = to.Values[s];
-            int at = target.Count;
-            // Two rows of Width values each: fill the first row's slots, then the second's.
-            for (int k = 0; k < 2 * from.Width; k++)
-                target.Add(double.NaN);
-            for (int j = 0; j < from.Width; j++)
+            var (loss1, loss2) = Scalar(source, start, end, source.Loss);
+            var (rate1, rate2) = Scalar(source, start, end, source.Rate);
+            int first = table.AddRow(source.Step(start), loss1, rate1);
+            int second = table.AddRow(source.Step(end - 1), loss2, rate2);
+            for (int s = 0; s < source.Stats.Length; s++)
             {
-                var (first, second) = Extremes(values, start, end, from.Width, j);
-                target[at + j] = first;
-                target[at + from.Width + j] = second;
+                extremes.Reset();
+                for (int r = start; r < end; r++)
+                {
+                    source.Row(s, r, row);
+                    extremes.Add(row, r);
+                }
+
+                extremes.Write(table.Row(s, first), table.Row(s, second));
             }
         }
+
+        return table;
     }
 
-    // The minimum and maximum of series[row * stride + offset] over rows [start, end), NaN skipped,
-    // ordered by the row they occur at; (NaN, NaN) when every value is NaN.
-    private static (double First, double Second) Extremes(List<double> series, int start, int end, int stride, int offset)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static StepTable Copy(StepSource source)
     {
-        int minRow = -1, maxRow = -1;
-        double min = double.NaN, max = double.NaN;
-        for (int row = start; row < end; row++)
+        var table = new StepTable(source.Stats, source.Width, source.Count);
+        for (int r = 0; r < source.Count; r++)
         {
-            double v = series[(row * stride) + offset];
-            if (double.IsNaN(v))
-                continue;
-            if (minRow < 0 || v < min)
-                (min, minRow) = (v, row);
-            if (maxRow < 0 || v > max)
-                (max, maxRow) = (v, row);
+            int row = table.AddRow(source.Step(r), source.Loss(r), source.Rate(r));
+            for (int s = 0; s < source.Stats.Length; s++)
+                source.Row(s, r, table.Row(s, row));
         }
 
-        return minRow <= maxRow ? (min, max) : (max, min);
+        return table;
+    }
+
+    private static (double First, double Second) Scalar(StepSource source, int start, int end, Func<int, double> value)
+    {
+        var extremes = new Extremes(1);
+        Span<double> one = stackalloc double[1];
+        for (int r = start; r < end; r++)
+        {
+            one[0] = value(r);
+            extremes.Add(one, r);
+        }
+
+        Span<double> first = stackalloc double[1], second = stackalloc double[1];
+        extremes.Write(first, second);
+        return (first[0], second[0]);
+    }
+
+    // Per series: the minimum and maximum seen (NaN skipped) and the rows they were at.
+    private sealed class Extremes
+    {
+        private readonly double[] _min;
+        private readonly double[] _max;
+        private readonly int[] _minRow;
+        private readonly int[] _maxRow;
+
+        public Extremes(int width)
+        {
+            (_min, _max, _minRow, _maxRow) = (new double[width], new double[width], new int[width], new int[width]);
+            Reset();
+        }
+
+        public void Reset()
+        {
+            Array.Fill(_min, double.NaN);
+            Array.Fill(_max, double.NaN);
+            Array.Fill(_minRow, -1);
+            Array.Fill(_maxRow, -1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(ReadOnlySpan<double> values, int row)
+        {
+            for (int j = 0; j < values.Length; j++)
+            {
+                double v = values[j];
+                if (double.IsNaN(v))
+                    continue;
+                if (_minRow[j] < 0 || v < _min[j])
+                    (_min[j], _minRow[j]) = (v, row);
+                if (_maxRow[j] < 0 || v > _max[j])
+                    (_max[j], _maxRow[j]) = (v, row);
+            }
+        }
+
+        // The two extremes in the order they occurred; NaN, NaN when every value was NaN.
+        public void Write(Span<double> first, Span<double> second)
+        {
+            for (int j = 0; j < first.Length; j++)
+            {
+                bool minFirst = _minRow[j] <= _maxRow[j];
+                first[j] = minFirst ? _min[j] : _max[j];
+                second[j] = minFirst ? _max[j] : _min[j];
+            }
+        }
     }
 }

@@ -1,59 +1,47 @@
-using System.Buffers.Binary;
 using Gradscope.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Server.Steps;
 
 /// <summary>
-/// Reads only the statistic slices a request needs from the steps table: its <c>stats</c> BLOB is
-/// statistic-major (<c>[statistic][layer]</c> little-endian doubles), so for each statistic one
-/// <c>substr()</c> returns the bytes of the selected layers' span and nothing else is decoded.
+/// The rows of a step request, from the <see cref="StepCache"/>: the selected statistics' series,
+/// cut to the step range (binary search: steps are recorded in order).
 /// </summary>
 internal static class StepQuery
 {
-    public static StepTable Read(SqliteConnection connection, string runId, int layerCount, StepSelection selection)
+    public static StepSource Read(StepCache cache, SqliteConnection connection, string runId, int layerCount, StepSelection selection)
     {
-        int first = selection.Layers[0], last = selection.Layers[^1];
-        int span = last - first + 1;
-        using var command = connection.CreateCommand();
-        var columns = new List<string>();
-        for (int s = 0; s < selection.Stats.Length; s++)
+        var views = new SeriesView[selection.Stats.Length];
+        int count = int.MaxValue;
+        for (int s = 0; s < views.Length; s++)
         {
-            // substr on a BLOB counts bytes from 1.
-            long offset = ((((long)selection.Stats[s] * layerCount) + first) * sizeof(double)) + 1;
-            columns.Add($"substr(stats, {offset}, {span * sizeof(double)})");
+            views[s] = cache.Get(connection, runId, layerCount, selection.Stats[s]);
+            // A live run may have grown between two series' reads: use the rows all of them have.
+            count = Math.Min(count, views[s].Count);
         }
 
-        command.CommandText = $"SELECT step, loss, learning_rate, {string.Join(", ", columns)} FROM steps WHERE run_id = $id AND step >= $from AND step <= $to ORDER BY idx";
-        command.Parameters.AddWithValue("$id", runId);
-        command.Parameters.AddWithValue("$from", selection.From);
-        command.Parameters.AddWithValue("$to", selection.To);
-        var table = new StepTable(selection.Stats, selection.Layers.Length, 256);
-        var buffer = new byte[span * sizeof(double)];
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            table.AddRow(reader.GetInt64(0), Real(reader, 1), Real(reader, 2));
-            for (int s = 0; s < selection.Stats.Length; s++)
-                AddSlice(reader, 3 + s, buffer, first, selection.Layers, table.Values[s]);
-        }
-
-        return table;
+        var steps = views[0].Steps;
+        int start = LowerBound(steps, count, selection.From);
+        int end = selection.To == long.MaxValue ? count : LowerBound(steps, count, selection.To + 1);
+        return new StepSource(views, start, Math.Max(start, end), selection.Layers, selection.Stats);
     }
-
-    private static void AddSlice(SqliteDataReader reader, int column, byte[] buffer, int first, int[] layers, List<double> values)
-    {
-        long read = reader.IsDBNull(column) ? 0 : reader.GetBytes(column, 0, buffer, 0, buffer.Length);
-        foreach (int layer in layers)
-        {
-            int at = (layer - first) * sizeof(double);
-            // A row shorter than the run's layer count (a corrupt or foreign row) reads as missing.
-            values.Add(at + sizeof(double) <= read ? BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(at)) : double.NaN);
-        }
-    }
-
-    private static double Real(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? double.NaN : reader.GetDouble(column);
 
     /// <summary>Statistic names for a table's header.</summary>
     public static string Name(LayerStat stat) => LayerStatNames.Of(stat);
+
+    // The first row whose step is >= target.
+    private static int LowerBound(long[] steps, int count, long target)
+    {
+        int low = 0, high = count;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (steps[middle] < target)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+
+        return low;
+    }
 }

@@ -3,8 +3,8 @@ using Gradscope.Diagnostics;
 namespace Gradscope.Server.Steps;
 
 /// <summary>
-/// The selected statistics of a range of steps, column-friendly: <c>Values[s][row * Width + j]</c>
-/// is statistic <c>Stats[s]</c> of the j-th selected layer at row <c>row</c>.
+/// The rows a step request answers with: <c>Values[s][row * Width + j]</c> is statistic
+/// <c>Stats[s]</c> of the j-th selected layer at row <c>row</c>.
 /// </summary>
 internal sealed class StepTable(LayerStat[] stats, int width, int capacity)
 {
@@ -20,14 +20,17 @@ internal sealed class StepTable(LayerStat[] stats, int width, int capacity)
 
     public List<double> LearningRate { get; } = new(capacity);
 
-    public List<double>[] Values { get; } = Enumerable.Range(0, stats.Length).Select(_ => new List<double>(capacity * width)).ToArray();
+    public double[][] Values { get; } = Enumerable.Range(0, stats.Length).Select(_ => new double[capacity * width]).ToArray();
 
-    /// <summary>Starts a row; the caller then adds <see cref="Width"/> values to each of <see cref="Values"/>.</summary>
-    public void AddRow(long step, double loss, double learningRate)
+    /// <summary>Adds a row and returns its index; the caller fills its <see cref="Width"/> values in each of <see cref="Values"/>.</summary>
+    public int AddRow(long step, double loss, double learningRate)
     {
         StepNumbers.Add(step);
         Loss.Add(loss);
         LearningRate.Add(learningRate);
-        Count++;
+        return Count++;
     }
+
+    /// <summary>The values of statistic <paramref name="s"/> at <paramref name="row"/>.</summary>
+    public Span<double> Row(int s, int row) => Values[s].AsSpan(row * Width, Width);
 }
