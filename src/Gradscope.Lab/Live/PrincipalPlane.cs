@@ -9,6 +9,9 @@ internal static class PrincipalPlane
     private const int Iterations = 200;
     private const double Converged = 1e-12;
 
+    // Variance below this share of the total is rounding.
+    private const double Negligible = 1e-12;
+
     /// <summary>The covariance of the rows of <paramref name="points"/> (<c>rows x width</c>, row-major) and its trace.</summary>
     public static (double[,] Covariance, double TotalVariance, double[] Mean) Covariance(double[] points, int rows, int width)
     {
@@ -46,10 +49,14 @@ internal static class PrincipalPlane
     /// <summary>Each row's (x, y) coordinates on the first two principal directions, centred; y is 0 for a single column.</summary>
     public static double[][] Project(double[] points, int rows, int width)
     {
-        var (covariance, _, mean) = Covariance(points, rows, width);
-        var first = Leading(covariance, width);
+        var (covariance, total, mean) = Covariance(points, rows, width);
+        var first = Leading(covariance, width, null);
         Deflate(covariance, first, width);
-        var second = width > 1 ? Leading(covariance, width) : new double[width];
+
+        // A cloud on a line has no second direction: what deflation leaves is rounding, not variance.
+        var second = width > 1 ? Leading(covariance, width, first) : new double[width];
+        if (Rayleigh(covariance, second, width) <= Negligible * total)
+            Array.Clear(second);
         var projected = new double[rows][];
         for (int r = 0; r < rows; r++)
         {
@@ -69,7 +76,8 @@ internal static class PrincipalPlane
 
     // Power iteration from a fixed start, so the same cloud always gives the same picture; the sign
     // is fixed by making the largest component positive.
-    private static double[] Leading(double[,] covariance, int width)
+    // The second direction is kept orthogonal to the first (given as orthogonalTo) at every iteration.
+    private static double[] Leading(double[,] covariance, int width, double[]? orthogonalTo)
     {
         var v = new double[width];
         for (int k = 0; k < width; k++)
@@ -84,6 +92,9 @@ internal static class PrincipalPlane
                     sum += covariance[i, j] * v[j];
                 next[i] = sum;
             }
+
+            if (orthogonalTo is not null)
+                RemoveComponent(next, orthogonalTo);
 
             double norm = Norm(next);
             if (norm == 0 || !double.IsFinite(norm))
@@ -111,14 +122,30 @@ internal static class PrincipalPlane
         return v;
     }
 
-    private static void Deflate(double[,] covariance, double[] direction, int width)
+    private static void RemoveComponent(double[] v, double[] direction)
     {
-        double eigenvalue = 0;
+        double dot = 0;
+        for (int k = 0; k < v.Length; k++)
+            dot += v[k] * direction[k];
+        for (int k = 0; k < v.Length; k++)
+            v[k] -= dot * direction[k];
+    }
+
+    private static double Rayleigh(double[,] covariance, double[] direction, int width)
+    {
+        double value = 0;
         for (int i = 0; i < width; i++)
         {
             for (int j = 0; j < width; j++)
-                eigenvalue += direction[i] * covariance[i, j] * direction[j];
+                value += direction[i] * covariance[i, j] * direction[j];
         }
+
+        return value;
+    }
+
+    private static void Deflate(double[,] covariance, double[] direction, int width)
+    {
+        double eigenvalue = Rayleigh(covariance, direction, width);
 
         for (int i = 0; i < width; i++)
         {

@@ -16,7 +16,11 @@ public sealed class RunHostControlTests
 
         using (var reader = RunStore.Open(path))
         {
-            HostedSpecs.WaitUntil(() => reader.Find(id)!.Steps > 0, "steps reach the store", 5);
+            HostedSpecs.WaitUntil(() => reader.Find(id)!.Steps > 0, "steps reach the store", 10);
+
+            // The writer flushes at least every second: the store keeps up while the run goes on.
+            long trained = host.State(id)!.Step;
+            HostedSpecs.WaitUntil(() => reader.Find(id)!.Steps >= trained, "the store catches up with the run", 5);
             var summary = reader.Find(id)!;
             Assert.Equal(RunStatus.Running, summary.Record.Status);
             Assert.Equal("serve", summary.Record.Kind);
