@@ -5,30 +5,12 @@ import { extent, log10 } from "./charts.js";
 
 export const STATS = ["delta_rms", "grad_rms", "saturated", "dead"];
 
-// One request per statistic, merged: each answer is small, they run in parallel, and one
-// statistic the server cannot read does not cost the others.
 export async function fetchSteps(id, { from, to, maxPoints, stats = STATS, layers } = {}) {
-  const answers = await Promise.all(stats.map(name => api(runPath(id) + "/steps" + query({ from, to, layers, stats: name, max_points: maxPoints }))));
-  const data = answers[0];
+  const data = await api(runPath(id) + "/steps" + query({ from, to, layers, stats: stats.join(","), max_points: maxPoints }));
   data.stats = data.stats || {};
-  stats.forEach((name, i) => {
-    const rows = (answers[i].stats || {})[name] || [];
-    // Downsampled answers of different statistics keep different steps; align each on the first's.
-    data.stats[name] = i === 0 || sameSteps(answers[i].steps, data.steps) ? rows : align(answers[i].steps, rows, data.steps);
-  });
+  for (const name of stats) if (!data.stats[name]) data.stats[name] = [];
   data.loss = data.loss || [];
   return data;
-}
-
-const sameSteps = (a, b) => a.length === b.length && a.every((s, i) => s === b[i]);
-
-// Each target step takes the row of the nearest step the other answer kept (both ascending).
-function align(steps, rows, target) {
-  let j = 0;
-  return target.map(s => {
-    while (j + 1 < steps.length && Math.abs(steps[j + 1] - s) <= Math.abs(steps[j] - s)) j++;
-    return rows[j] || [];
-  });
 }
 
 // Appends one streamed step (the trace's step object); false when it is not newer than the last.
