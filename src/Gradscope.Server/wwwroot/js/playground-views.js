@@ -10,7 +10,7 @@ export function drawBoundary(canvas, b) {
   const grid = b.grid, probs = b.probabilities || [];
   const x0 = pick(b, "x_min", "xMin"), x1 = pick(b, "x_max", "xMax"), y0 = pick(b, "y_min", "yMin"), y1 = pick(b, "y_max", "yMax");
   const side = Math.min(420, Math.max(260, canvas.parentElement.clientWidth || 300));
-  const f = frame(surface(canvas, side, side, side), { left: 36, right: 8, top: 8, bottom: 28 });
+  const f = frame(surface(canvas, side, side, side), { left: 36, right: 8, top: 8, bottom: 38 });
   const x = scale(x0, x1, f.left, f.right), y = scale(y0, y1, f.bottom, f.top);
   const cw = (f.right - f.left) / grid, ch = (f.bottom - f.top) / grid;
   for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) {
