@@ -146,7 +146,17 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
     private static async Task<int> Columns(DashboardPage page, string selector, int atLeast, string attribute = "columns")
     {
         string script = $"() => +(document.querySelector('{selector}').dataset.{attribute} || -1) >= {atLeast}";
-        await page.Page.WaitForFunctionAsync(script, null, new() { Timeout = 30_000 });
+        try
+        {
+            await page.Page.WaitForFunctionAsync(script, null, new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Say what the page said (a server that cannot start runs answers 503, shown in an error box).
+            string said = string.Join(" | ", await page.Page.Locator(".error-box").AllInnerTextsAsync());
+            Assert.Fail($"{selector} never reached {attribute} >= {atLeast}; errors on the page: {(said.Length == 0 ? "none" : said)}");
+        }
+
         string? value = await page.Page.Locator(selector).GetAttributeAsync("data-" + Kebab(attribute));
         return int.Parse(value!, CultureInfo.InvariantCulture);
     }
