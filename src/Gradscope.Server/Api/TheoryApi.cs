@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Gradscope.Activations;
 using Gradscope.Lab.Runs;
@@ -59,8 +60,7 @@ internal static class TheoryApi
     {
         var activation = ParseActivation(http.Request.Query["activation"].ToString());
         int grid = QueryNumbers.Int(http.Request.Query, "grid", 36, MinGrid, MaxGrid);
-        var options = new PhaseDiagramOptions { WeightVarianceSteps = grid, BiasVarianceSteps = Math.Max(MinGrid, (grid * 4) / 9), MaxParallelism = 2 };
-        var diagram = PhaseDiagram.Compute(activation, options);
+        var diagram = CachedDiagram(activation, grid);
         return new JsonResult(w =>
         {
             w.WriteStartObject();
@@ -93,6 +93,29 @@ internal static class TheoryApi
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    // A diagram is a pure function of (activation, grid) and takes seconds (tanh: about 10 s on a
+    // busy 2-core machine), so each is computed once; Lazy makes concurrent first requests share
+    // one computation. Bounded: past MaxDiagrams entries the cache starts over.
+    private const int MaxDiagrams = 64;
+    private static readonly ConcurrentDictionary<(string Activation, int Grid), Lazy<PhaseDiagram>> Diagrams = new();
+
+    private static PhaseDiagram CachedDiagram(Activation activation, int grid)
+    {
+        if (Diagrams.Count >= MaxDiagrams)
+            Diagrams.Clear();
+        var options = new PhaseDiagramOptions { WeightVarianceSteps = grid, BiasVarianceSteps = Math.Max(MinGrid, (grid * 4) / 9), MaxParallelism = 2 };
+        var lazy = Diagrams.GetOrAdd((activation.Name, grid), _ => new Lazy<PhaseDiagram>(() => PhaseDiagram.Compute(activation, options)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Diagrams.TryRemove((activation.Name, grid), out _);
+            throw;
+        }
     }
 
     private static Activation ParseActivation(string text)
