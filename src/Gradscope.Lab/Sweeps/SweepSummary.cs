@@ -72,4 +72,16 @@ public sealed record SweepSummary(string Name, IReadOnlyList<int> Counts, IReadO
 {
     /// <summary>Trials in <paramref name="state"/>.</summary>
     public int Count(Store.TrialState state) => Counts[(int)state];
+
+    /// <summary>Trials in every state.</summary>
+    public int Total
+    {
+        get
+        {
+            int total = 0;
+            foreach (int count in Counts)
+                total += count;
+            return total;
+        }
+    }
 }

@@ -22,20 +22,7 @@ internal static class SweepsApi
         return new JsonResult(w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("sweeps");
-            foreach (var sweep in sweeps)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", sweep.Name);
-                w.WriteString("created", RunStore.Timestamp(sweep.Created));
-                w.WriteString("updated", RunStore.Timestamp(sweep.Updated));
-                w.WriteNumber("trials", sweep.Total);
-                foreach (var trialState in Enum.GetValues<TrialState>())
-                    w.WriteNumber(RunStore.StateName(trialState), sweep.Count(trialState));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            SweepJson.WriteList(w, sweeps);
             w.WriteEndObject();
         });
     }
@@ -54,45 +41,7 @@ internal static class SweepsApi
     private static void Write(Utf8JsonWriter w, SweepSummary summary, IReadOnlyList<StoredTrial> trials)
     {
         w.WriteStartObject();
-        w.WriteString("name", summary.Name);
-        w.WriteStartObject("trials");
-        w.WriteNumber("total", trials.Count);
-        foreach (var trialState in Enum.GetValues<TrialState>())
-            w.WriteNumber(RunStore.StateName(trialState), summary.Count(trialState));
-        w.WriteEndObject();
-        w.WriteString("spread", "std: sample standard deviation (n - 1) over the seeds of each cell; n: finite values");
-        w.WriteStartArray("cells");
-        foreach (var cell in summary.Cells)
-        {
-            w.WriteStartObject();
-            w.WriteString("cell", cell.Cell);
-            w.WriteNumber("trials", cell.Trials);
-            w.WriteNumber("done", cell.Done);
-            w.WriteNumber("failed", cell.Failed);
-            w.WriteNumber("diverged", cell.Diverged);
-            SweepJson.WriteMeasures(w, cell);
-            w.WriteStartArray("findings");
-            foreach (var finding in cell.Findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", finding.Kind);
-                w.WriteNumber("trials", finding.Trials);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("run_ids");
-            foreach (var trial in trials)
-            {
-                if (trial.Cell == cell.Cell && trial.RunId is not null)
-                    w.WriteStringValue(trial.RunId);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        SweepJson.WriteSummary(w, summary, trials);
         w.WriteEndObject();
     }
 }

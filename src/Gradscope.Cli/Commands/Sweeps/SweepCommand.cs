@@ -34,30 +34,12 @@ internal static class SweepCommand
             using var opened = RunIds.Open(parsed.GetValue(store));
             var sweeps = opened.ListSweeps();
             if (parsed.GetValue(json))
-                JsonOutput.WriteObject(context.Out, w => Json(w, sweeps));
+                JsonOutput.WriteObject(context.Out, w => Lab.Sweeps.SweepJson.WriteList(w, sweeps));
             else
                 Table(context.CreateTerminal(), sweeps, opened.Path);
             return CliApp.Success;
         });
         return command;
-    }
-
-    private static void Json(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<StoredSweep> sweeps)
-    {
-        w.WriteStartArray("sweeps");
-        foreach (var sweep in sweeps)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", sweep.Name);
-            w.WriteString("created", RunStore.Timestamp(sweep.Created));
-            w.WriteString("updated", RunStore.Timestamp(sweep.Updated));
-            w.WriteNumber("trials", sweep.Total);
-            foreach (var state in Enum.GetValues<TrialState>())
-                w.WriteNumber(RunStore.StateName(state), sweep.Count(state));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
     }
 
     private static void Table(Terminal terminal, IReadOnlyList<StoredSweep> sweeps, string path)

@@ -27,40 +27,7 @@ internal static class SweepView
         terminal.Text(SpreadNote);
     }
 
-    public static void Json(Utf8JsonWriter w, SweepSummary summary)
-    {
-        w.WriteString("name", summary.Name);
-        w.WriteStartObject("trials");
-        w.WriteNumber("total", Total(summary));
-        foreach (var state in Enum.GetValues<TrialState>())
-            w.WriteNumber(RunStore.StateName(state), summary.Count(state));
-        w.WriteEndObject();
-        w.WriteString("spread", "std: sample standard deviation (n - 1) over the seeds of each cell; n: finite values");
-        w.WriteStartArray("cells");
-        foreach (var cell in summary.Cells)
-        {
-            w.WriteStartObject();
-            w.WriteString("cell", cell.Cell);
-            w.WriteNumber("trials", cell.Trials);
-            w.WriteNumber("done", cell.Done);
-            w.WriteNumber("failed", cell.Failed);
-            w.WriteNumber("diverged", cell.Diverged);
-            SweepJson.WriteMeasures(w, cell);
-            w.WriteStartArray("findings");
-            foreach (var finding in cell.Findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", finding.Kind);
-                w.WriteNumber("trials", finding.Trials);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    public static void Json(Utf8JsonWriter w, SweepSummary summary) => SweepJson.WriteSummary(w, summary);
 
     public static string Counts(SweepSummary summary)
     {
@@ -71,15 +38,7 @@ internal static class SweepView
                 parts.Add($"{summary.Count(state)} {RunStore.StateName(state)}");
         }
 
-        return $"{Total(summary)} trials: {string.Join(", ", parts)}";
-    }
-
-    private static int Total(SweepSummary summary)
-    {
-        int total = 0;
-        foreach (int count in summary.Counts)
-            total += count;
-        return total;
+        return $"{summary.Total} trials: {string.Join(", ", parts)}";
     }
 
     private static string Fixed(Spread s, int digits) => s.Count == 0 ? "-" : $"{Format.Fixed(s.Mean, digits)} ± {Format.Fixed(s.Std, digits)}";
