@@ -14,6 +14,21 @@ namespace Gradscope.Lab.Traces;
 /// </summary>
 public static partial class TraceReader
 {
+    // A binary file (or one in another encoding) is not a trace: say so (the decoder reads ahead a
+    // block at a time, so no line number can be trusted), rather than
+    // let the decoder's exception through.
+    private static bool NextLine(TraceLineSource lines, string source, out string line, out bool terminated)
+    {
+        try
+        {
+            return lines.Next(out line, out terminated);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new GradscopeException($"{source}: not a Gradscope trace: it is not UTF-8 text (a binary file?).");
+        }
+    }
+
     /// <summary>Reads the trace file at <paramref name="path"/>.</summary>
     /// <exception cref="GradscopeException">The file cannot be read or is not a trace; the message names it and the line.</exception>
     public static RunRecord Read(string path)
@@ -38,7 +53,7 @@ public static partial class TraceReader
         using var text = new StreamReader(stream, new UTF8Encoding(false, true), false, 1 << 16, leaveOpen: true);
         var lines = new TraceLineSource(text);
         State? state = null;
-        while (lines.Next(out string line, out bool terminated))
+        while (NextLine(lines, source, out string line, out bool terminated))
         {
             if (string.IsNullOrWhiteSpace(line))
                 continue;

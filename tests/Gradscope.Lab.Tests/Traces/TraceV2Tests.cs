@@ -110,6 +110,17 @@ public sealed class TraceV2Tests
     }
 
     [Fact]
+    public void BinaryFile_IsRejected_AsNotUtf8Text()
+    {
+        byte[] binary = [0x7b, 0x0a, 0xd0, 0xff, 0xfe, 0x00, 0x81, 0x0a];
+        using var stream = new MemoryStream(binary);
+
+        var ex = Assert.Throws<GradscopeException>(() => Gradscope.Lab.Traces.TraceReader.Read(stream, "x.jsonl"));
+
+        Assert.Equal("x.jsonl: not a Gradscope trace: it is not UTF-8 text (a binary file?).", ex.Message);
+    }
+
+    [Fact]
     public void VersionOneTrace_IsRead()
     {
         string v1 = "{\"type\":\"header\",\"format\":\"gradscope-trace\",\"version\":1,\"activation\":\"tanh\"," +
