@@ -55,6 +55,24 @@ public sealed class ControlApiTests
         Assert.Empty(host.Started);
     }
 
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("../data.csv")]
+    [InlineData("Spiral")]
+    public async Task StartRun_DataThatIsNotABuiltInSet_Is400AndOpensNoFile(string source)
+    {
+        var host = new FakeRunHost();
+        await using var harness = await ServerHarness.Start(host: host);
+        var spec = RunSpecs.FromConfig(TestRuns.Config());
+        string body = RunSpecJson.Write(spec with { Data = spec.Data with { Source = source } });
+
+        using var response = await harness.PostJson("/api/runs", body);
+
+        var problem = await ServerHarness.Problem(response, 400);
+        Assert.Contains($"data '{source}' is not a built-in data set", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(host.Started);
+    }
+
     [Fact]
     public async Task StartRun_OversizedBody_Is413()
     {

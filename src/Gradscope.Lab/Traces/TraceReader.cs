@@ -14,9 +14,8 @@ namespace Gradscope.Lab.Traces;
 /// </summary>
 public static partial class TraceReader
 {
-    // A binary file (or one in another encoding) is not a trace: say so (the decoder reads ahead a
-    // block at a time, so no line number can be trusted), rather than
-    // let the decoder's exception through.
+    // A binary file (or one in another encoding) is not a trace: say so, rather than let the
+    // decoder's exception through (it reads ahead a block at a time, so no line number is given).
     private static bool NextLine(TraceLineSource lines, string source, out string line, out bool terminated)
     {
         try

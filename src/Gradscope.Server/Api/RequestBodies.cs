@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gradscope.Data.Catalog;
 using Gradscope.Lab.Live;
 using Gradscope.Lab.Runs;
 
@@ -56,14 +57,33 @@ internal static class RequestBodies
 
     private static RunSpec ReadSpec(JsonElement element)
     {
+        RunSpec spec;
         try
         {
-            return RunSpecJson.Read(element, "run description");
+            spec = RunSpecJson.Read(element, "run description");
         }
         catch (GradscopeException ex)
         {
             throw ApiProblem.BadRequest(ex.Message);
         }
+
+        // A request must not make the server open files of its choosing (a shared link or another
+        // page could name /etc/passwd as data); runs from the dashboard use the built-in sets.
+        // Re-runs and remedies of stored runs keep their data: the store was written by its owner.
+        if (!IsBuiltIn(spec.Data.Source))
+            throw ApiProblem.BadRequest($"data '{spec.Data.Source}' is not a built-in data set; runs started from the dashboard use one of {string.Join(", ", DatasetCatalog.Names)} (train on your own files with 'gradscope train --store').");
+        return spec;
+    }
+
+    private static bool IsBuiltIn(string source)
+    {
+        foreach (string name in DatasetCatalog.Names)
+        {
+            if (string.Equals(name, source, StringComparison.Ordinal))
+                return true;
+        }
+
+        return false;
     }
 
     private static HostedRunOptions Options(JsonElement root)
