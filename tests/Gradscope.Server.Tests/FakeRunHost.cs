@@ -30,9 +30,42 @@ internal sealed class FakeRunHost : IRunHost
         return "01HSTARTED0000000000000000";
     }
 
-    public ControlOutcome Control(string runId, RunControl command) => Outcomes.GetValueOrDefault(runId, ControlOutcome.NotHosted);
+    /// <summary>How long an applied command takes to show in <see cref="State"/> (a real run moves at its next step boundary).</summary>
+    public TimeSpan Lag { get; set; }
 
-    public HostedRunState? State(string runId) => Outcomes.ContainsKey(runId) ? new HostedRunState(runId, "paused", 7, 100) : null;
+    private readonly Dictionary<string, (HostedRunState State, long VisibleAt)> _states = [];
+
+    public ControlOutcome Control(string runId, RunControl command)
+    {
+        var outcome = Outcomes.GetValueOrDefault(runId, ControlOutcome.NotHosted);
+        if (outcome != ControlOutcome.Applied)
+            return outcome;
+        var now = State(runId)!;
+        var next = command switch
+        {
+            RunControl.Stop => now with { Status = "interrupted" },
+            RunControl.Step => now with { Status = "paused", Step = now.Step + 1 },
+            RunControl.Pause => now with { Status = "paused" },
+            _ => now with { Status = "running" },
+        };
+        lock (_states)
+            _states[runId] = (next, Environment.TickCount64 + (long)Lag.TotalMilliseconds);
+        return outcome;
+    }
+
+    // Runs given an outcome are paused at step 7 until a command moves them.
+    public HostedRunState? State(string runId)
+    {
+        if (!Outcomes.ContainsKey(runId))
+            return null;
+        lock (_states)
+        {
+            if (_states.TryGetValue(runId, out var state) && Environment.TickCount64 >= state.VisibleAt)
+                return state.State;
+        }
+
+        return new HostedRunState(runId, "paused", 7, 100);
+    }
 
     public string StartRemedy(string runId, string remedyId, HostedRunOptions options)
     {

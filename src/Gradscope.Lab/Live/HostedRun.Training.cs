@@ -14,8 +14,8 @@ namespace Gradscope.Lab.Live;
 /// store within a second), the diagnosis at the end, the final model kept in the store. It is its
 /// own last observer: after each step it holds at the <see cref="StepGate"/>.
 /// </summary>
-internal sealed class HostedRun<T>(string storePath, RunSpec spec, HostedRunOptions options, Action<HostedRun> ended)
-    : HostedRun(storePath, spec, options, ended), ITrainingObserver<T>
+internal sealed class HostedRun<T>(string storePath, RunSpec spec, HostedRunOptions options, Action<HostedRun> ended, TimeSpan pausedLimit)
+    : HostedRun(storePath, spec, options, ended, pausedLimit), ITrainingObserver<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private PreparedRun<T>? _run;

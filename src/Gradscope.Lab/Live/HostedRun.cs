@@ -18,12 +18,12 @@ internal abstract class HostedRun : IDisposable
     private long _steps;
     private RunStatus? _final;
 
-    protected HostedRun(string storePath, RunSpec spec, HostedRunOptions options, Action<HostedRun> ended)
+    protected HostedRun(string storePath, RunSpec spec, HostedRunOptions options, Action<HostedRun> ended, TimeSpan pausedLimit)
     {
         StorePath = storePath;
         Spec = spec;
         Options = options;
-        Gate = new StepGate(options.Paused);
+        Gate = new StepGate(options.Paused, pausedLimit, () => _stop.Cancel());
         _ended = ended;
     }
 

@@ -21,18 +21,28 @@ public sealed class RunHost : IRunHost
     private readonly ConcurrentDictionary<string, HostedRun> _runs = new();
     private readonly ConcurrentDictionary<string, PlaneSample> _samples = new();
     private readonly object _sync = new();
+    private readonly TimeSpan _pausedLimit;
     private int _active;
     private bool _disposed;
 
-    /// <summary>A host recording into the store at <paramref name="storePath"/>, training at most <paramref name="capacity"/> runs at once (default: the machine's cores).</summary>
-    public RunHost(string storePath, int? capacity = null)
+    /// <summary>
+    /// A host recording into the store at <paramref name="storePath"/>, training at most
+    /// <paramref name="capacity"/> runs at once (default: the machine's cores). A run held paused for
+    /// longer than <paramref name="pausedLimit"/> (default <see cref="DefaultPausedLimit"/>) is
+    /// stopped and stored as interrupted, so a forgotten paused run does not keep its slot.
+    /// </summary>
+    public RunHost(string storePath, int? capacity = null, TimeSpan? pausedLimit = null)
     {
         ArgumentNullException.ThrowIfNull(storePath);
         if (capacity is < 1)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A run host needs room for at least one run.");
         _storePath = storePath;
         Capacity = capacity ?? Environment.ProcessorCount;
+        _pausedLimit = pausedLimit ?? DefaultPausedLimit;
     }
+
+    /// <summary>How long a run may stay paused before the host stops it.</summary>
+    public static readonly TimeSpan DefaultPausedLimit = TimeSpan.FromMinutes(10);
 
     /// <summary>The smallest and largest grid side the views accept.</summary>
     public const int MinGrid = 2, MaxGrid = 200;
@@ -57,8 +67,8 @@ public sealed class RunHost : IRunHost
         }
 
         HostedRun run = spec.DType == NumberType.Float64
-            ? new HostedRun<double>(_storePath, spec, options, Ended)
-            : new HostedRun<float>(_storePath, spec, options, Ended);
+            ? new HostedRun<double>(_storePath, spec, options, Ended, _pausedLimit)
+            : new HostedRun<float>(_storePath, spec, options, Ended, _pausedLimit);
         try
         {
             run.Start();

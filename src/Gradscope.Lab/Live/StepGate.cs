@@ -6,11 +6,14 @@ internal sealed record ModelSnapshot(long Step, byte[] Model);
 /// <summary>
 /// The boundary between two steps of a hosted run, where its training thread holds while the run
 /// is paused and takes the model snapshots other threads ask for: weights are read only there, never
-/// during an update. Control commands and snapshot requests come from any thread.
+/// during an update. Control commands and snapshot requests come from any thread. A run held at
+/// one boundary for longer than <paramref name="heldLimit"/> (an abandoned playground tab keeps a
+/// run slot otherwise) is released and <paramref name="expired"/> is called to end it.
 /// </summary>
-internal sealed class StepGate(bool paused)
+internal sealed class StepGate(bool paused, TimeSpan? heldLimit = null, Action? expired = null)
 {
     private readonly object _sync = new();
+    private readonly long _heldLimitMs = heldLimit is { } limit ? (long)limit.TotalMilliseconds : long.MaxValue;
     private bool _paused = paused;
     private int _stepsAllowed;
     private bool _stopped;
@@ -77,18 +80,30 @@ internal sealed class StepGate(bool paused)
     /// </summary>
     public void AtBoundary(Func<ModelSnapshot?> take)
     {
+        bool tooLong = false;
         lock (_sync)
         {
             Serve(take);
+            long since = Environment.TickCount64;
             while (_paused && _stepsAllowed == 0 && !_stopped)
             {
-                Monitor.Wait(_sync);
+                long left = _heldLimitMs == long.MaxValue ? Timeout.Infinite : _heldLimitMs - (Environment.TickCount64 - since);
+                if (left != Timeout.Infinite && left <= 0)
+                {
+                    tooLong = _stopped = true;
+                    break;
+                }
+
+                Monitor.Wait(_sync, left == Timeout.Infinite ? Timeout.Infinite : (int)Math.Min(left, int.MaxValue));
                 Serve(take);
             }
 
             if (_stepsAllowed > 0)
                 _stepsAllowed--;
         }
+
+        if (tooLong)
+            expired?.Invoke();
     }
 
     /// <summary>The run ended: <paramref name="final"/> (null when no model is kept) answers every request from now on.</summary>

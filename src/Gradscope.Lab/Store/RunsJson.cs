@@ -38,14 +38,21 @@ public static class RunsJson
     }
 
     /// <summary>Writes the members of one run's object (the caller opens and closes it).</summary>
-    public static void WriteSummary(Utf8JsonWriter w, RunSummary summary)
+    public static void WriteSummary(Utf8JsonWriter w, RunSummary summary) => WriteSummary(w, summary, null);
+
+    /// <summary>
+    /// Writes the members of one run's object with <paramref name="liveStatus"/> (a process that
+    /// trains the run knows it is paused; the store says running) in place of the stored status when given.
+    /// </summary>
+    public static void WriteSummary(Utf8JsonWriter w, RunSummary summary, string? liveStatus)
     {
+        ArgumentNullException.ThrowIfNull(summary);
         var run = summary.Record;
         w.WriteString("id", run.Id);
         w.WriteString("name", run.Name);
         w.WriteString("kind", run.Kind);
         w.WriteString("parent", run.ParentId);
-        w.WriteString("status", RunStore.StatusName(run.Status));
+        w.WriteString("status", liveStatus ?? RunStore.StatusName(run.Status));
         w.WriteString("error", run.Error);
         w.WriteNumber("steps", summary.Steps);
         w.WriteString("started", RunStore.Timestamp(run.Started));

@@ -37,7 +37,7 @@ internal static class CatalogueApi
         w.WriteBoolean("token_required", !state.Options.Loopback);
         w.WriteNumber("capacity", state.Host?.Capacity ?? 0);
         w.WriteNumber("active", state.Host?.Active ?? 0);
-        w.WriteBoolean("can_start_runs", state.Host is not null);
+        w.WriteBoolean("can_start_runs", state.Host is { } host && host.Active < host.Capacity);
         w.WriteEndObject();
     });
 

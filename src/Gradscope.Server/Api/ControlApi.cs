@@ -19,7 +19,7 @@ internal static class ControlApi
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429).ProducesProblem(503);
         foreach (var (verb, command) in new[] { ("stop", RunControl.Stop), ("pause", RunControl.Pause), ("resume", RunControl.Resume), ("step", RunControl.Step) })
         {
-            api.MapPost($"/runs/{{id}}/{verb}", (string id, DashboardState state) => Control(id, command, state))
+            api.MapPost($"/runs/{{id}}/{verb}", (string id, DashboardState state, CancellationToken aborted) => Control(id, command, state, aborted))
                 .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Run").WithSummary($"{char.ToUpperInvariant(verb[0]) + verb[1..]} a run this server started; 200 {{id, status, step}}")
                 .Produces<JsonElement>(200, "application/json").ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
         }
@@ -38,21 +38,47 @@ internal static class ControlApi
         return Started(Guard(() => host.Start(spec, options)));
     }
 
-    private static IResult Control(string id, RunControl command, DashboardState state)
+    // The request body is ignored: a page being closed stops its run with navigator.sendBeacon,
+    // which posts text/plain (or nothing).
+    private static async Task<IResult> Control(string id, RunControl command, DashboardState state, CancellationToken aborted)
     {
         var host = state.RequireHost();
         string runId = state.Store.Resolve(id).Record.Id;
+        var before = host.State(runId);
         return host.Control(runId, command) switch
         {
             ControlOutcome.NotHosted => throw ApiProblem.Conflict($"run '{runId}' was not started by this server: it cannot be steered from here."),
             ControlOutcome.Ended => throw ApiProblem.Conflict($"run '{runId}' has already ended."),
-            _ => State(runId, host),
+            _ => State(runId, await Settled(host, runId, command, before, aborted).ConfigureAwait(false)),
         };
     }
 
-    private static IResult State(string runId, IRunHost host)
+    // How long a control answer waits for the run to reach the state the command asks for.
+    internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(3);
+
+    // The state once the command took effect: a stop ends the run and a step moves it on at the next
+    // step boundary, not at once; after SettleLimit, whatever the state is then.
+    private static async Task<HostedRunState?> Settled(IRunHost host, string runId, RunControl command, HostedRunState? before, CancellationToken aborted)
     {
-        var state = host.State(runId);
+        long deadline = Environment.TickCount64 + (long)SettleLimit.TotalMilliseconds;
+        while (true)
+        {
+            var now = host.State(runId);
+            bool ended = now is { Status: not ("running" or "paused") };
+            bool done = now is null || ended || command switch
+            {
+                RunControl.Stop => false,
+                RunControl.Step => now.Step > (before?.Step ?? 0),
+                _ => true,
+            };
+            if (done || Environment.TickCount64 >= deadline || aborted.IsCancellationRequested)
+                return now;
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static IResult State(string runId, HostedRunState? state)
+    {
         return new JsonResult(w =>
         {
             w.WriteStartObject();
@@ -77,7 +103,9 @@ internal static class ControlApi
         var run = state.Store.Resolve(id).Record;
         if (!Diagnostics.Remedies.All.Any(r => r.Id == remedy))
             throw ApiProblem.NotFound($"no remedy '{remedy}'; the remedies are {string.Join(", ", Diagnostics.Remedies.All.Select(r => r.Id))}.");
-        return Started(Guard(() => host.StartRemedy(run.Id, remedy, new HostedRunOptions(run.Name, [$"remedy:{remedy}"], run.Id))));
+        // Named after its parent and the remedy, so lists and comparisons tell the two apart.
+        string name = $"{run.Name ?? run.Id[..Math.Min(10, run.Id.Length)]} + {remedy}";
+        return Started(Guard(() => host.StartRemedy(run.Id, remedy, new HostedRunOptions(name, [$"remedy:{remedy}"], run.Id))));
     }
 
     private static string Guard(Func<string> start)
@@ -101,6 +129,7 @@ internal static class ControlApi
         w.WriteStartObject();
         w.WriteString("id", runId);
         w.WriteString("url", $"/api/runs/{runId}");
+        w.WriteString("page", $"/runs/{runId}");
         w.WriteEndObject();
     }, StatusCodes.Status202Accepted)
     { Location = $"/api/runs/{runId}" };

@@ -5,18 +5,20 @@ using Gradscope.Lab.Store;
 namespace Gradscope.Server.Api;
 
 /// <summary>The filters of <c>GET /api/runs</c>: <c>status, tag, name, since, limit</c>, as <c>runs list</c> reads them.</summary>
-internal sealed record RunFilters(RunStatus? Status, string[] Tags, string? Name, DateTimeOffset? Since, int Limit)
+/// <remarks><c>status</c> is a stored status or <c>paused</c> (a run this server trains, held); it is matched against the live status.</remarks>
+internal sealed record RunFilters(string? Status, string[] Tags, string? Name, DateTimeOffset? Since, int Limit)
 {
     public const int MaxLimit = 10_000;
 
     public static RunFilters From(IQueryCollection query)
     {
-        RunStatus? status = null;
+        string? status = null;
         if (query["status"].ToString() is { Length: > 0 } text)
         {
-            if (!Enum.TryParse<RunStatus>(text.Trim(), ignoreCase: true, out var parsed) || int.TryParse(text, out _))
-                throw ApiProblem.BadRequest($"status '{text}' is not a run status: use queued, running, completed, failed, interrupted or diverged.");
-            status = parsed;
+            string trimmed = text.Trim().ToLowerInvariant();
+            if (trimmed != "paused" && (!Enum.TryParse<RunStatus>(trimmed, ignoreCase: true, out var parsed) || int.TryParse(text, out _)))
+                throw ApiProblem.BadRequest($"status '{text}' is not a run status: use queued, running, paused, completed, failed, interrupted or diverged.");
+            status = trimmed == "paused" ? trimmed : RunStore.StatusName(Enum.Parse<RunStatus>(trimmed, ignoreCase: true));
         }
 
         var tags = query["tag"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).ToArray();
@@ -24,10 +26,11 @@ internal sealed record RunFilters(RunStatus? Status, string[] Tags, string? Name
         return new RunFilters(status, tags, name, ParseSince(query["since"].ToString()), QueryNumbers.Int(query, "limit", 1000, 1, MaxLimit));
     }
 
-    public bool Matches(RunSummary summary)
+    /// <summary>Whether <paramref name="summary"/>, whose live status is <paramref name="status"/>, passes every filter.</summary>
+    public bool Matches(RunSummary summary, string status)
     {
         var run = summary.Record;
-        return (Status is null || run.Status == Status)
+        return (Status is null || status == Status)
             && Tags.All(run.Tags.Contains)
             && (Name is null || (run.Name ?? string.Empty).Contains(Name, StringComparison.OrdinalIgnoreCase))
             && (Since is null || run.Started >= Since);

@@ -13,6 +13,9 @@ internal static class RunsApi
     // Built-in sets whose inputs are points of the plane: a decision boundary can be drawn.
     private static readonly string[] PlanarSets = ["spiral", "moons", "circles", "xor", "checkerboard"];
 
+    // The run kind the PyTorch hook (gradscope_torch) writes in its trace header.
+    private const string TorchKind = "torch";
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/runs", List).WithName("ListRuns").WithSummary("The stored runs, newest first (the objects of 'gradscope runs list --json')")
@@ -25,36 +28,42 @@ internal static class RunsApi
     private static IResult List(HttpContext http, DashboardState state)
     {
         var filters = RunFilters.From(http.Request.Query);
-        var runs = state.Store.Use(store => store.List()).Where(filters.Matches).Take(filters.Limit).ToList();
-        return new JsonResult(w => RunsJson.WriteArray(w, runs));
+        var runs = state.Store.Use(store => store.List()).Where(r => filters.Matches(r, LiveRuns.Status(state, r))).Take(filters.Limit).ToList();
+        return new JsonResult(w => LiveRuns.WriteArray(w, runs, state));
     }
 
     private static IResult Detail(string id, DashboardState state)
     {
         var summary = state.Store.Resolve(id);
         var epochs = ReadEpochs(state.Store, summary.Record.Id);
-        return new JsonResult(w => WriteDetail(w, summary, epochs));
+        return new JsonResult(w => WriteDetail(w, summary, epochs, state));
     }
 
-    private static void WriteDetail(Utf8JsonWriter w, RunSummary summary, List<EpochRow> epochs)
+    private static void WriteDetail(Utf8JsonWriter w, RunSummary summary, List<EpochRow> epochs, DashboardState state)
     {
         var run = summary.Record;
         w.WriteStartObject();
         w.WriteStartObject("run");
-        RunsJson.WriteSummary(w, summary);
+        LiveRuns.WriteMembers(w, summary, state);
         w.WriteEndObject();
         w.WritePropertyName("spec");
         if (run.Spec is null)
             w.WriteNullValue();
         else
             RunSpecJson.Write(w, run.Spec);
-        RecordedLayerJson.WriteArray(w, run.Layers.Count > 0 ? run.Layers : Lab.Traces.RecordedLayers.From(run.Trace));
+        var layers = run.Layers.Count > 0 ? run.Layers : Lab.Traces.RecordedLayers.From(run.Trace);
+        RecordedLayerJson.WriteArray(w, layers);
         WriteSummaryObject(w, summary);
+        // A PyTorch run's remedies carry the code that applies them, as 'diagnose --trace --json' writes
+        // them. The store does not keep the trace header's framework: a run the PyTorch hook recorded
+        // is known by its kind, "torch".
+        bool torch = run.Kind == TorchKind || string.Equals(run.Framework?.Name, "pytorch", StringComparison.OrdinalIgnoreCase);
+        Func<Diagnostics.Remedy, string?>? code = torch ? r => Lab.Traces.TorchRemedyCode.For(r, layers, run.Framework) : null;
         w.WriteStartArray("findings");
         foreach (var finding in run.Findings)
         {
             w.WriteStartObject();
-            FindingJson.WriteMembers(w, finding);
+            FindingJson.WriteMembers(w, finding, code);
             w.WriteEndObject();
         }
 

@@ -133,6 +133,9 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
             int first = await Columns(page, "#heatmap", 0, "lastStep");
             int later = await Columns(page, "#heatmap", first + 1, "lastStep");
             Assert.True(later > first);
+            // Another process trains it: no Pause/Resume/Stop that could only answer 409, and why.
+            Assert.Equal(0, await page.Page.Locator("#pause, #resume, #stop").CountAsync());
+            Assert.Contains("another process", await page.Page.Locator("#not-hosted").InnerTextAsync(), StringComparison.Ordinal);
             await page.Screenshot("run-live");
             page.AssertClean();
         }

@@ -58,4 +58,23 @@ public sealed class StepGateTests
         Assert.Equal(42, gate.Snapshot(TimeSpan.FromSeconds(10))!.Step);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public void AtBoundary_HeldPastTheLimit_ReleasesAndCallsExpired()
+    {
+        int expired = 0;
+        var gate = new StepGate(paused: true, TimeSpan.FromMilliseconds(150), () => expired++);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        gate.AtBoundary(() => null);
+        Assert.InRange(clock.Elapsed.TotalMilliseconds, 140, 5000);
+        Assert.Equal(1, expired);
+
+        // Without a limit a held run waits for a command, however long.
+        var unlimited = new StepGate(paused: true);
+        var held = new Thread(() => unlimited.AtBoundary(() => null));
+        held.Start();
+        Assert.False(held.Join(300));
+        unlimited.Resume();
+        Assert.True(held.Join(5000));
+    }
 }

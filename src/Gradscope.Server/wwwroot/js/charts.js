@@ -118,7 +118,10 @@ export function decadeTicks(min, max, count) {
   for (let t = Math.ceil(min); t <= max; t += every) out.push(t);
   return out.length >= 2 ? out : null;
 }
-export const decadeLabel = t => (Number.isInteger(t) ? `1e${t}` : fmt(Math.pow(10, t)));
+// Off-decade ticks (a range under a decade) read 0.04, 0.025, 4e-4: at most 3 significant digits.
+export const decadeLabel = t => (Number.isInteger(t) ? `1e${t}` : shortNumber(Math.pow(10, t)));
+export const shortNumber = v => (v === 0 || !Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
+  ? String(+v.toPrecision(2)) : v.toExponential(1).replace(/\.0e/, "e").replace("e+", "e"));
 
 // Finite minimum and maximum of values (arrays of arrays allowed), or null.
 export function extent(values, map = v => v) {

@@ -82,7 +82,7 @@ export function drawHeatmap(canvas, m) {
   for (let l = 0; l < L; l += every) yTicks.push(l + 0.5);
   axes(f, x, y, {
     yTicks,
-    yFormat: t => { const layer = m.layers[Math.floor(t)]; return `${layer.layer} ${layer.name}`.slice(0, 17); },
+    yFormat: t => { const layer = m.layers[Math.floor(t)]; return `${layer.layer} (${layer.name})`.slice(0, 17); },
     xTitle: "training step (drag to zoom, double-click to reset)",
   });
   Object.assign(canvas.dataset, { vmin: String(m.vmin), vmax: String(m.vmax), quantity: m.quantity, columns: String(m.steps.length),

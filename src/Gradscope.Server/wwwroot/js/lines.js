@@ -9,7 +9,7 @@ export function drawLines(canvas, series, o = {}) {
   const yr = o.yDomain || extent(ys);
   if (!xr || !yr) { message(canvas, o.empty || "No data yet."); canvas.geom = null; return; }
   delete canvas.dataset.empty;
-  const f = frame(surface(canvas, o.height || 220), { left: 58, right: 14, top: 10, bottom: 36 });
+  const f = frame(surface(canvas, o.height || 220), { left: 66, right: 14, top: 10, bottom: 36 });
   const pad = (yr[1] - yr[0]) * 0.04;
   const x = scale(xr[0], xr[1], f.left, f.right), y = scale(yr[0] - pad, yr[1] + pad, f.bottom, f.top);
   const ctx = f.ctx;
@@ -76,7 +76,7 @@ export function drawBars(canvas, items, o = {}) {
   const yr = o.yDomain || extent(vals);
   if (!items.length || !yr) { message(canvas, o.empty || "No data yet."); return; }
   delete canvas.dataset.empty;
-  const f = frame(surface(canvas, o.height || 200), { left: 58, right: 14, top: 10, bottom: 36 });
+  const f = frame(surface(canvas, o.height || 200), { left: 66, right: 14, top: 10, bottom: 36 });
   const x = scale(0, items.length, f.left, f.right), y = scale(yr[0] - (yr[1] - yr[0]) * 0.05, yr[1], f.bottom, f.top);
   const w = Math.max(1, (f.right - f.left) / items.length - 1);
   items.forEach((it, i) => {

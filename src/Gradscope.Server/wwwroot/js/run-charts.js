@@ -49,7 +49,8 @@ export function stepCharts(view) {
       panel("Activations: dead fraction", el("div", { class: "chartbox" }, dead))),
     el("div", { class: "grid2" },
       panel("Loss", el("div", { class: "chartbox" }, loss)),
-      panel("Accuracy (per epoch)", el("div", { class: "chartbox" }, accuracy)))];
+      panel("Accuracy (per epoch)", el("div", { class: "chartbox" }, accuracy),
+        el("p", { class: "legend", id: "accuracy-legend" }, el("span", { class: "swatch train" }), " train ", el("span", { class: "swatch test" }), " test")))];
 
   let wired = false;
   function draw() {

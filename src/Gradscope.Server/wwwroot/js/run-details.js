@@ -8,9 +8,11 @@ export function findingsPanel(findings, { onLayer, onRemedy }) {
   const body = findings.length ? findings.map((f, i) => el("article", { class: `finding ${f.severity}`, id: `finding-${i}` },
     el("h3", { text: `${f.kind} (${f.severity})` }),
     el("p", { text: f.cause || "" }),
-    f.layers && f.layers.length ? el("div", { class: "layers" }, "Layers: ", f.layers.map(l => el("button", { class: "layer-link", "data-layer": String(l.layer), text: `${l.layer} ${l.name}`, onclick: () => onLayer(l.layer) }))) : null,
+    f.layers && f.layers.length ? el("div", { class: "layers" }, "Layers: ", f.layers.map(l => el("button", { class: "layer-link", "data-layer": String(l.layer), text: `${l.layer} (${l.name})`, onclick: () => onLayer(l.layer) }))) : null,
     evidenceTable(f.evidence, f.thresholds),
-    (f.remedies || []).length ? el("div", { class: "row" }, "Remedies: ", f.remedies.map(r => el("button", { title: r.why, "data-remedy": r.id, text: `Try ${r.title}`, onclick: () => onRemedy(r.id) }))) : null))
+    (f.remedies || []).length && onRemedy ? el("div", { class: "row" }, "Remedies: ", f.remedies.map(r => el("button", { title: r.why, "data-remedy": r.id, text: `Try ${r.title}`, onclick: () => onRemedy(r.id) }))) : null,
+    (f.remedies || []).filter(r => r.pytorch).map(r => el("details", { class: "pytorch-remedy", "data-remedy": r.id },
+      el("summary", { text: `PyTorch code: ${r.title}` }), el("p", { class: "muted", text: r.why || "" }), el("pre", { class: "pytorch", tabindex: "0", text: r.pytorch })))))
     : [el("p", { class: "muted", text: "No findings: the diagnosis saw nothing wrong (yet)." })];
   const p = panel("Findings", ...body);
   p.id = "findings";
@@ -41,7 +43,7 @@ export function histogramsPanel(id, layers) {
   const canvas = el("canvas", { class: "chart", id: "histograms", role: "img", "aria-label": "Histograms over time for the chosen layer" });
   const state = { layer: layers.length ? layers[0].layer : 1, kind: "gradient", steps: null, cache: new Map() };
   const layerSelect = el("select", { name: "hist-layer", onchange: e => { state.layer = +e.target.value; draw(); } },
-    layers.map(l => el("option", { value: String(l.layer), text: `${l.layer} ${l.name}` })));
+    layers.map(l => el("option", { value: String(l.layer), text: `${l.layer} (${l.name})` })));
   const kindSelect = el("select", { name: "hist-kind", onchange: e => { state.kind = e.target.value; draw(); } },
     [["gradient", "weight gradient |g| (decades)"], ["activation", "activation values"]].map(([v, t]) => el("option", { value: v, text: t })));
   const p = panel("Histograms over time", el("div", { class: "row" }, el("label", {}, "Layer", layerSelect), el("label", {}, "Kind", kindSelect)), el("div", { class: "chartbox" }, canvas));

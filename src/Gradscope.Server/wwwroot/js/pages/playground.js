@@ -178,5 +178,15 @@ export async function render(main, params) {
     if (id && going) await post(`${runPath(id)}/stop`).catch(() => undefined);
   }
 
-  return () => { if (run.stop) run.stop(); clearInterval(run.timer); };
+  // A run left behind would hold one of the server's few run slots: leaving the page stops it (a
+  // route change posts stop; closing the tab sends a beacon, the one request a closing page may send).
+  const going = () => run.id && (run.status === "running" || run.status === "paused");
+  const onPageHide = () => { if (going()) navigator.sendBeacon(`${runPath(run.id)}/stop`); };
+  window.addEventListener("pagehide", onPageHide);
+  return () => {
+    window.removeEventListener("pagehide", onPageHide);
+    if (run.stop) run.stop();
+    clearInterval(run.timer);
+    if (going()) post(`${runPath(run.id)}/stop`).catch(() => undefined);
+  };
 }

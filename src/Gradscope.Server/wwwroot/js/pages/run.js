@@ -55,7 +55,7 @@ export async function render(main, params, id) {
   const drawHeader = () => header.replaceChildren(headerNodes(detail, { start, control, remedies }));
   drawHeader();
   const findings = el("div");
-  const drawFindings = () => findings.replaceChildren(findingsPanel(detail.findings || [], { onLayer: showLayer, onRemedy: r => start(`/remedies/${encodeURIComponent(r)}`, "the remedy") }));
+  const drawFindings = () => findings.replaceChildren(findingsPanel(detail.findings || [], { onLayer: showLayer, onRemedy: detail.spec ? r => start(`/remedies/${encodeURIComponent(r)}`, "the remedy") : null }));
   drawFindings();
   main.append(header, notice, ...charts.nodes, findings, histograms.panel, specPanel(detail));
   charts.draw();
@@ -101,6 +101,9 @@ function headerNodes(detail, { start, control, remedies }) {
     href: "/theory" + query({ activation: activationOf(detail), weight_var: detail.weight_var, bias_var: detail.bias_var ?? 0, depth: (detail.layers || []).length || undefined }),
     text: "Where this run sits on the phase diagram" }) : null;
   const remedyPick = el("select", { name: "remedy", "aria-label": "Remedy" }, remedies.map(r => el("option", { value: r.id, text: r.title })));
+  // Imported runs (a PyTorch trace) have no run description to re-run or rewrite; only the server
+  // that trains a run can pause or stop it.
+  const canStart = !!detail.spec, steerable = running && run.hosted === true;
   return el("div", {},
     el("p", {}, el("a", { href: "/", text: "← Runs" })),
     el("h1", {}, running ? el("span", { class: "live-dot", title: "live" }) : null, run.name || run.id, " ", statusBadge(run.status)),
@@ -113,9 +116,11 @@ function headerNodes(detail, { start, control, remedies }) {
       run.parent ? el("a", { href: `/runs/${encodeURIComponent(run.parent)}`, text: "parent run" }) : null,
       run.error ? el("span", { class: "status failed", text: run.error }) : null, theory),
     el("div", { class: "row" },
-      el("button", { class: "primary", id: "rerun", text: "Re-run", onclick: () => start("/rerun", "a re-run") }),
-      remedies.length ? el("label", {}, "Try a remedy", remedyPick, el("button", { id: "try-remedy", text: "Start", onclick: () => start(`/remedies/${encodeURIComponent(remedyPick.value)}`, "the remedy") })) : null,
-      running ? [el("button", { text: "Pause", onclick: () => control("pause") }), el("button", { text: "Resume", onclick: () => control("resume") }), el("button", { text: "Stop", onclick: () => control("stop") })] : null,
+      canStart ? el("button", { class: "primary", id: "rerun", text: "Re-run", onclick: () => start("/rerun", "a re-run") }) : null,
+      canStart && remedies.length ? el("label", {}, "Try a remedy", remedyPick, el("button", { id: "try-remedy", text: "Start", onclick: () => start(`/remedies/${encodeURIComponent(remedyPick.value)}`, "the remedy") })) : null,
+      canStart ? null : el("span", { class: "muted", id: "no-rerun", text: "Imported run (no run description): it cannot be re-run or have a remedy applied here; the findings show each remedy's code where there is some." }),
+      steerable ? [el("button", { id: "pause", text: "Pause", onclick: () => control("pause") }), el("button", { id: "resume", text: "Resume", onclick: () => control("resume") }), el("button", { id: "stop", text: "Stop", onclick: () => control("stop") })] : null,
+      running && !steerable ? el("span", { class: "muted", id: "not-hosted", text: "Trained by another process: it cannot be paused or stopped from here." }) : null,
       el("a", { href: "/compare" + query({ ids: run.id }), text: "Compare with…" })));
 }
 
