@@ -38,6 +38,19 @@ public static class TraceDiagnosis
     /// <summary>The findings for <paramref name="run"/>.</summary>
     public static DiagnosisReport Run(RunRecord run) => Diagnosis.Run(ContextFor(run).Context);
 
+    /// <summary>
+    /// <paramref name="run"/> with findings to show: its own finding lines when it has any, else the
+    /// diagnosis of its trace (a trace the PyTorch hook wrote carries none). A trace with no steps or
+    /// no layers has nothing to diagnose and is returned as it is.
+    /// </summary>
+    public static RunRecord WithFindings(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Findings.Count > 0 || run.Trace.StepCount == 0 || run.Trace.LayerCount == 0)
+            return run;
+        return run with { Findings = Run(run).Findings };
+    }
+
     /// <summary>The run's layers in trace order: the header's list, or what the trace alone says.</summary>
     public static IReadOnlyList<RecordedLayer> LayersOf(RunRecord run)
     {
