@@ -29,7 +29,7 @@ public static class TraceDiagnosis
         }
 
         var layers = LayersOf(run);
-        var withoutInit = NetworkFacts.FromLayers(Facts(layers), null);
+        var withoutInit = NetworkFacts.FromLayers(Facts(layers), null) with { ActivationsUnknown = HasUnknownActivation(layers) };
         var init = InitMatch.Judge(layers, withoutInit.MainActivation);
         var facts = withoutInit.WithInitializer(init.Initializer);
         return (new DiagnosisContext(trace, facts, DiagnosisThresholds.Default) { Initializer = init.Label }, init);
@@ -81,6 +81,18 @@ public static class TraceDiagnosis
         if (layer.Activation is "identity" or "unknown")
             return null;
         return Activation.TryParse(layer.Activation, out var activation) ? activation : null;
+    }
+
+    // A hidden layer whose activation the trace could not see (a function in forward()).
+    private static bool HasUnknownActivation(IReadOnlyList<RecordedLayer> layers)
+    {
+        for (int l = 0; l < layers.Count - 1; l++)
+        {
+            if (layers[l].Activation == "unknown" && !IsRecurrent(layers[l].Kind))
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>True for <c>lstm</c>, <c>gru</c> and <c>rnn</c> layers.</summary>

@@ -262,4 +262,22 @@ public sealed class DiagnoseTraceTests
         Assert.Equal(9, found.Value.GetProperty("evidence").GetProperty("step").GetDouble());
         Assert.Contains("first appeared at step 9 ", found.Value.GetProperty("cause").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DiagnoseTrace_OnlyFunctionalActivations_DoesNotCallThemIdentity()
+    {
+        string dir = CliRunner.TempDir();
+        var layers = HookTraces.Mlp(19, 64, 20, 4, "unknown", 1 / Math.Sqrt(3)).Select(l => l with { ActivationModule = null }).ToList();
+        string trace = HookTraces.Write(Path.Combine(dir, "functional.jsonl"), layers, 50, Sigmoidish);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace, "--json");
+
+        Assert.True(exit == 1, output + error);
+        using var json = JsonDocument.Parse(output);
+        var vanishing = json.RootElement.GetProperty("findings")[0];
+        Assert.Equal("Vanishing", vanishing.GetProperty("kind").GetString());
+        string cause = vanishing.GetProperty("cause").GetString()!;
+        Assert.DoesNotContain("for identity", cause, StringComparison.Ordinal);
+        Assert.Contains("too small for its activations (functions the trace does not name)", cause, StringComparison.Ordinal);
+    }
 }
