@@ -1,4 +1,7 @@
-"""Which modules of a model are Gradscope layers, and what follows each one.
+"""Which modules of a model are Gradscope layers, and what follows each one in module order.
+
+Module order is only a first guess, kept for layers that never run: the order the forward pass
+runs modules in settles each layer's activation (:mod:`order`).
 
 Layers are the ``Linear``, ``Conv1d/2d/3d``, ``LSTM``, ``GRU`` and ``RNN`` leaf modules in module
 order (``model.named_modules()``), numbered from 1, named by their module path (``net.0``). A
@@ -110,11 +113,15 @@ def _following_activation(leaves, index, parents):
 
 
 def hidden_activation(layers):
-    """The header's activation: the last layer's activation that is not the identity."""
+    """The header's activation: the last layer's activation that is known and not the identity.
+
+    With none, "unknown" when some layer applies its activation as a function (the hooks cannot
+    tell which), "identity" only when every layer really has none (a linear model).
+    """
     for layer in reversed(layers):
         if layer.activation not in ("identity", "unknown"):
             return layer.activation
-    return "identity"
+    return "unknown" if any(layer.activation == "unknown" for layer in layers) else "identity"
 
 
 @torch.no_grad()

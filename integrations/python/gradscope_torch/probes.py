@@ -52,9 +52,22 @@ class LayerProbe:
         self.histogram_range = histogram_range
         self.previous_weights = None
         self.handles = [layer.module.register_forward_hook(self._on_layer_output)]
+        # Until the first recorded step settles the layer's activation (order.ExecutionOrder), its
+        # outputs wait here: they are its activation's statistics if it turns out to be the identity.
+        self.discovering = False
+        self.pending = []
+        self.reset()
+
+    def settle(self):
+        """The layer's activation is known: measure it from now on (and this step's waiting outputs)."""
+        self.discovering = False
+        layer = self.layer
         if layer.activation_module is not None:
             self.handles.append(layer.activation_module.register_forward_hook(self._on_activation))
-        self.reset()
+        elif layer.activation != "unknown":
+            for out in self.pending:
+                self._add_activation(out, None)
+        self.pending = []
 
     def reset(self):
         self.deltas = []          # sum of squares of dLoss/d(output), one per backward
@@ -76,11 +89,15 @@ class LayerProbe:
             return
         out = output[0] if isinstance(output, tuple) else output
         self.recorder.last_layer = self
+        if self.recorder.order is not None:
+            self.recorder.order.on_layer(self, inputs, out)
         self.output_non_finite.append(count_non_finite(out))
         if out.requires_grad:
             out.register_hook(self._on_output_gradient)
         layer = self.layer
-        if layer.activation_module is None and layer.activation != "unknown":
+        if self.discovering:
+            self.pending.append(out.detach())
+        elif layer.activation_module is None and layer.activation != "unknown":
             saturated = None
             if layer.kind == "rnn" and layer.activation == "tanh":
                 saturated = out.detach().abs() > 0.99  # RecurrentProbe's test for a tanh RNN
@@ -93,9 +110,13 @@ class LayerProbe:
     def _on_activation(self, module, inputs, output):
         if not self.recorder.active or not torch.is_grad_enabled():
             return
-        # A module used after several layers belongs to the one its discovery named.
+        # A module used after several layers (self.act after each one) is measured for the last to run.
         if self.recorder.last_layer is not self:
             return
+        self.on_activation(module, inputs, output)
+
+    def on_activation(self, module, inputs, output):
+        """Measures the layer's activation module's output."""
         x = inputs[0].detach() if inputs else output.detach()
         y = output.detach()
         self._add_activation(y, activations.saturated_mask(module, x, y))

@@ -21,6 +21,7 @@ from . import layers as layer_discovery
 from . import probes
 from .activations import histogram_range
 from .histograms import GRADIENT_BINS
+from .order import ExecutionOrder
 from .steps import step_line
 from .writer import LineWriter
 
@@ -56,8 +57,9 @@ class Watch:
         self.layers = layer_discovery.find_layers(model)
         if not self.layers:
             raise ValueError("the model has no Linear, Conv1d/2d/3d, LSTM, GRU or RNN module to watch")
-        self.activation = layer_discovery.hidden_activation(self.layers)
-        value_range = histogram_range(self.activation)
+        # Module order's guess: it fixes the activation histograms' range (each line names it).
+        self.value_range = histogram_range(layer_discovery.hidden_activation(self.layers))
+        self.activation = None  # the header's, once the first recorded step settled the layers
         self.steps = 0            # step() calls so far: the number of the step being trained
         self.active = True        # hooks measure: step 0 is recorded
         self.histograms_due = self._histograms_due(0)
@@ -67,8 +69,13 @@ class Watch:
         self._last_loss = float("nan")
         self._previous_weight_squares = [float("nan")] * len(self.layers)
         self._non_finite_sent = False
-        self._writer = LineWriter(self.path, _header(self, model, optimizer, loss_fn))
-        self._probes = [probes.LayerProbe(self, layer, value_range) for layer in self.layers]
+        # The header waits for the first recorded step: only the forward pass tells which activation
+        # module follows each layer (order.ExecutionOrder).
+        self._header_of = (model, optimizer, loss_fn)
+        self._writer = LineWriter(self.path, None)
+        self.order = None
+        self._probes = [probes.LayerProbe(self, layer, self.value_range) for layer in self.layers]
+        self.order = ExecutionOrder(model, self._probes)
         _OPEN.add(self)
 
     def __enter__(self):
@@ -107,6 +114,7 @@ class Watch:
             return
         self.closed = True
         _OPEN.discard(self)
+        self._settle_layers()
         for probe in self._probes:
             probe.remove()
         self._writer.put({
@@ -117,6 +125,16 @@ class Watch:
         if self._writer.error is not None:
             raise OSError("cannot write the trace %s: %s" % (self.path, self._writer.error))
 
+    def _settle_layers(self):
+        # Once: each layer's activation from the forward pass seen so far, then the header.
+        if self.order is None:
+            return
+        self.order.finish()
+        self.order = None
+        self.activation = layer_discovery.hidden_activation(self.layers)
+        self._writer.put(_header(self, *self._header_of))
+        self._header_of = None
+
     def _histograms_due(self, number):
         return self.histograms_every > 0 and number % self.histograms_every == 0
 
@@ -125,6 +143,7 @@ class Watch:
         now = time.monotonic()
         if self._started is None:
             self._started = now
+        self._settle_layers()
         stats = torch.stack([probe.measurements().to(self._device) for probe in self._probes])
         parts = [stats.reshape(-1), _loss_tensor(loss, self._device)]
         histograms = self._histogram_tensors(scale) if self.histograms_due else []
@@ -156,7 +175,7 @@ class Watch:
         return result
 
     def _put_histograms(self, number, histograms, values):
-        low, high = histogram_range(self.activation)
+        low, high = self.value_range
         at = 0
         for layer, kind, tensor in histograms:
             counts = [int(c) for c in values[at:at + tensor.numel()]]

@@ -34,8 +34,9 @@ class LineWriter:
         self.error = None
         self.step_lines = 0
         self._stop = threading.Event()
-        self._write(header)
-        self._file.flush()
+        if header is not None:  # else the first line put() is the header
+            self._write(header)
+            self._file.flush()
         self._thread = threading.Thread(target=self._drain, name="gradscope trace writer", daemon=True)
         self._thread.start()
 

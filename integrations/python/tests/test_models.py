@@ -140,3 +140,75 @@ def test_in_place_relu_in_a_nested_module(tmp_path):
     assert step["delta_rms"][0] == pytest.approx(h.grad.pow(2).mean().sqrt().item(), rel=1e-9)
     assert step["saturated"][0] == pytest.approx((h <= 0).double().mean().item())
     assert step["act_mean"][0] == pytest.approx(torch.relu(h).mean().item(), rel=1e-9)
+
+
+class ConvHeadDeclaredFirst(nn.Module):
+    """The output Linear is registered before the activation module the conv layers use."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 3, 3)
+        self.conv2 = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4 * 2 * 2, 3)
+        self.act = nn.Tanh()
+
+    def forward(self, x):
+        x = self.act(self.conv1(x))
+        x = self.act(self.conv2(x))
+        return self.fc(x.flatten(1))
+
+
+def test_activation_follows_execution_order_not_registration(tmp_path):
+    torch.manual_seed(0)
+    model = ConvHeadDeclaredFirst().double()
+    x, y = torch.randn(5, 1, 6, 6, dtype=torch.float64), torch.randint(0, 3, (5,))
+    with torch.no_grad():
+        conv2_out = model.conv2(torch.tanh(model.conv1(x)))
+    with watch(model, tmp_path / "c.jsonl") as w:
+        for _ in range(2):
+            nn.functional.cross_entropy(model(x), y).backward()
+            w.step(1.0)
+    trace = read_trace(tmp_path / "c.jsonl")
+    header = trace[0]
+    assert [(l["name"], l["activation"], l["activation_module"]) for l in header["layers"]] == [
+        ("conv1", "tanh", "act"), ("conv2", "tanh", "act"), ("fc", "identity", None)]
+    assert header["activation"] == "tanh"
+    for step in lines_of(trace, "step"):
+        # The shared act module is measured for the layer whose output it took.
+        assert step["act_mean"][1] == pytest.approx(torch.tanh(conv2_out).mean().item(), rel=1e-9)
+        assert step["act_mean"][2] is not None  # the head: its own output
+
+
+class Functional(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(3, 6)
+        self.fc2 = nn.Linear(6, 6)
+        self.out = nn.Linear(6, 2)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+
+
+def test_functional_activations_are_unknown(tmp_path):
+    torch.manual_seed(0)
+    model = Functional().double()
+    x, y = torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,))
+    with watch(model, tmp_path / "f.jsonl") as w:
+        nn.functional.cross_entropy(model(x), y).backward()
+        w.step(1.0)
+    trace = read_trace(tmp_path / "f.jsonl")
+    header = trace[0]
+    assert [(l["activation"], l["activation_module"]) for l in header["layers"]] == [
+        ("unknown", None), ("unknown", None), ("identity", None)]
+    assert header["activation"] == "unknown"
+    step = lines_of(trace, "step")[0]
+    assert step["act_mean"][0] is None and step["act_mean"][2] is not None
+
+
+def test_header_is_written_when_closed_before_any_step(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 2))
+    watch(model, tmp_path / "e.jsonl").close()
+    trace = read_trace(tmp_path / "e.jsonl")
+    assert trace[0]["type"] == "header" and trace[-1]["type"] == "end"
+    assert [l["activation"] for l in trace[0]["layers"]] == ["sigmoid", "identity"]

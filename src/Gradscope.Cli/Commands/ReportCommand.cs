@@ -81,14 +81,16 @@ internal static class ReportCommand
         return CliApp.Success;
     }
 
-    // A file that exists is a trace; anything else names a stored run.
+    // A file that exists is a trace; anything else names a stored run. A trace without finding lines
+    // (the PyTorch hook writes none) is diagnosed here, as 'runs import' does, so the report shows
+    // what 'diagnose --trace' finds; one without an id is labelled by its file name.
     private static RunRecord Load(string source, OutputFiles files, ref RunStore? opened, string? storePath)
     {
         if (File.Exists(source))
         {
             files.AddInput("trace", source);
-            var run = TraceReader.Read(source);
-            return string.IsNullOrEmpty(run.Id) ? run with { Id = Path.GetFileNameWithoutExtension(source) } : run;
+            var run = TraceDiagnosis.WithFindings(TraceReader.Read(source));
+            return string.IsNullOrEmpty(run.Id) ? run with { Id = Path.GetFileName(source) } : run;
         }
 
         if (source.Contains('/', StringComparison.Ordinal) || source.Contains('.', StringComparison.Ordinal))

@@ -29,7 +29,7 @@ public static class TorchRemedyCode
             "recommended-init" => Init(layers, MainActivation(layers).Name),
             "clip-lower-lr" => Clip(framework),
             "batch-norm" => BatchNorm(layers),
-            "residual" => TorchSnippets.Residual(Hidden(layers, "Linear")),
+            "residual" => TorchResidualCode.For(Hidden(layers, "Linear")),
             "lstm" => TorchSnippets.RecurrentSwap(Recurrent(layers), "LSTM", forgetBias: 1.0),
             "gru" => TorchSnippets.RecurrentSwap(Recurrent(layers), "GRU", forgetBias: null),
             "forget-bias" => TorchSnippets.ForgetBias(Recurrent(layers), 3.0),

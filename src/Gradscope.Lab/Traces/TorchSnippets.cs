@@ -4,7 +4,7 @@ using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Traces;
 
-/// <summary>The longer PyTorch snippets of <see cref="TorchRemedyCode"/>: residual blocks and recurrent cells.</summary>
+/// <summary>The longer PyTorch snippets of <see cref="TorchRemedyCode"/>: recurrent cells (residual blocks: <see cref="TorchResidualCode"/>).</summary>
 internal static class TorchSnippets
 {
     /// <summary>A Python list of module paths: <c>["net.0", "net.2"]</c>.</summary>
@@ -14,31 +14,6 @@ internal static class TorchSnippets
         foreach (string name in names)
             quoted.Add("\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
         return "[" + string.Join(", ", quoted) + "]";
-    }
-
-    // Pairs of consecutive hidden Linear layers that keep the width (in = out) can carry an identity skip.
-    public static string Residual(IReadOnlyList<RecordedLayer> hidden)
-    {
-        var code = new StringBuilder();
-        code.Append("class Residual(nn.Module):\n");
-        code.Append("    \"\"\"x + body(x): the identity path carries the gradient past the body.\"\"\"\n");
-        code.Append("    def __init__(self, body):\n");
-        code.Append("        super().__init__()\n");
-        code.Append("        self.body = body\n\n");
-        code.Append("    def forward(self, x):\n");
-        code.Append("        return x + self.body(x)\n\n");
-        var pairs = new List<string>();
-        for (int i = 0; i + 1 < hidden.Count; i += 2)
-        {
-            var (a, b) = (hidden[i], hidden[i + 1]);
-            if (a.Inputs == a.Units && b.Inputs == b.Units && a.Units == b.Units)
-                pairs.Add($"{a.Layer.Name} and {b.Layer.Name} ({a.Units.ToString(CultureInfo.InvariantCulture)} wide)");
-        }
-
-        code.Append(pairs.Count > 0
-            ? "# wrap each pair of layers, with their activations, in Residual(nn.Sequential(...)): " + string.Join("; ", pairs) + "\n"
-            : "# wrap pairs of same-width hidden layers, with their activations, in Residual(nn.Sequential(...)); no pair here keeps its width, so add projections first\n");
-        return code.ToString();
     }
 
     public static string RecurrentSwap(IReadOnlyList<RecordedLayer> layers, string cell, double? forgetBias)

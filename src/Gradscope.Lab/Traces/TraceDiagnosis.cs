@@ -29,7 +29,7 @@ public static class TraceDiagnosis
         }
 
         var layers = LayersOf(run);
-        var withoutInit = NetworkFacts.FromLayers(Facts(layers), null);
+        var withoutInit = NetworkFacts.FromLayers(Facts(layers), null) with { ActivationsUnknown = HasUnknownActivation(layers) };
         var init = InitMatch.Judge(layers, withoutInit.MainActivation);
         var facts = withoutInit.WithInitializer(init.Initializer);
         return (new DiagnosisContext(trace, facts, DiagnosisThresholds.Default) { Initializer = init.Label }, init);
@@ -37,6 +37,19 @@ public static class TraceDiagnosis
 
     /// <summary>The findings for <paramref name="run"/>.</summary>
     public static DiagnosisReport Run(RunRecord run) => Diagnosis.Run(ContextFor(run).Context);
+
+    /// <summary>
+    /// <paramref name="run"/> with findings to show: its own finding lines when it has any, else the
+    /// diagnosis of its trace (a trace the PyTorch hook wrote carries none). A trace with no steps or
+    /// no layers has nothing to diagnose and is returned as it is.
+    /// </summary>
+    public static RunRecord WithFindings(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Findings.Count > 0 || run.Trace.StepCount == 0 || run.Trace.LayerCount == 0)
+            return run;
+        return run with { Findings = Run(run).Findings };
+    }
 
     /// <summary>The run's layers in trace order: the header's list, or what the trace alone says.</summary>
     public static IReadOnlyList<RecordedLayer> LayersOf(RunRecord run)
@@ -68,6 +81,18 @@ public static class TraceDiagnosis
         if (layer.Activation is "identity" or "unknown")
             return null;
         return Activation.TryParse(layer.Activation, out var activation) ? activation : null;
+    }
+
+    // A hidden layer whose activation the trace could not see (a function in forward()).
+    private static bool HasUnknownActivation(IReadOnlyList<RecordedLayer> layers)
+    {
+        for (int l = 0; l < layers.Count - 1; l++)
+        {
+            if (layers[l].Activation == "unknown" && !IsRecurrent(layers[l].Kind))
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>True for <c>lstm</c>, <c>gru</c> and <c>rnn</c> layers.</summary>

@@ -35,8 +35,15 @@ public sealed record NetworkFacts
     /// <summary>The initializer of the weights, or null when unknown (weights loaded from a file).</summary>
     public Initializer? Initializer { get; }
 
+    /// <summary>
+    /// True when the layers' activations are applied where the description cannot see them (a
+    /// PyTorch model's functions in <c>forward()</c>) and none is known: causes then do not claim
+    /// the network has the identity.
+    /// </summary>
+    public bool ActivationsUnknown { get; init; }
+
     /// <summary>The same network with weights from <paramref name="initializer"/> (null when unknown, as for weights loaded from a file).</summary>
-    public NetworkFacts WithInitializer(Initializer? initializer) => new(Layers, initializer);
+    public NetworkFacts WithInitializer(Initializer? initializer) => new(Layers, initializer) { ActivationsUnknown = ActivationsUnknown };
 
     /// <summary>The hidden activations, each once, in order of first use.</summary>
     public IReadOnlyList<Activation> Activations
@@ -74,6 +81,11 @@ public sealed record NetworkFacts
         }
     }
 
+    /// <summary>The name of <see cref="MainActivation"/> for a cause, or what stands for it when the activations are unknown.</summary>
+    public string MainActivationName => Activations.Count == 0 && ActivationsUnknown ? UnknownActivations : MainActivation.Name;
+
+    private const string UnknownActivations = "its activations (functions the trace does not name)";
+
     /// <summary>True when every dense layer followed by an activation is normalized before it (what inserting norms would do).</summary>
     public bool FullyNormalized => AllHidden(l => l.Activation is null || l.Normalized);
 
@@ -109,7 +121,9 @@ public sealed record NetworkFacts
             var names = new List<string>();
             foreach (var a in Activations)
                 names.Add(a.Name);
-            return names.Count == 0 ? "identity" : string.Join(" and ", names);
+            if (names.Count > 0)
+                return string.Join(" and ", names);
+            return ActivationsUnknown ? UnknownActivations : "identity";
         }
     }
 

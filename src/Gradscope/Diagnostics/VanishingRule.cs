@@ -89,7 +89,7 @@ internal sealed class VanishingRule : IDiagnosisRule
                 $"{a.MaxDerivative.ToString("0.##", CultureInfo.InvariantCulture)}^{depth - 1} ~ {bound.ToString("0e+0", CultureInfo.InvariantCulture)}, and with a weight scale below 1 ({context.Initializer} init) every layer shrinks the gradient further. " + measured;
         }
 
-        return $"The weight scale of {context.Initializer} init is too small for {a.Name}, so each layer shrinks the gradient. " + measured;
+        return $"The weight scale of {context.Initializer} init is too small for {context.Network.MainActivationName}, so each layer shrinks the gradient. " + measured;
     }
 
     internal static int[] AllLayers(Trace trace)

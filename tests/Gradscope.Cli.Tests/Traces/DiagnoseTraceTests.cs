@@ -239,4 +239,45 @@ public sealed class DiagnoseTraceTests
 
         return ids;
     }
+
+    [Fact]
+    public void DiagnoseTrace_NonFiniteRecordedEveryThirdStep_NamesTheTrainingStep()
+    {
+        string dir = CliRunner.TempDir();
+        string nonFinite = "{\"type\":\"non_finite\",\"step\":9,\"layer\":2,\"name\":\"net.2\",\"where\":\"gradient\"}";
+        string trace = HookTraces.Write(Path.Combine(dir, "every3.jsonl"), HookTraces.Mlp(3, 8, 4, 2, "relu", Math.Sqrt(2)), 12, 1.0, every: 3, events: [nonFinite]);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace, "--json");
+
+        Assert.True(exit == 1, output + error);
+        using var json = JsonDocument.Parse(output);
+        JsonElement? found = null;
+        foreach (var f in json.RootElement.GetProperty("findings").EnumerateArray())
+        {
+            if (f.GetProperty("kind").GetString() == "NonFinite")
+                found = f;
+        }
+
+        Assert.NotNull(found);
+        Assert.Equal(9, found.Value.GetProperty("evidence").GetProperty("step").GetDouble());
+        Assert.Contains("first appeared at step 9 ", found.Value.GetProperty("cause").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DiagnoseTrace_OnlyFunctionalActivations_DoesNotCallThemIdentity()
+    {
+        string dir = CliRunner.TempDir();
+        var layers = HookTraces.Mlp(19, 64, 20, 4, "unknown", 1 / Math.Sqrt(3)).Select(l => l with { ActivationModule = null }).ToList();
+        string trace = HookTraces.Write(Path.Combine(dir, "functional.jsonl"), layers, 50, Sigmoidish);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace, "--json");
+
+        Assert.True(exit == 1, output + error);
+        using var json = JsonDocument.Parse(output);
+        var vanishing = json.RootElement.GetProperty("findings")[0];
+        Assert.Equal("Vanishing", vanishing.GetProperty("kind").GetString());
+        string cause = vanishing.GetProperty("cause").GetString()!;
+        Assert.DoesNotContain("for identity", cause, StringComparison.Ordinal);
+        Assert.Contains("too small for its activations (functions the trace does not name)", cause, StringComparison.Ordinal);
+    }
 }

@@ -27,15 +27,19 @@ internal static class HookTraces
     /// Writes the trace: <paramref name="steps"/> steps where layer l's delta_rms is
     /// <c>0.01 * factor^(last - l)</c> (a factor below 1 vanishes toward the input), the update ratio
     /// follows the gradient, and the head has no activation statistics (null), as the hook writes it.
+    /// With <paramref name="every"/> k, the recorded steps are numbered 0, k, 2k, ... as the hook's
+    /// <c>every=k</c> numbers them; <paramref name="events"/> are written before the end line.
     /// </summary>
-    public static string Write(string path, IReadOnlyList<Layer> layers, int steps, double factor, bool end = true, double saturated = 0.05, double dead = 0.02)
+    public static string Write(string path, IReadOnlyList<Layer> layers, int steps, double factor, bool end = true, double saturated = 0.05, double dead = 0.02, int every = 1, string[]? events = null)
     {
         var text = new StringBuilder();
         text.Append(Header(layers)).Append('\n');
         for (int s = 0; s < steps; s++)
-            text.Append(Step(layers, s, factor, saturated, dead)).Append('\n');
+            text.Append(Step(layers, s * every, factor, saturated, dead)).Append('\n');
+        foreach (string line in events ?? [])
+            text.Append(line).Append('\n');
         if (end)
-            text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"end\",\"status\":\"completed\",\"steps\":{steps},\"loss\":1.0}}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"end\",\"status\":\"completed\",\"steps\":{steps * every},\"loss\":1.0}}\n");
         File.WriteAllText(path, text.ToString());
         return path;
     }

@@ -105,4 +105,21 @@ public sealed class ImportedTraceTests
         Assert.Contains("\"module_kind\":\"Linear\",\"activation_module\":\"net.1\",\"init\":{", header);
         Assert.Equal(0, CliRunner.Run("diagnose", "--trace", copy).Exit);
     }
+
+    [Fact]
+    public void Report_HookTraceWithoutFindingLines_ShowsTheDiagnosisAndItsFileName()
+    {
+        string dir = CliRunner.TempDir();
+        string trace = HookTraces.Write(Path.Combine(dir, "run.jsonl"), HookTraces.Mlp(19, 16, 4, 2, "sigmoid", 1), 40, 0.25);
+        File.WriteAllText(trace, File.ReadAllText(trace).Replace("\"name\":\"torch-fixture\"", "\"name\":null", StringComparison.Ordinal));
+        string html = Path.Combine(dir, "r.html");
+
+        var report = CliRunner.Run("report", trace, "-o", html);
+
+        Assert.True(report.Exit == 0, report.Err);
+        string page = File.ReadAllText(html);
+        Assert.Contains("\"kind\":\"Vanishing\"", page);
+        Assert.Contains("Gradscope run run.jsonl", page);
+        Assert.Contains("\"id\":\"run.jsonl\"", page);
+    }
 }

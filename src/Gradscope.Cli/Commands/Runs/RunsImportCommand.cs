@@ -55,7 +55,7 @@ internal static class RunsImportCommand
     {
         if (!File.Exists(path))
             throw new GradscopeException(Directory.Exists(path) ? $"{path}: is a directory; give a trace file (JSON Lines)." : $"{path}: no such trace file.");
-        var run = TraceReader.Read(path);
+        var run = TraceDiagnosis.WithFindings(TraceReader.Read(path));
         var started = run.Started == DateTimeOffset.MinValue ? File.GetLastWriteTimeUtc(path) : run.Started;
         var allTags = new List<string>();
         foreach (string t in (IEnumerable<string>)[.. run.Tags, RunsRerunCommand.ImportedTag, .. tags])
@@ -73,7 +73,6 @@ internal static class RunsImportCommand
             // No end line: its writer stopped without saying why (killed, or still running elsewhere).
             Status = run.Status is RunStatus.Running or RunStatus.Queued ? RunStatus.Interrupted : run.Status,
             Ended = run.Ended ?? File.GetLastWriteTimeUtc(path),
-            Findings = run.Findings.Count > 0 || run.Trace.StepCount == 0 || run.Trace.LayerCount == 0 ? run.Findings : TraceDiagnosis.Run(run).Findings,
         };
     }
 
