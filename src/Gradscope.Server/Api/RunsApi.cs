@@ -90,7 +90,9 @@ internal static class RunsApi
         if (run.Trace.FirstNonFinite is { } nonFinite)
         {
             w.WriteStartObject("first_non_finite");
-            w.WriteNumber("step", nonFinite.Step);
+            // The event holds the recorded-step index; the training step is what users see (they
+            // differ when a trace records every k-th step).
+            w.WriteNumber("step", nonFinite.Step < run.Trace.StepCount ? run.Trace.StepNumber(nonFinite.Step) : nonFinite.Step);
             FindingJson.WriteLayerRef(w, Diagnostics.LayerRef.At(run.Trace.LayerNames, nonFinite.Layer));
             w.WriteString("where", nonFinite.Where);
             w.WriteEndObject();
