@@ -88,24 +88,7 @@ internal static class TheoryReport
     {
         JsonOutput.WriteObject(output, w =>
         {
-            w.WriteString("activation", p.Activation);
-            w.WriteNumber("weight_var", p.WeightVariance);
-            w.WriteNumber("bias_var", p.BiasVariance);
-            w.WriteNumber("depth", p.Depth);
-            w.WriteString("fixed_point", p.FixedPoint.ToString().ToLowerInvariant());
-            Nullable(w, "q_star", p.QStar);
-            JsonNumbers.Write(w, "chi1", p.Chi1);
-            JsonNumbers.Write(w, "chi_c", p.ChiC);
-            Nullable(w, "c_star", p.CStar);
-            Nullable(w, "depth_scale", p.DepthScale);
-            Nullable(w, "xi_q", p.XiQ);
-            Nullable(w, "xi_c", p.XiC);
-            w.WriteString("phase", p.Phase.ToString().ToLowerInvariant());
-            JsonNumbers.Write(w, "predicted_grad_ratio", p.PredictedGradientRatio);
-            JsonNumbers.Write(w, "predicted_jacobian_mean_square", p.PredictedJacobianMeanSquare);
-            Nullable(w, "critical_weight_var", critical);
-            w.WriteString("quadrature", p.Quadrature);
-            w.WriteString("explanation", p.Explanation);
+            MeanFieldJson.Write(w, p, critical);
             if (measured is not null)
                 WriteMeasured(w, measured);
         });
@@ -150,14 +133,6 @@ internal static class TheoryReport
         }
 
         w.WriteEndObject();
-    }
-
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-            JsonNumbers.Write(w, name, v);
-        else
-            w.WriteNull(name);
     }
 
     private static string Scale(double? value) => value is { } v ? G(v) : "infinite";

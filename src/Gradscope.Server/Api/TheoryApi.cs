@@ -34,24 +34,7 @@ internal static class TheoryApi
         return new JsonResult(w =>
         {
             w.WriteStartObject();
-            w.WriteString("activation", p.Activation);
-            w.WriteNumber("weight_var", p.WeightVariance);
-            w.WriteNumber("bias_var", p.BiasVariance);
-            w.WriteNumber("depth", p.Depth);
-            w.WriteString("fixed_point", p.FixedPoint.ToString().ToLowerInvariant());
-            Nullable(w, "q_star", p.QStar);
-            JsonNumbers.Write(w, "chi1", p.Chi1);
-            JsonNumbers.Write(w, "chi_c", p.ChiC);
-            Nullable(w, "c_star", p.CStar);
-            Nullable(w, "depth_scale", p.DepthScale);
-            Nullable(w, "xi_q", p.XiQ);
-            Nullable(w, "xi_c", p.XiC);
-            w.WriteString("phase", p.Phase.ToString().ToLowerInvariant());
-            JsonNumbers.Write(w, "predicted_grad_ratio", p.PredictedGradientRatio);
-            JsonNumbers.Write(w, "predicted_jacobian_mean_square", p.PredictedJacobianMeanSquare);
-            Nullable(w, "critical_weight_var", critical);
-            w.WriteString("quadrature", p.Quadrature);
-            w.WriteString("explanation", p.Explanation);
+            MeanFieldJson.Write(w, p, critical);
             w.WriteEndObject();
         });
     }
@@ -74,8 +57,8 @@ internal static class TheoryApi
                 w.WriteNumber("weight_var", cell.WeightVariance);
                 w.WriteNumber("bias_var", cell.BiasVariance);
                 JsonNumbers.Write(w, "chi1", cell.Chi1);
-                Nullable(w, "xi_c", cell.XiC);
-                Nullable(w, "depth_scale", cell.DepthScale);
+                MeanFieldJson.OrNull(w, "xi_c", cell.XiC);
+                MeanFieldJson.OrNull(w, "depth_scale", cell.DepthScale);
                 w.WriteString("phase", cell.Phase.ToString().ToLowerInvariant());
                 w.WriteEndObject();
             }
@@ -86,7 +69,7 @@ internal static class TheoryApi
             {
                 w.WriteStartObject();
                 w.WriteNumber("bias_var", point.BiasVariance);
-                Nullable(w, "weight_var", point.WeightVariance);
+                MeanFieldJson.OrNull(w, "weight_var", point.WeightVariance);
                 w.WriteEndObject();
             }
 
@@ -133,13 +116,5 @@ internal static class TheoryApi
         foreach (double v in values)
             JsonNumbers.WriteValue(w, v);
         w.WriteEndArray();
-    }
-
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-            JsonNumbers.Write(w, name, v);
-        else
-            w.WriteNull(name);
     }
 }
