@@ -156,11 +156,20 @@ public sealed class StepAllocationTests
 
         for (int i = 0; i < 5; i++)
             trainer.Step(data, batch);
-        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        // The runtime may allocate on this thread once while the steps' code is recompiled at a
+        // higher tier (seen as about 1 KB in one window on a loaded CI machine): a step that
+        // allocates would do so in every window, so the step passes when one window of Steps
+        // steps allocates nothing.
+        long allocated = -1;
         double loss = 0;
-        for (int i = 0; i < Steps; i++)
-            loss = trainer.Step(data, batch);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Steps; i++)
+                loss = trainer.Step(data, batch);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
 
         Assert.True(double.IsFinite(loss), $"loss {loss}");
         Assert.Equal(0, allocated);
