@@ -34,6 +34,8 @@ public sealed class CosineSchedule : ILearningRateSchedule
         if (epoch >= Epochs)
             return MinimumLearningRate;
         double cosine = Math.Cos(Math.PI * epoch / Epochs);
-        return MinimumLearningRate + ((InitialLearningRate - MinimumLearningRate) * (1.0 + cosine) / 2.0);
+        // Halve first: (lr - min) * (1 + cos) overflows to infinity for a learning rate near
+        // double's maximum (a fuzzed run description), where the halved form stays finite.
+        return MinimumLearningRate + ((InitialLearningRate - MinimumLearningRate) * (0.5 + (0.5 * cosine)));
     }
 }

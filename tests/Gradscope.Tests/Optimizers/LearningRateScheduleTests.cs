@@ -12,6 +12,18 @@ public class LearningRateScheduleTests
     }
 
     // 0.1 * 0.5^floor(epoch / 10)
+    [Fact]
+    public void Cosine_LearningRateNearDoubleMax_StaysFinite()
+    {
+        // A fuzzed run description with lr 1e308 and a cosine schedule: (lr - min) * (1 + cos)
+        // overflowed to infinity, and the optimizer refused it with a message naming no file.
+        var schedule = new CosineSchedule(1e308, 10);
+
+        for (int epoch = 0; epoch <= 10; epoch++)
+            Assert.True(double.IsFinite(schedule.At(epoch)), $"epoch {epoch}: {schedule.At(epoch)}");
+        Assert.Equal(1e308, schedule.At(0));
+    }
+
     [Theory]
     [InlineData(0, 0.1)]
     [InlineData(9, 0.1)]
