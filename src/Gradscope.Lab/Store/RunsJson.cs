@@ -77,8 +77,10 @@ public static class RunsJson
             RunSpecJson.Write(w, run.Spec);
     }
 
-    private static void WriteData(Utf8JsonWriter w, DataIdentity? data)
+    /// <summary>Writes the run's data identity as the property <c>data</c> (name, path, size, sha256), null when unknown.</summary>
+    public static void WriteData(Utf8JsonWriter w, DataIdentity? data)
     {
+        ArgumentNullException.ThrowIfNull(w);
         if (data is null)
         {
             w.WriteNull("data");

@@ -69,7 +69,7 @@ internal static class RunsApi
 
         w.WriteEndArray();
         WriteEpochs(w, epochs);
-        WriteData(w, run.Data);
+        RunsJson.WriteData(w, run.Data);
         WriteVariances(w, run.Spec);
         w.WriteBoolean("two_d", run.Spec is not null && PlanarSets.Contains(run.Spec.Data.Source.ToLowerInvariant()));
         w.WriteEndObject();
@@ -102,25 +102,6 @@ internal static class RunsApi
             w.WriteNull("first_non_finite");
         }
 
-        w.WriteEndObject();
-    }
-
-    private static void WriteData(Utf8JsonWriter w, DataIdentity? data)
-    {
-        if (data is null)
-        {
-            w.WriteNull("data");
-            return;
-        }
-
-        w.WriteStartObject("data");
-        w.WriteString("name", data.Name);
-        w.WriteString("path", data.Path);
-        if (data.Size is { } size)
-            w.WriteNumber("size", size);
-        else
-            w.WriteNull("size");
-        w.WriteString("sha256", data.Sha256);
         w.WriteEndObject();
     }
 
