@@ -73,8 +73,8 @@ internal static class ServeCommand
         if (settings.Store is not null && settings.Store.Trim().Length == 0)
             throw new UsageException("--store must name a file.");
         string path = RunStore.ResolvePath(settings.Store);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (Directory.Exists(path) || (folder is not null && !Directory.Exists(folder)))
+        string? folder = StoreLocation.IsPostgresText(path) ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+        if ((folder is not null && Directory.Exists(path)) || (folder is not null && !Directory.Exists(folder)))
             throw new UsageException($"--store '{path}' cannot be a run store: {(Directory.Exists(path) ? "it is a folder" : $"folder '{folder}' does not exist")}.");
         string? fromEnvironment = Environment.GetEnvironmentVariable(TokenVariable);
         return new DashboardOptions

@@ -24,21 +24,19 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     private readonly Trace _trace;
     private readonly StepRing _ring;
     private readonly StepWriter _writer;
-    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
-    private readonly string _storePath;
+    private readonly StoreConnection _db;
     private int _recorded;
     private int _histogramsSeen;
     private bool _completed;
 
-    private RunRecorder(Trace trace, Microsoft.Data.Sqlite.SqliteConnection connection, string storePath, string runId, Action<string> warn, int ringSlots)
+    private RunRecorder(Trace trace, StoreConnection db, string runId, Action<string> warn, int ringSlots)
     {
         _trace = trace;
-        _connection = connection;
-        _storePath = storePath;
+        _db = db;
         RunId = runId;
         int slots = ringSlots > 0 ? ringSlots : (int)Math.Clamp(RingBytes / StepRing.SlotBytes(trace.LayerCount), MinSlots, 1 << 16);
         _ring = new StepRing(trace.LayerCount, slots);
-        _writer = new StepWriter(connection, storePath, runId, _ring, warn);
+        _writer = new StepWriter(db, runId, _ring, warn);
     }
 
     /// <summary>The run's id.</summary>
@@ -56,13 +54,25 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     public static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn) => Start(storePath, run, warn, 0);
 
     /// <summary>As <see cref="Start(string, RunRecord, Action{string})"/> with a ring of <paramref name="ringSlots"/> steps (0: sized by the layers).</summary>
-    internal static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn, int ringSlots)
+    internal static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn, int ringSlots) =>
+        Start(StoreLocation.Parse(storePath), run, warn, ringSlots, TimeSpan.Zero);
+
+    /// <summary>
+    /// As <see cref="Start(string, RunRecord, Action{string})"/>, keeping on through a database that goes
+    /// away for up to <paramref name="retryBudget"/> at a time (a worker's runs in a shared PostgreSQL
+    /// store): training waits while the ring is full, and no step is written twice.
+    /// </summary>
+    internal static RunRecorder<T> Start(StoreLocation location, RunRecord run, Action<string> warn, int ringSlots, TimeSpan retryBudget)
     {
         ArgumentNullException.ThrowIfNull(run);
-        using (var store = RunStore.Open(storePath))
+        using (var store = RunStore.Open(location))
+        {
+            store.RetryBudget = retryBudget;
             store.Begin(run);
-        var connection = RunStore.Connect(storePath);
-        return new RunRecorder<T>(run.Trace, connection, storePath, run.Id, warn, ringSlots);
+        }
+
+        var db = new StoreConnection(location, RunStore.Connect(location)) { RetryBudget = retryBudget, OnRetry = warn };
+        return new RunRecorder<T>(run.Trace, db, run.Id, warn, ringSlots);
     }
 
     /// <inheritdoc/>
@@ -101,20 +111,13 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
         _writer.Stop();
         if (_writer.Failed)
             return;
-        try
-        {
-            RunStore.FinishRun(_connection, RunId, end);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
-        {
-            throw RunStore.Explain(ex, _storePath);
-        }
+        _db.Run(connection => RunStore.FinishRun(connection, RunId, end));
     }
 
     /// <summary>Stops the writer; a run not completed stays <c>running</c> until a reader finds its process gone.</summary>
     public void Dispose()
     {
         _writer.Dispose();
-        _connection.Dispose();
+        _db.Dispose();
     }
 }

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Lab.Store;
 
@@ -11,10 +11,10 @@ public sealed record RunSummary(RunRecord Record, int Steps);
 
 public sealed partial class RunStore
 {
-    private const string SummaryColumns =
+    private string SummaryColumns =>
         "id, name, kind, parent_id, spec, data_name, data_path, data_size, data_sha256, version, host, started, ended, status, error, " +
         "layers, activation, loss, train_accuracy, test_accuracy, findings, first_non_finite, " +
-        "(SELECT count(*) FROM steps WHERE run_id = runs.id), (SELECT group_concat(tag, char(10)) FROM run_tags WHERE run_id = runs.id)";
+        $"(SELECT count(*) FROM steps WHERE run_id = runs.id), (SELECT {_dialect.TagList} FROM run_tags WHERE run_id = runs.id)";
 
     /// <summary>Every run, newest first, after marking those whose process is gone as interrupted (<see cref="MarkAbandoned"/>).</summary>
     public IReadOnlyList<RunSummary> List()
@@ -29,9 +29,9 @@ public sealed partial class RunStore
         ArgumentNullException.ThrowIfNull(prefix);
         return Guard(() =>
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id FROM runs WHERE substr(id, 1, length($p)) = $p ORDER BY id";
-            command.Parameters.AddWithValue("$p", prefix.ToUpperInvariant());
+            using var command = Connection.CreateCommand();
+            command.CommandText = "SELECT id FROM runs WHERE substr(id, 1, length(@p)) = @p ORDER BY id";
+            AddParameter(command, "@p", prefix.ToUpperInvariant());
             using var reader = command.ExecuteReader();
             var ids = new List<string>();
             while (reader.Read())
@@ -46,7 +46,7 @@ public sealed partial class RunStore
         MarkAbandoned();
         return Guard(() =>
         {
-            var found = ReadSummaries($"SELECT {SummaryColumns} FROM runs WHERE id = $id", ("$id", id));
+            var found = ReadSummaries($"SELECT {SummaryColumns} FROM runs WHERE id = @id", ("@id", id));
             return found.Count == 0 ? null : found[0];
         });
     }
@@ -65,7 +65,7 @@ public sealed partial class RunStore
     }
 
     /// <summary>The model stored with run <paramref name="id"/> (safetensors bytes), or null.</summary>
-    public byte[]? Model(string id) => Guard(() => Scalar(_connection, "SELECT model FROM runs WHERE id = $id", ("$id", id)) as byte[]);
+    public byte[]? Model(string id) => Guard(() => Scalar(Connection, "SELECT model FROM runs WHERE id = @id", ("@id", id)) as byte[]);
 
     /// <summary>
     /// Marks every <c>running</c> run of this host whose recording process has ended (its id is no
@@ -75,10 +75,10 @@ public sealed partial class RunStore
     public int MarkAbandoned() => Guard(() =>
     {
         var abandoned = new List<(string Id, long Pid)>();
-        using (var command = _connection.CreateCommand())
+        using (var command = Connection.CreateCommand())
         {
-            command.CommandText = "SELECT id, pid, process_started FROM runs WHERE status = 'running' AND host = $host";
-            command.Parameters.AddWithValue("$host", Environment.MachineName);
+            command.CommandText = "SELECT id, pid, process_started FROM runs WHERE status = 'running' AND host = @host";
+            AddParameter(command, "@host", Environment.MachineName);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -89,9 +89,9 @@ public sealed partial class RunStore
 
         foreach (var (id, pid) in abandoned)
         {
-            Run(_connection,
-                "UPDATE runs SET status = 'interrupted', ended = heartbeat, error = $error, steps = (SELECT count(*) FROM steps WHERE run_id = $id) WHERE id = $id AND status = 'running'",
-                ("$id", id), ("$error", $"its process ({pid}) ended without finishing the run"));
+            Run(Connection,
+                "UPDATE runs SET status = 'interrupted', ended = heartbeat, error = @error, steps = (SELECT count(*) FROM steps WHERE run_id = @id) WHERE id = @id AND status = 'running'",
+                ("@id", id), ("@error", $"its process ({pid}) ended without finishing the run"));
         }
 
         return abandoned.Count;
@@ -110,17 +110,17 @@ public sealed partial class RunStore
     private void ReadTrace(string id, Trace trace)
     {
         var values = new double[LayerStatNames.Count * trace.LayerCount];
-        using (var command = Command("SELECT step, loss, learning_rate, wall_seconds, stats FROM steps WHERE run_id = $id ORDER BY idx", ("$id", id)))
+        using (var command = Command("SELECT step, loss, learning_rate, wall_seconds, stats FROM steps WHERE run_id = @id ORDER BY idx", ("@id", id)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 StepRows.Decode((byte[])reader.GetValue(4), values);
-                trace.AppendStep(reader.GetInt32(0), Real(reader, 1), Real(reader, 2), Real(reader, 3), values);
+                trace.AppendStep(Int(reader, 0), Real(reader, 1), Real(reader, 2), Real(reader, 3), values);
             }
         }
 
-        using (var command = Command("SELECT idx, layer, kind, counts FROM histograms WHERE run_id = $id ORDER BY idx, layer, kind DESC", ("$id", id)))
+        using (var command = Command("SELECT idx, layer, kind, counts FROM histograms WHERE run_id = @id ORDER BY idx, layer, kind DESC", ("@id", id)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -130,15 +130,15 @@ public sealed partial class RunStore
                 for (int i = 0; i < counts.Length; i++)
                     counts[i] = BitConverter.ToInt32(bytes, i * sizeof(int));
                 var kind = reader.GetString(2) == "gradient" ? HistogramKind.Gradient : HistogramKind.Activation;
-                trace.Histograms.Add(new HistogramRecord(reader.GetInt32(0), reader.GetInt32(1), kind, counts));
+                trace.Histograms.Add(new HistogramRecord(Int(reader, 0), Int(reader, 1), kind, counts));
             }
         }
 
-        using (var command = Command("SELECT epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate FROM epochs WHERE run_id = $id ORDER BY epoch", ("$id", id)))
+        using (var command = Command("SELECT epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate FROM epochs WHERE run_id = @id ORDER BY epoch", ("@id", id)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
-                trace.Epochs.Add(new Training.EpochResult(reader.GetInt32(0), reader.GetInt32(1), Real(reader, 2), Real(reader, 3), Real(reader, 4), Real(reader, 5), Real(reader, 6)));
+                trace.Epochs.Add(new Training.EpochResult(Int(reader, 0), Int(reader, 1), Real(reader, 2), Real(reader, 3), Real(reader, 4), Real(reader, 5), Real(reader, 6)));
         }
     }
 
@@ -152,35 +152,30 @@ public sealed partial class RunStore
         return runs;
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
+        var command = Connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            AddParameter(command, name, value);
         return command;
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    private static object? Scalar(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            AddParameter(command, name, value);
         return command.ExecuteScalar();
     }
 
-    internal static double Real(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? double.NaN : reader.GetDouble(column);
+    internal static double Real(DbDataReader reader, int column) => reader.IsDBNull(column) ? double.NaN : reader.GetDouble(column);
 
-    private TResult Guard<TResult>(Func<TResult> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException ex)
-        {
-            throw Explain(ex, Path);
-        }
-    }
+    /// <summary>An integer column, whether the database returns it as 32 or 64 bits (PostgreSQL's count(*) is bigint).</summary>
+    internal static int Int(DbDataReader reader, int column) => Convert.ToInt32(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture);
+
+    // Database errors become store exceptions that say what went wrong with which store; lost
+    // connections are retried within the retry budget (each guarded action is one transaction).
+    private TResult Guard<TResult>(Func<TResult> action) => _db.Run(_ => action());
 }

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Sweeps;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Lab.Store;
 
@@ -25,22 +25,22 @@ public sealed partial class RunStore
             keys.Add(trial.Key);
         Guard(() =>
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            Run(_connection,
+            using var transaction = _dialect.BeginWrite(Connection);
+            Run(Connection,
                 """
-                INSERT INTO sweeps (name, definition, grid_hash, created, updated) VALUES ($name, $def, $hash, $now, $now)
-                ON CONFLICT (name) DO UPDATE SET definition = $def, grid_hash = $hash, updated = $now
+                INSERT INTO sweeps (name, definition, grid_hash, created, updated) VALUES (@name, @def, @hash, @now, @now)
+                ON CONFLICT (name) DO UPDATE SET definition = @def, grid_hash = @hash, updated = @now
                 """,
-                ("$name", definition.Name), ("$def", SweepJson.Write(definition)), ("$hash", SweepTrial.GridHash(keys)), ("$now", now));
+                ("@name", definition.Name), ("@def", SweepJson.Write(definition)), ("@hash", SweepTrial.GridHash(keys)), ("@now", now));
             foreach (var trial in trials)
             {
-                Run(_connection,
+                Run(Connection,
                     """
-                    INSERT INTO sweep_trials (sweep, idx, trial_key, cell, seed, spec, state, updated) VALUES ($sweep, $idx, $key, $cell, $seed, $spec, 'queued', $now)
-                    ON CONFLICT (sweep, trial_key) DO UPDATE SET idx = $idx, cell = $cell
+                    INSERT INTO sweep_trials (sweep, idx, trial_key, cell, seed, spec, state, updated) VALUES (@sweep, @idx, @key, @cell, @seed, @spec, 'queued', @now)
+                    ON CONFLICT (sweep, trial_key) DO UPDATE SET idx = @idx, cell = @cell
                     """,
-                    ("$sweep", definition.Name), ("$idx", trial.Index), ("$key", trial.Key), ("$cell", trial.Cell), ("$seed", trial.Seed),
-                    ("$spec", RunSpecJson.Write(trial.Spec)), ("$now", now));
+                    ("@sweep", definition.Name), ("@idx", trial.Index), ("@key", trial.Key), ("@cell", trial.Cell), ("@seed", trial.Seed),
+                    ("@spec", RunSpecJson.Write(trial.Spec)), ("@now", now));
             }
 
             transaction.Commit();
@@ -50,7 +50,7 @@ public sealed partial class RunStore
     /// <summary>The sweep named <paramref name="name"/>, or null.</summary>
     public StoredSweep? FindSweep(string name)
     {
-        var found = Guard(() => ReadSweeps("WHERE name = $name", ("$name", name)));
+        var found = Guard(() => ReadSweeps("WHERE name = @name", ("@name", name)));
         return found.Count == 0 ? null : found[0];
     }
 
@@ -61,14 +61,14 @@ public sealed partial class RunStore
     public IReadOnlyList<StoredTrial> Trials(string name) => Guard(() =>
     {
         using var command = Command(
-            "SELECT idx, trial_key, cell, seed, spec, state, run_id, attempts, last_error, worker FROM sweep_trials WHERE sweep = $name ORDER BY idx, trial_key",
-            ("$name", name));
+            "SELECT idx, trial_key, cell, seed, spec, state, run_id, attempts, last_error, worker FROM sweep_trials WHERE sweep = @name ORDER BY idx, trial_key",
+            ("@name", name));
         using var reader = command.ExecuteReader();
         var trials = new List<StoredTrial>();
         while (reader.Read())
         {
-            trials.Add(new StoredTrial(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
-                Enum.Parse<TrialState>(reader.GetString(5), ignoreCase: true), Text(reader, 6), reader.GetInt32(7), Text(reader, 8), Text(reader, 9)));
+            trials.Add(new StoredTrial(Int(reader, 0), reader.GetString(1), reader.GetString(2), Int(reader, 3), reader.GetString(4),
+                Enum.Parse<TrialState>(reader.GetString(5), ignoreCase: true), Text(reader, 6), Int(reader, 7), Text(reader, 8), Text(reader, 9)));
         }
 
         return trials;
@@ -78,12 +78,12 @@ public sealed partial class RunStore
     /// Claims trial <paramref name="key"/> of sweep <paramref name="sweep"/> for this process when it
     /// is queued, failed or interrupted: it becomes running, its attempts count up. False when it was not free.
     /// </summary>
-    public bool ClaimTrial(string sweep, string key) => Guard(() => Run(_connection,
+    public bool ClaimTrial(string sweep, string key) => Guard(() => Run(Connection,
         """
-        UPDATE sweep_trials SET state = 'running', attempts = attempts + 1, worker = $worker, updated = $now
-        WHERE sweep = $sweep AND trial_key = $key AND state IN ('queued', 'failed', 'interrupted')
+        UPDATE sweep_trials SET state = 'running', attempts = attempts + 1, worker = @worker, updated = @now
+        WHERE sweep = @sweep AND trial_key = @key AND state IN ('queued', 'failed', 'interrupted')
         """,
-        ("$sweep", sweep), ("$key", key), ("$worker", Worker()), ("$now", Timestamp(DateTimeOffset.UtcNow))) == 1);
+        ("@sweep", sweep), ("@key", key), ("@worker", Worker()), ("@now", Timestamp(DateTimeOffset.UtcNow))) == 1);
 
     /// <summary>Stores the run of an attempt at trial <paramref name="key"/> and leaves the trial in <paramref name="state"/>, in one transaction.</summary>
     public void FinishTrial(string sweep, string key, RunRecord run, TrialState state)
@@ -91,13 +91,13 @@ public sealed partial class RunStore
         ArgumentNullException.ThrowIfNull(run);
         Guard(() =>
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            SaveRun(_connection, run, null);
-            Run(_connection,
-                "UPDATE sweep_trials SET state = $state, run_id = $run, last_error = $error, updated = $now WHERE sweep = $sweep AND trial_key = $key",
-                ("$sweep", sweep), ("$key", key), ("$state", StateName(state)), ("$run", run.Id), ("$error", run.Error),
-                ("$now", Timestamp(DateTimeOffset.UtcNow)));
-            Run(_connection, "UPDATE sweeps SET updated = $now WHERE name = $sweep", ("$sweep", sweep), ("$now", Timestamp(DateTimeOffset.UtcNow)));
+            using var transaction = _dialect.BeginWrite(Connection);
+            SaveRun(Connection, _dialect, run, null);
+            Run(Connection,
+                "UPDATE sweep_trials SET state = @state, run_id = @run, last_error = @error, updated = @now WHERE sweep = @sweep AND trial_key = @key",
+                ("@sweep", sweep), ("@key", key), ("@state", StateName(state)), ("@run", run.Id), ("@error", run.Error),
+                ("@now", Timestamp(DateTimeOffset.UtcNow)));
+            Run(Connection, "UPDATE sweeps SET updated = @now WHERE name = @sweep", ("@sweep", sweep), ("@now", Timestamp(DateTimeOffset.UtcNow)));
             transaction.Commit();
         });
     }
@@ -117,9 +117,9 @@ public sealed partial class RunStore
 
         foreach (string key in abandoned)
         {
-            Run(_connection,
-                "UPDATE sweep_trials SET state = 'interrupted', last_error = 'its process ended during the trial' WHERE sweep = $sweep AND trial_key = $key AND state = 'running'",
-                ("$sweep", sweep), ("$key", key));
+            Run(Connection,
+                "UPDATE sweep_trials SET state = 'interrupted', last_error = 'its process ended during the trial' WHERE sweep = @sweep AND trial_key = @key AND state = 'running'",
+                ("@sweep", sweep), ("@key", key));
         }
 
         return abandoned.Count;
@@ -157,15 +157,15 @@ public sealed partial class RunStore
 
         foreach (var sweep in sweeps)
         {
-            using var command = Command("SELECT state, count(*) FROM sweep_trials WHERE sweep = $name GROUP BY state", ("$name", sweep.Name));
+            using var command = Command("SELECT state, count(*) FROM sweep_trials WHERE sweep = @name GROUP BY state", ("@name", sweep.Name));
             using var reader = command.ExecuteReader();
             var counts = (int[])sweep.Counts;
             while (reader.Read())
-                counts[(int)Enum.Parse<TrialState>(reader.GetString(0), ignoreCase: true)] = reader.GetInt32(1);
+                counts[(int)Enum.Parse<TrialState>(reader.GetString(0), ignoreCase: true)] = Int(reader, 1);
         }
 
         return sweeps;
     }
 
-    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    private static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 }

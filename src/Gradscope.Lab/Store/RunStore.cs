@@ -1,14 +1,17 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
+using Gradscope.Lab.Store.Dialects;
 
 namespace Gradscope.Lab.Store;
 
 /// <summary>
 /// The run store: one SQLite file (<c>gradscope.db</c> by default) in WAL mode, so readers never
-/// block the writers and several processes can record into it at once. The schema is a series of
-/// numbered SQL migrations (embedded resources <c>Migrations/NNN_*.sql</c>) applied in order on
-/// open, recorded in <c>schema_version</c>. Not thread-safe: each thread opens its own.
+/// block the writers and several processes can record into it at once, or a PostgreSQL database
+/// (<c>postgres://user@host/db</c>) that many machines share. The schema is a series of numbered
+/// SQL migrations (embedded resources <c>Migrations/NNN_*.sql</c>, with a <c>NNN_*.postgres.sql</c>
+/// beside one where PostgreSQL needs other SQL) applied in order on open, recorded in
+/// <c>schema_version</c>. Not thread-safe: each thread opens its own.
 /// </summary>
 public sealed partial class RunStore : IDisposable
 {
@@ -18,25 +21,41 @@ public sealed partial class RunStore : IDisposable
     /// <summary>The environment variable that names the store.</summary>
     public const string EnvironmentVariable = "GRADSCOPE_STORE";
 
-    // How long a statement waits for another process's write lock before giving up.
-    private const int BusyTimeoutMs = 10_000;
+    private readonly StoreConnection _db;
+    private readonly StoreDialect _dialect;
 
-    // Bytes per database page of a new store.
-    private const int PageSize = 32768;
-
-    private readonly SqliteConnection _connection;
-
-    private RunStore(string path, SqliteConnection connection)
+    private RunStore(StoreLocation location, DbConnection connection)
     {
-        Path = path;
-        _connection = connection;
+        Location = location;
+        _dialect = StoreDialect.For(location.Kind);
+        _db = new StoreConnection(location, connection);
     }
 
-    /// <summary>The database file.</summary>
-    public string Path { get; }
+    /// <summary>The open connection; a new one after a transient failure was retried.</summary>
+    private DbConnection Connection => _db.Current;
+
+    /// <summary>How long each operation keeps being retried when the database is unreachable (workers); zero fails at once.</summary>
+    internal TimeSpan RetryBudget
+    {
+        get => _db.RetryBudget;
+        set => _db.RetryBudget = value;
+    }
+
+    /// <summary>Told about each retry (a worker prints it).</summary>
+    internal Action<string>? OnRetry
+    {
+        get => _db.OnRetry;
+        set => _db.OnRetry = value;
+    }
+
+    /// <summary>Where the store lives.</summary>
+    public StoreLocation Location { get; }
+
+    /// <summary>The store as messages name it: the file, or the PostgreSQL URL without its password.</summary>
+    public string Path => Location.Display;
 
     /// <summary>The schema version this Gradscope writes (the highest migration).</summary>
-    public static int LatestVersion => Migrations().Count;
+    public static int LatestVersion => Migrations(SqliteDialect.Instance).Count;
 
     /// <summary>The store a command uses: <paramref name="option"/> (<c>--store</c>), else <c>GRADSCOPE_STORE</c>, else <c>gradscope.db</c> in the working directory.</summary>
     public static string ResolvePath(string? option)
@@ -47,18 +66,25 @@ public sealed partial class RunStore : IDisposable
         return string.IsNullOrEmpty(fromEnvironment) ? DefaultFileName : fromEnvironment;
     }
 
-    /// <summary>Opens the store at <paramref name="path"/>, creating it and bringing its schema up to date.</summary>
-    /// <exception cref="StoreException">It cannot be created, opened or migrated; the message names the file.</exception>
-    public static RunStore Open(string path) => Open(path, LatestVersion);
+    /// <summary>Opens the store named <paramref name="path"/> (a file or a PostgreSQL URL), creating it and bringing its schema up to date.</summary>
+    /// <exception cref="StoreException">It cannot be created, opened or migrated; the message names the store.</exception>
+    public static RunStore Open(string path) => Open(StoreLocation.Parse(path), LatestVersion);
+
+    /// <summary>Opens the store at <paramref name="location"/>, creating it and bringing its schema up to date.</summary>
+    public static RunStore Open(StoreLocation location) => Open(location, LatestVersion);
 
     /// <summary>Opens the store, migrating it no further than <paramref name="version"/> (tests build old stores with it).</summary>
-    internal static RunStore Open(string path, int version, int busyTimeoutMs = BusyTimeoutMs)
+    internal static RunStore Open(string path, int version, int busyTimeoutMs = StoreDialect.BusyTimeoutMs) =>
+        Open(StoreLocation.Parse(path), version, busyTimeoutMs);
+
+    internal static RunStore Open(StoreLocation location, int version, int busyTimeoutMs = StoreDialect.BusyTimeoutMs)
     {
-        var connection = Connect(path, busyTimeoutMs);
+        var dialect = StoreDialect.For(location.Kind);
+        var connection = dialect.Connect(location, busyTimeoutMs);
         try
         {
-            Migrate(connection, path, version);
-            return new RunStore(path, connection);
+            Migrate(connection, dialect, location.Display, version);
+            return new RunStore(location, connection);
         }
         catch
         {
@@ -68,67 +94,34 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>The schema version of the open store.</summary>
-    public int Version => (int)(long)Scalar(_connection, "SELECT version FROM schema_version")!;
+    public int Version => Convert.ToInt32(Scalar(Connection, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => _db.Dispose();
 
-    /// <summary>A new connection to <paramref name="path"/> with WAL, foreign keys and the busy timeout set.</summary>
-    internal static SqliteConnection Connect(string path, int busyTimeoutMs = BusyTimeoutMs)
-    {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000),
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout = {busyTimeoutMs}");
-            // Only a new, empty file takes it. A step row is 1.8 KB and up: 32 KB pages hold many, so
-            // the writer and its checkpoints write far fewer pages than with 4 KB (half the CPU per step).
-            Execute(connection, $"PRAGMA page_size = {PageSize}");
-            // WAL needs a write lock to switch on; a store already in WAL answers at once.
-            Execute(connection, "PRAGMA journal_mode = WAL");
-            Execute(connection, "PRAGMA synchronous = NORMAL");
-            Execute(connection, "PRAGMA foreign_keys = ON");
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            connection.Dispose();
-            throw Explain(ex, path);
-        }
-    }
+    /// <summary>A new connection to the store named <paramref name="path"/> (SQLite: WAL, foreign keys and the busy timeout set).</summary>
+    internal static DbConnection Connect(string path, int busyTimeoutMs = StoreDialect.BusyTimeoutMs) => Connect(StoreLocation.Parse(path), busyTimeoutMs);
 
-    /// <summary>The <see cref="StoreException"/> that says what <paramref name="ex"/> means for the store at <paramref name="path"/>.</summary>
-    internal static StoreException Explain(SqliteException ex, string path) => ex.SqliteErrorCode switch
-    {
-        // SQLITE_BUSY, SQLITE_LOCKED
-        5 or 6 => new StoreException($"run store '{path}' is locked by another process (waited {BusyTimeoutMs / 1000} s); try again when it finishes.", ex),
-        // SQLITE_CORRUPT, SQLITE_NOTADB
-        11 or 26 => new StoreException($"run store '{path}' is not a SQLite database or is corrupt ({ex.Message.TrimEnd('.')}); move it away or name another with --store.", ex),
-        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_PERM
-        8 or 14 or 10 or 13 or 3 => new StoreException($"cannot write the run store '{path}' ({ex.Message.TrimEnd('.')}); name a writable file with --store or GRADSCOPE_STORE.", ex),
-        _ => new StoreException($"run store '{path}': {ex.Message.TrimEnd('.')}.", ex),
-    };
+    internal static DbConnection Connect(StoreLocation location, int busyTimeoutMs = StoreDialect.BusyTimeoutMs) =>
+        StoreDialect.For(location.Kind).Connect(location, busyTimeoutMs);
 
-    private static void Migrate(SqliteConnection connection, string path, int target)
+    /// <summary>The <see cref="StoreException"/> that says what <paramref name="ex"/> means for the store at <paramref name="location"/>, or null when it is no database error.</summary>
+    internal static StoreException? Explain(Exception ex, StoreLocation location) => StoreDialect.For(location.Kind).Explain(ex, location.Display);
+
+    private static void Migrate(DbConnection connection, StoreDialect dialect, string display, int target)
     {
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = dialect.BeginWrite(connection);
+            dialect.LockForMigration(connection);
             Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             object? current = Scalar(connection, "SELECT version FROM schema_version");
-            int version = current is null ? 0 : (int)(long)current;
+            int version = current is null ? 0 : Convert.ToInt32(current, CultureInfo.InvariantCulture);
             if (current is null)
                 Execute(connection, "INSERT INTO schema_version (version) VALUES (0)");
-            var migrations = Migrations();
+            var migrations = Migrations(dialect);
             if (version > migrations.Count)
-                throw new StoreException($"run store '{path}' has schema version {version}, written by a newer Gradscope (this one knows {migrations.Count}); upgrade Gradscope or use another store.");
+                throw new StoreException($"run store '{display}' has schema version {version}, written by a newer Gradscope (this one knows {migrations.Count}); upgrade Gradscope or use another store.");
             for (int v = version; v < Math.Min(target, migrations.Count); v++)
             {
                 Execute(connection, migrations[v]);
@@ -137,27 +130,38 @@ public sealed partial class RunStore : IDisposable
 
             transaction.Commit();
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
-            throw Explain(ex, path);
+            throw dialect.Explain(ex, display) ?? new StoreException($"run store '{display}': {ex.Message}", ex);
         }
     }
 
-    // The embedded Migrations/NNN_*.sql files, in number order.
-    private static List<string> Migrations()
+    /// <summary>
+    /// The migrations of <paramref name="dialect"/>, in number order: each <c>NNN_name.sql</c>, or
+    /// its <c>NNN_name.postgres.sql</c> where the dialect has its own.
+    /// </summary>
+    internal static List<string> Migrations(StoreDialect dialect)
     {
         var assembly = typeof(RunStore).Assembly;
-        var names = new List<string>();
+        var shared = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var own = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string name in assembly.GetManifestResourceNames())
         {
-            if (name.Contains(".Store.Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-                names.Add(name);
+            if (!name.Contains(".Store.Migrations.", StringComparison.Ordinal) || !name.EndsWith(".sql", StringComparison.Ordinal))
+                continue;
+            string file = name[(name.IndexOf(".Store.Migrations.", StringComparison.Ordinal) + ".Store.Migrations.".Length)..];
+            int dot = file.IndexOf('.', StringComparison.Ordinal);
+            string number = file[..Math.Min(3, file.Length)];
+            string suffix = file[dot..];
+            if (suffix == ".sql")
+                shared[number] = name;
+            else if (suffix == dialect.MigrationSuffix)
+                own[number] = name;
         }
 
-        names.Sort(StringComparer.Ordinal);
-        var scripts = new List<string>(names.Count);
-        foreach (string name in names)
-            scripts.Add(ReadResource(assembly, name));
+        var scripts = new List<string>(shared.Count);
+        foreach (var (number, name) in shared)
+            scripts.Add(ReadResource(assembly, own.TryGetValue(number, out string? mine) ? mine : name));
         return scripts;
     }
 
@@ -168,14 +172,14 @@ public sealed partial class RunStore : IDisposable
         return reader.ReadToEnd();
     }
 
-    internal static void Execute(SqliteConnection connection, string sql)
+    internal static void Execute(DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    internal static object? Scalar(SqliteConnection connection, string sql)
+    internal static object? Scalar(DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

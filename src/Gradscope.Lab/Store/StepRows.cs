@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
+using System.Data.Common;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Store.Dialects;
 using Gradscope.Training;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Lab.Store;
 
@@ -12,23 +13,29 @@ namespace Gradscope.Lab.Store;
 /// </summary>
 internal sealed class StepRows : IDisposable
 {
-    private readonly StepInsert _step;
-    private readonly SqliteCommand _histogram;
-    private readonly SqliteCommand _epoch;
+    private readonly IStepSink _step;
+    private readonly DbCommand _histogram;
+    private readonly DbCommand _epoch;
 
-    public StepRows(SqliteConnection connection, string runId, int layers)
+    public StepRows(DbConnection connection, StoreDialect dialect, string runId, int layers)
     {
         Layers = layers;
-        _step = new StepInsert(connection, runId);
+        _step = dialect.StepSink(connection, runId);
         _histogram = Prepare(connection,
-            "INSERT OR REPLACE INTO histograms (run_id, idx, layer, kind, counts) VALUES ($run, $idx, $layer, $kind, $counts)",
-            runId, "$idx", "$layer", "$kind", "$counts");
+            """
+            INSERT INTO histograms (run_id, idx, layer, kind, counts) VALUES (@run, @idx, @layer, @kind, @counts)
+            ON CONFLICT (run_id, idx, layer, kind) DO UPDATE SET counts = excluded.counts
+            """,
+            runId, "@idx", "@layer", "@kind", "@counts");
         _epoch = Prepare(connection,
             """
-            INSERT OR REPLACE INTO epochs (run_id, epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate)
-            VALUES ($run, $epoch, $steps, $tl, $ta, $vl, $va, $lr)
+            INSERT INTO epochs (run_id, epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate)
+            VALUES (@run, @epoch, @steps, @tl, @ta, @vl, @va, @lr)
+            ON CONFLICT (run_id, epoch) DO UPDATE SET steps = excluded.steps, train_loss = excluded.train_loss,
+                train_accuracy = excluded.train_accuracy, test_loss = excluded.test_loss, test_accuracy = excluded.test_accuracy,
+                learning_rate = excluded.learning_rate
             """,
-            runId, "$epoch", "$steps", "$tl", "$ta", "$vl", "$va", "$lr");
+            runId, "@epoch", "@steps", "@tl", "@ta", "@vl", "@va", "@lr");
     }
 
     public int Layers { get; }
@@ -81,8 +88,12 @@ internal sealed class StepRows : IDisposable
             BinaryPrimitives.WriteDoubleLittleEndian(blob.AsSpan(i * sizeof(double)), values[i]);
     }
 
+    /// <summary>Ends the step rows' batch; histograms and epochs, and the caller's statements, may follow.</summary>
+    public void CompleteSteps() => _step.Complete();
+
     public void InsertHistogram(HistogramRecord histogram)
     {
+        _step.Complete();
         var counts = new byte[histogram.Counts.Length * sizeof(int)];
         for (int i = 0; i < histogram.Counts.Length; i++)
             BinaryPrimitives.WriteInt32LittleEndian(counts.AsSpan(i * sizeof(int)), histogram.Counts[i]);
@@ -92,6 +103,7 @@ internal sealed class StepRows : IDisposable
 
     public void InsertEpoch(EpochResult e)
     {
+        _step.Complete();
         Set(_epoch, e.Epoch, e.Steps, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.LearningRate);
         _epoch.ExecuteNonQuery();
     }
@@ -103,19 +115,18 @@ internal sealed class StepRows : IDisposable
         _epoch.Dispose();
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, string runId, params string[] names)
+    private static DbCommand Prepare(DbConnection connection, string sql, string runId, params string[] names)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$run", runId);
+        RunStore.AddParameter(command, "@run", runId);
         foreach (string name in names)
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
+            RunStore.AddParameter(command, name, null);
         return command;
     }
 
-    // Parameters after $run, in order; NaN is stored as NULL.
-    private static void Set(SqliteCommand command, params object[] values)
+    // Parameters after @run, in order; NaN is stored as NULL.
+    private static void Set(DbCommand command, params object[] values)
     {
         for (int i = 0; i < values.Length; i++)
             command.Parameters[i + 1].Value = values[i] is double d && double.IsNaN(d) ? DBNull.Value : values[i];

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Gradscope.Diagnostics;
 using Gradscope.Training;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Lab.Store;
 
@@ -16,8 +16,7 @@ internal sealed class StepWriter : IDisposable
     /// <summary>The longest a recorded step waits before it is on disk.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
-    private readonly SqliteConnection _connection;
-    private readonly string _storePath;
+    private readonly StoreConnection _db;
     private readonly string _runId;
     private readonly StepRing _ring;
     private readonly Action<string> _warn;
@@ -32,10 +31,9 @@ internal sealed class StepWriter : IDisposable
     private volatile bool _stopping;
     private volatile bool _failed;
 
-    public StepWriter(SqliteConnection connection, string storePath, string runId, StepRing ring, Action<string> warn)
+    public StepWriter(StoreConnection db, string runId, StepRing ring, Action<string> warn)
     {
-        _connection = connection;
-        _storePath = storePath;
+        _db = db;
         _runId = runId;
         _ring = ring;
         _warn = warn;
@@ -108,18 +106,19 @@ internal sealed class StepWriter : IDisposable
         {
             Flush();
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is StoreException or InvalidOperationException or IOException)
         {
             _failed = true;
             _space.Set();
-            string reason = ex is SqliteException sqlite ? RunStore.Explain(sqlite, _storePath).Message : ex.Message;
-            _warn($"warning: recording stopped after a failed write: {reason}");
+            _warn($"warning: recording stopped after a failed write: {ex.Message}");
         }
     }
 
+    // Everything pending in one transaction. A retried transaction (the connection was lost) may
+    // have committed before the loss was seen: it then starts after the last step row the store has.
     private void Flush()
     {
-        long tail = _ring.Tail, head = _ring.Head;
+        long head = _ring.Head;
         List<HistogramRecord> histograms;
         List<EpochResult> epochs;
         lock (_pendingLock)
@@ -128,10 +127,33 @@ internal sealed class StepWriter : IDisposable
             (epochs, _epochs) = (_epochs, []);
         }
 
-        using (var transaction = _connection.BeginTransaction(deferred: false))
-        using (var rows = new StepRows(_connection, _runId, (_ring.SlotLength - 4) / LayerStatNames.Count))
+        int attempt = 0;
+        try
         {
-            for (long i = tail; i < head; i++)
+            _db.Run(connection => Write(connection, attempt++ == 0 ? _ring.Tail : Math.Max(_ring.Tail, StoredSteps(connection)), head, histograms, epochs));
+        }
+        catch
+        {
+            lock (_pendingLock)
+            {
+                histograms.AddRange(_histograms);
+                epochs.AddRange(_epochs);
+                (_histograms, _epochs) = (histograms, epochs);
+            }
+
+            throw;
+        }
+
+        _ring.Release(head);
+        _space.Set();
+    }
+
+    private void Write(DbConnection connection, long from, long head, List<HistogramRecord> histograms, List<EpochResult> epochs)
+    {
+        using var transaction = _db.Dialect.BeginWrite(connection);
+        using (var rows = new StepRows(connection, _db.Dialect, _runId, (_ring.SlotLength - 4) / LayerStatNames.Count))
+        {
+            for (long i = from; i < head; i++)
             {
                 var (step, loss, lr, wall) = _ring.Read(i, _stats);
                 StepRows.Encode(_stats, _blob);
@@ -142,12 +164,19 @@ internal sealed class StepWriter : IDisposable
                 rows.InsertHistogram(histogram);
             foreach (var epoch in epochs)
                 rows.InsertEpoch(epoch);
-            RunStore.Run(_connection, "UPDATE runs SET heartbeat = $now, steps = $steps WHERE id = $id",
-                ("$now", RunStore.Timestamp(DateTimeOffset.UtcNow)), ("$steps", head), ("$id", _runId));
-            transaction.Commit();
+            rows.CompleteSteps();
         }
 
-        _ring.Release(head);
-        _space.Set();
+        RunStore.Run(connection, "UPDATE runs SET heartbeat = @now, steps = @steps WHERE id = @id",
+            ("@now", RunStore.Timestamp(DateTimeOffset.UtcNow)), ("@steps", head), ("@id", _runId));
+        transaction.Commit();
+    }
+
+    private long StoredSteps(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(idx) + 1, 0) FROM steps WHERE run_id = @id";
+        RunStore.AddParameter(command, "@id", _runId);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

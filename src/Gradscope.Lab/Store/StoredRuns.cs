@@ -1,14 +1,14 @@
+using System.Data.Common;
 using System.Globalization;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Lab.Store;
 
 /// <summary>Turns a row of <c>runs</c> (the store's summary columns, in order) into a <see cref="RunSummary"/>.</summary>
 internal static class StoredRuns
 {
-    public static RunSummary Summary(SqliteDataReader r, string storePath)
+    public static RunSummary Summary(DbDataReader r, string storePath)
     {
         string id = r.GetString(0);
         var layers = LayersJson.Read(r.GetString(15));
@@ -39,10 +39,10 @@ internal static class StoredRuns
             Findings = FindingsJson.Read(Text(r, 20)),
             Tags = Text(r, 23) is { } tags ? tags.Split('\n') : [],
         };
-        return new RunSummary(record, r.GetInt32(22));
+        return new RunSummary(record, RunStore.Int(r, 22));
     }
 
-    private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
+    private static string? Text(DbDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     // "step layer where", as the store writes it.
     private static NonFiniteEvent? NonFinite(string? text)

@@ -9,7 +9,7 @@ internal static class RunIds
     public static RunStore Open(string? option)
     {
         string path = RunStore.ResolvePath(option);
-        if (!File.Exists(path))
+        if (!StoreLocation.IsPostgresText(path) && !File.Exists(path))
             throw new GradscopeException($"run store '{path}' does not exist: no run has been recorded there (name another with --store or {RunStore.EnvironmentVariable}).");
         return RunStore.Open(path);
     }

@@ -19,7 +19,8 @@ internal sealed class StoreOptions
     /// <summary>The store option of the <c>runs</c> commands, which read a store and always use one.</summary>
     public static Option<string?> StorePath() => new("--store")
     {
-        Description = $"Run store file (SQLite). Default: ${RunStore.EnvironmentVariable}, else {RunStore.DefaultFileName} in the working directory.",
+        Description = $"Run store: a SQLite file, or a PostgreSQL database (postgres://user@host[:port]/db or Host=...;Database=...; the password from PGPASSWORD or ~/.pgpass). " +
+            $"Default: ${RunStore.EnvironmentVariable}, else {RunStore.DefaultFileName} in the working directory.",
     };
 
     /// <summary>Where and how to record, or a request that records nothing (<c>--no-store</c>).</summary>
@@ -42,7 +43,7 @@ internal sealed class StoreOptions
         }
 
         if (path is not null && path.Trim().Length == 0)
-            throw new UsageException("--store must name a file.");
+            throw new UsageException("--store must name a file or a PostgreSQL database.");
         return new StoreRequest(off ? null : RunStore.ResolvePath(path), name, tags);
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Gradscope.Lab.Store;
+namespace Gradscope.Lab.Store.Dialects;
 
 /// <summary>
 /// The insert of one step row, prepared once and run straight on SQLite's C API: the writer
@@ -11,7 +11,7 @@ namespace Gradscope.Lab.Store;
 /// transaction the connection has open. A plain INSERT: each step is written once, and
 /// <c>OR REPLACE</c> with foreign keys on made SQLite's own work per row three times larger.
 /// </summary>
-internal sealed class StepInsert : IDisposable
+internal sealed class SqliteStepSink : IStepSink
 {
     private const string Sql =
         "INSERT INTO steps (run_id, idx, step, loss, learning_rate, wall_seconds, stats) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -19,7 +19,7 @@ internal sealed class StepInsert : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
-    public StepInsert(SqliteConnection connection, string runId)
+    public SqliteStepSink(SqliteConnection connection, string runId)
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
@@ -38,6 +38,11 @@ internal sealed class StepInsert : IDisposable
         raw.sqlite3_reset(_statement);
         if (rc != raw.SQLITE_DONE)
             Check(rc);
+    }
+
+    // Each row is complete when inserted.
+    public void Complete()
+    {
     }
 
     public void Dispose() => _statement.Dispose();
