@@ -21,6 +21,10 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     private const long RingBytes = 16L << 20;
     private const int MinSlots = 64;
 
+    // How long a run recorded into a PostgreSQL server waits for it through a restart or a network
+    // drop before recording stops (a SQLite file has no server to come back).
+    private static readonly TimeSpan ServerRetryBudget = TimeSpan.FromMinutes(2);
+
     private readonly Trace _trace;
     private readonly StepRing _ring;
     private readonly StepWriter _writer;
@@ -54,8 +58,11 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     public static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn) => Start(storePath, run, warn, 0);
 
     /// <summary>As <see cref="Start(string, RunRecord, Action{string})"/> with a ring of <paramref name="ringSlots"/> steps (0: sized by the layers).</summary>
-    internal static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn, int ringSlots) =>
-        Start(StoreLocation.Parse(storePath), run, warn, ringSlots, TimeSpan.Zero);
+    internal static RunRecorder<T> Start(string storePath, RunRecord run, Action<string> warn, int ringSlots)
+    {
+        var location = StoreLocation.Parse(storePath);
+        return Start(location, run, warn, ringSlots, location.IsPostgres ? ServerRetryBudget : TimeSpan.Zero);
+    }
 
     /// <summary>
     /// As <see cref="Start(string, RunRecord, Action{string})"/>, keeping on through a database that goes

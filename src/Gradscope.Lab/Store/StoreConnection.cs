@@ -50,7 +50,7 @@ internal sealed class StoreConnection : IDisposable
             catch (Exception ex) when (Retryable(ex) && DateTime.UtcNow + pause < deadline)
             {
                 Drop();
-                OnRetry?.Invoke($"run store '{Location.Display}' unreachable ({Reason(ex)}); retrying in {pause.TotalSeconds:0.##} s");
+                OnRetry?.Invoke($"warning: run store '{Location.Display}' unreachable ({Reason(ex)}); retrying in {pause.TotalSeconds:0.##} s");
                 Thread.Sleep(pause);
                 pause = pause * 2 > LongestPause ? LongestPause : pause * 2;
             }
