@@ -172,7 +172,14 @@ cmd_start() {
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -w "$dir"; then
+    fail "the postgres user cannot write $dir: every directory above it must be searchable by others (chmod o+x)"
+  fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
+    if [ -f "$dir/$MARKER" ]; then
+      say "$dir holds a cluster whose initdb did not finish: starting over"
+      rm -rf "${dir:?}/data" "${dir:?}/socket" "${dir:?}/log" "${dir:?}/$MARKER"
+    fi
     [ -z "$(ls -A "$dir")" ] || fail "$dir is neither empty nor a cluster made by this script"
     init_cluster
   fi
