@@ -97,8 +97,9 @@ public sealed class StoreCopy : IDisposable
     /// Copies runs <paramref name="runIds"/> (null: every run) and sweeps <paramref name="sweeps"/>
     /// (null: every sweep), runs first, oldest first. A cancelled <paramref name="token"/> stops
     /// between runs (a run being copied is rolled back) and the result says so.
+    /// <paramref name="onRunCopied"/> is told each run's id once it is committed.
     /// </summary>
-    public StoreCopyResult Copy(IReadOnlyCollection<string>? runIds, IReadOnlyCollection<string>? sweeps, CancellationToken token)
+    public StoreCopyResult Copy(IReadOnlyCollection<string>? runIds, IReadOnlyCollection<string>? sweeps, CancellationToken token, Action<string>? onRunCopied = null)
     {
         var clock = Stopwatch.StartNew();
         var rows = new RowCopier(_from, _to, _toDialect);
@@ -119,7 +120,10 @@ public sealed class StoreCopy : IDisposable
 
                 long? stepRows = Explained(() => CopyRun(rows, run.Record.Id, token));
                 if (stepRows is { } n)
+                {
                     (copied, steps) = (copied + 1, steps + n);
+                    onRunCopied?.Invoke(run.Record.Id);
+                }
                 else
                     present++;
             }

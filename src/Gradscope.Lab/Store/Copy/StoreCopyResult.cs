@@ -33,15 +33,3 @@ public sealed record StoreCopyResult
     /// <summary>Megabytes (10^6 bytes) of row data per second.</summary>
     public double MegabytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / 1e6 / Elapsed.TotalSeconds : 0;
 }
-
-/// <summary>Which runs and sweeps <see cref="StoreCopy"/> copies; empty lists copy everything.</summary>
-/// <param name="RunIds">Runs by id or unique id prefix.</param>
-/// <param name="Sweeps">Sweeps by name, with their runs.</param>
-public sealed record StoreCopySelection(IReadOnlyList<string> RunIds, IReadOnlyList<string> Sweeps)
-{
-    /// <summary>Every run and every sweep.</summary>
-    public static StoreCopySelection All { get; } = new([], []);
-
-    /// <summary>True when nothing was named: everything is copied.</summary>
-    public bool Everything => RunIds.Count == 0 && Sweeps.Count == 0;
-}
