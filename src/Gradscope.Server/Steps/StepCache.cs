@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using Gradscope.Diagnostics;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Gradscope.Diagnostics;
 using Gradscope.Lab.Store;
 
 namespace Gradscope.Server.Steps;

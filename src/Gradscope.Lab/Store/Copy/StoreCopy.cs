@@ -144,8 +144,15 @@ public sealed class StoreCopy : IDisposable
 
         return new StoreCopyResult
         {
-            RunsCopied = copied, RunsPresent = present, RunsStillRunning = running, SweepsCopied = sweepsCopied, SweepsPresent = sweepsPresent,
-            Steps = steps, Bytes = rows.Bytes, Elapsed = clock.Elapsed, Stopped = stopped,
+            RunsCopied = copied,
+            RunsPresent = present,
+            RunsStillRunning = running,
+            SweepsCopied = sweepsCopied,
+            SweepsPresent = sweepsPresent,
+            Steps = steps,
+            Bytes = rows.Bytes,
+            Elapsed = clock.Elapsed,
+            Stopped = stopped,
         };
     }
 
