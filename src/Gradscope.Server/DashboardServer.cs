@@ -31,6 +31,9 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>The bound address (<c>http://127.0.0.1:5080/</c>), known once started.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>The store as messages show it: the file's full path, or the PostgreSQL URL without its password.</summary>
+    public string StoreDisplay => _state.Store.Display;
+
     /// <summary>True when clients must send the token (the server is bound to a non-loopback address).</summary>
     public bool TokenRequired => !_state.Options.Loopback;
 

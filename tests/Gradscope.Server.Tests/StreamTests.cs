@@ -77,7 +77,7 @@ public sealed class StreamTests
         recorder.Complete(new RunEnd(RunStatus.Interrupted, DateTimeOffset.UtcNow, RunMetrics.None, []));
     }
 
-    private static async Task<List<(string Name, JsonElement Data)>> ReadEvents(StreamReader reader, TimeSpan timeout)
+    internal static async Task<List<(string Name, JsonElement Data)>> ReadEvents(StreamReader reader, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         var events = new List<(string, JsonElement)>();

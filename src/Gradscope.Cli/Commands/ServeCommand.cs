@@ -71,7 +71,7 @@ internal static class ServeCommand
         if (!string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(host.Trim('[', ']'), out _))
             throw new UsageException($"--host '{settings.Host}' is not an IP address: use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of this machine's addresses.");
         if (settings.Store is not null && settings.Store.Trim().Length == 0)
-            throw new UsageException("--store must name a file.");
+            throw new UsageException("--store must name a file or a PostgreSQL database (postgres://user@host/db).");
         string path = RunStore.ResolvePath(settings.Store);
         string? folder = StoreLocation.IsPostgresText(path) ? null : Path.GetDirectoryName(Path.GetFullPath(path));
         if ((folder is not null && Directory.Exists(path)) || (folder is not null && !Directory.Exists(folder)))
@@ -115,7 +115,7 @@ internal static class ServeCommand
     private static void Announce(CliContext context, DashboardServer server, DashboardOptions options)
     {
         context.Out.WriteLine($"Gradscope dashboard: {server.Url}");
-        context.Out.WriteLine($"store: {Path.GetFullPath(options.StorePath)}");
+        context.Out.WriteLine($"store: {server.StoreDisplay}");
         if (server.TokenRequired)
         {
             string source = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TokenVariable)) ? "generated" : $"from {TokenVariable}";

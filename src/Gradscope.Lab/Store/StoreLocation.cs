@@ -53,6 +53,37 @@ public sealed class StoreLocation
     /// <inheritdoc/>
     public override string ToString() => Display;
 
+    /// <summary>
+    /// True when this and <paramref name="other"/> name one store: the same file (after resolving
+    /// relative paths and symbolic links), or the same database on the same server and port
+    /// (whoever logs in).
+    /// </summary>
+    public bool IsSameStore(StoreLocation other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Kind != other.Kind)
+            return false;
+        if (Kind == StoreKind.Sqlite)
+            return string.Equals(RealPath(Target), RealPath(other.Target), StringComparison.Ordinal);
+        var mine = new NpgsqlConnectionStringBuilder(Target);
+        var theirs = new NpgsqlConnectionStringBuilder(other.Target);
+        return string.Equals(mine.Host, theirs.Host, StringComparison.OrdinalIgnoreCase) && mine.Port == theirs.Port
+            && string.Equals(mine.Database ?? mine.Username, theirs.Database ?? theirs.Username, StringComparison.Ordinal);
+    }
+
+    private static string RealPath(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            return File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? target.FullName : full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+
     /// <summary>True when <paramref name="text"/> names a PostgreSQL database rather than a file.</summary>
     public static bool IsPostgresText(string text)
     {

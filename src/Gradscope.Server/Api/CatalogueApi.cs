@@ -32,7 +32,7 @@ internal static class CatalogueApi
     {
         w.WriteStartObject();
         w.WriteString("version", RunStore.GradscopeVersion);
-        w.WriteString("store", Path.GetFullPath(state.Store.Path));
+        w.WriteString("store", state.Store.Display);
         w.WriteBoolean("loopback", state.Options.Loopback);
         w.WriteBoolean("token_required", !state.Options.Loopback);
         w.WriteNumber("capacity", state.Host?.Capacity ?? 0);

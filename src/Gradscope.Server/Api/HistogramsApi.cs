@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Store;
 using Gradscope.Server.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Server.Api;
 
@@ -86,28 +88,29 @@ internal static class HistogramsApi
         w.WriteEndArray();
     }
 
-    private static List<(long Index, long Step)> HistogramSteps(SqliteConnection connection, string id)
+    private static List<(long Index, long Step)> HistogramSteps(DbConnection connection, string id)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT DISTINCT h.idx, coalesce(s.step, h.idx) FROM histograms h
             LEFT JOIN steps s ON s.run_id = h.run_id AND s.idx = h.idx
-            WHERE h.run_id = $id ORDER BY h.idx
+            WHERE h.run_id = @id ORDER BY h.idx
             """;
-        command.Parameters.AddWithValue("$id", id);
+        RunStore.AddParameter(command, "@id", id);
         using var reader = command.ExecuteReader();
         var steps = new List<(long, long)>();
         while (reader.Read())
-            steps.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            steps.Add((Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         return steps;
     }
 
-    private static SortedDictionary<int, (int[]? Gradient, int[]? Activation)> Read(SqliteConnection connection, string id, long index)
+    private static SortedDictionary<int, (int[]? Gradient, int[]? Activation)> Read(DbConnection connection, string id, long index)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT layer, kind, counts FROM histograms WHERE run_id = $id AND idx = $idx";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$idx", index);
+        command.CommandText = "SELECT layer, kind, counts FROM histograms WHERE run_id = @id AND idx = @idx";
+        RunStore.AddParameter(command, "@id", id);
+        // idx is an integer column: a bigint parameter would still compare, but an int matches it exactly.
+        RunStore.AddParameter(command, "@idx", checked((int)index));
         using var reader = command.ExecuteReader();
         var rows = new SortedDictionary<int, (int[]?, int[]?)>();
         while (reader.Read())
@@ -116,7 +119,7 @@ internal static class HistogramsApi
             var counts = new int[bytes.Length / sizeof(int)];
             for (int i = 0; i < counts.Length; i++)
                 counts[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(i * sizeof(int)));
-            int layer = reader.GetInt32(0);
+            int layer = RunStore.Int(reader, 0);
             var (gradient, activation) = rows.GetValueOrDefault(layer);
             rows[layer] = reader.GetString(1) == "gradient" ? (counts, activation) : (gradient, counts);
         }

@@ -3,7 +3,6 @@ using Gradscope.Initialization;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 using Gradscope.Server.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Server.Api;
 
@@ -147,16 +146,14 @@ internal static class RunsApi
     {
         using var connection = store.OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate FROM epochs WHERE run_id = $id ORDER BY epoch";
-        command.Parameters.AddWithValue("$id", id);
+        command.CommandText = "SELECT epoch, steps, train_loss, train_accuracy, test_loss, test_accuracy, learning_rate FROM epochs WHERE run_id = @id ORDER BY epoch";
+        RunStore.AddParameter(command, "@id", id);
         using var reader = command.ExecuteReader();
         var rows = new List<EpochRow>();
         while (reader.Read())
-            rows.Add(new EpochRow(reader.GetInt32(0), reader.GetInt32(1), Real(reader, 2), Real(reader, 3), Real(reader, 4), Real(reader, 5), Real(reader, 6)));
+            rows.Add(new EpochRow(RunStore.Int(reader, 0), RunStore.Int(reader, 1), RunStore.Real(reader, 2), RunStore.Real(reader, 3), RunStore.Real(reader, 4), RunStore.Real(reader, 5), RunStore.Real(reader, 6)));
         return rows;
     }
-
-    internal static double Real(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? double.NaN : reader.GetDouble(column);
 
     private sealed record EpochRow(int Epoch, int Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double LearningRate);
 }

@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 using Gradscope.Server.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 
 namespace Gradscope.Server.Api;
@@ -83,12 +84,12 @@ internal static class StreamApi
 
     private static bool IsLive(RunStatus status) => status is RunStatus.Running or RunStatus.Queued;
 
-    private static async Task<(int Sent, long Next)> SendSteps(SqliteConnection connection, string runId, int layers, long next, HttpResponse response, CancellationToken token)
+    private static async Task<(int Sent, long Next)> SendSteps(DbConnection connection, string runId, int layers, long next, HttpResponse response, CancellationToken token)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT idx, step, loss, learning_rate, wall_seconds, stats FROM steps WHERE run_id = $id AND idx >= $next ORDER BY idx LIMIT {BatchRows}";
-        command.Parameters.AddWithValue("$id", runId);
-        command.Parameters.AddWithValue("$next", next);
+        command.CommandText = $"SELECT idx, step, loss, learning_rate, wall_seconds, stats FROM steps WHERE run_id = @id AND idx >= @next ORDER BY idx LIMIT {BatchRows}";
+        RunStore.AddParameter(command, "@id", runId);
+        RunStore.AddParameter(command, "@next", next);
         var text = new StringBuilder();
         int sent = 0;
         var values = new double[LayerStatNames.Count * layers];
@@ -101,9 +102,10 @@ internal static class StreamApi
                 int doubles = Math.Min(values.Length, blob.Length / sizeof(double));
                 for (int i = 0; i < doubles; i++)
                     values[i] = BitConverter.ToDouble(blob, i * sizeof(double));
-                byte[] json = JsonResult.Bytes(w => WriteStep(w, reader.GetInt64(1), RunsApi.Real(reader, 2), RunsApi.Real(reader, 3), RunsApi.Real(reader, 4), values, layers));
+                long step = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+                byte[] json = JsonResult.Bytes(w => WriteStep(w, step, RunStore.Real(reader, 2), RunStore.Real(reader, 3), RunStore.Real(reader, 4), values, layers));
                 text.Append("event: step\ndata: ").Append(Encoding.UTF8.GetString(json)).Append("\n\n");
-                next = reader.GetInt64(0) + 1;
+                next = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) + 1;
                 sent++;
             }
         }
@@ -165,17 +167,19 @@ internal static class StreamApi
         await response.Body.FlushAsync(token).ConfigureAwait(false);
     }
 
-    private static long NextIndex(SqliteConnection connection, string runId) => Scalar(connection, "SELECT coalesce(max(idx) + 1, 0) FROM steps WHERE run_id = $id", runId, 0);
+    private static long NextIndex(DbConnection connection, string runId) => Scalar(connection, "SELECT coalesce(max(idx) + 1, 0) FROM steps WHERE run_id = @id", runId, 0);
 
-    private static long FirstIndexAt(SqliteConnection connection, string runId, long step) =>
-        Scalar(connection, "SELECT coalesce(min(idx), (SELECT coalesce(max(idx) + 1, 0) FROM steps WHERE run_id = $id)) FROM steps WHERE run_id = $id AND step >= $step", runId, step);
+    private static long FirstIndexAt(DbConnection connection, string runId, long step) =>
+        Scalar(connection, "SELECT coalesce(min(idx), (SELECT coalesce(max(idx) + 1, 0) FROM steps WHERE run_id = @id)) FROM steps WHERE run_id = @id AND step >= @step", runId, step);
 
-    private static long Scalar(SqliteConnection connection, string sql, string runId, long step)
+    // PostgreSQL answers integer (int) for idx arithmetic, SQLite a long: both convert.
+    private static long Scalar(DbConnection connection, string sql, string runId, long step)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", runId);
-        command.Parameters.AddWithValue("$step", step);
-        return (long)command.ExecuteScalar()!;
+        RunStore.AddParameter(command, "@id", runId);
+        if (sql.Contains("@step", StringComparison.Ordinal))
+            RunStore.AddParameter(command, "@step", step);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 }

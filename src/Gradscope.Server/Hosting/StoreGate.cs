@@ -1,28 +1,33 @@
+using System.Data.Common;
 using Gradscope.Lab.Store;
-using Microsoft.Data.Sqlite;
+using Gradscope.Lab.Store.Dialects;
 
 namespace Gradscope.Server.Hosting;
 
 /// <summary>
-/// The server's access to the run store. A <see cref="RunStore"/> is not thread-safe, so the one
-/// the server keeps for run summaries is used under a lock; bulk reads (steps, histograms, the
-/// live stream) take pooled read-only connections of their own, which WAL lets read while any
-/// process writes.
+/// The server's access to the run store, a SQLite file or a PostgreSQL database. A
+/// <see cref="RunStore"/> is not thread-safe, so the one the server keeps for run summaries is used
+/// under a lock; bulk reads (steps, histograms, the live stream) take pooled read-only connections
+/// of their own, which WAL (SQLite) and MVCC (PostgreSQL) let read while any process writes.
 /// </summary>
 internal sealed class StoreGate : IDisposable
 {
     private readonly RunStore _store;
     private readonly Lock _lock = new();
-    private readonly string _readOnly;
+    private readonly StoreDialect _dialect;
 
     public StoreGate(string path)
     {
-        Path = path;
-        _store = RunStore.Open(path);
-        _readOnly = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        Location = StoreLocation.Parse(path);
+        _dialect = StoreDialect.For(Location.Kind);
+        _store = RunStore.Open(Location);
     }
 
-    public string Path { get; }
+    /// <summary>Where the store lives.</summary>
+    public StoreLocation Location { get; }
+
+    /// <summary>The store as the dashboard shows it: the file's full path, or the PostgreSQL URL without its password.</summary>
+    public string Display => Location.IsPostgres ? Location.Display : System.IO.Path.GetFullPath(Location.Display);
 
     /// <summary>Decoded step statistics (256 MB at most), shared by every request.</summary>
     public Steps.StepCache Steps { get; } = new(256L << 20);
@@ -35,23 +40,8 @@ internal sealed class StoreGate : IDisposable
     }
 
     /// <summary>An open read-only connection (from the pool); dispose it to give it back.</summary>
-    public SqliteConnection OpenReader()
-    {
-        var connection = new SqliteConnection(_readOnly);
-        try
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 5000";
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            connection.Dispose();
-            throw new StoreException($"cannot read the run store '{Path}' ({ex.Message.TrimEnd('.')}).", ex);
-        }
-    }
+    /// <exception cref="StoreException">The store cannot be read.</exception>
+    public DbConnection OpenReader() => _dialect.ConnectReader(Location);
 
     /// <summary>The one run whose id starts with <paramref name="prefix"/>, or a 400/404 problem.</summary>
     public RunSummary Resolve(string prefix)
@@ -74,7 +64,6 @@ internal sealed class StoreGate : IDisposable
     {
         _store.Dispose();
         // Close this store's idle pooled readers, so the file can be moved or deleted once the server stops.
-        using var pooled = new SqliteConnection(_readOnly);
-        SqliteConnection.ClearPool(pooled);
+        _dialect.ClearPool(Location);
     }
 }

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Gradscope.Diagnostics;
-using Microsoft.Data.Sqlite;
+using Gradscope.Lab.Store;
 
 namespace Gradscope.Server.Steps;
 
@@ -19,7 +21,7 @@ internal sealed class StepCache(long maxBytes)
     private long _clock;
 
     /// <summary>Statistic <paramref name="stat"/> of every layer of run <paramref name="runId"/> as recorded now.</summary>
-    public SeriesView Get(SqliteConnection connection, string runId, int layers, LayerStat stat)
+    public SeriesView Get(DbConnection connection, string runId, int layers, LayerStat stat)
     {
         Series series;
         lock (_lock)
@@ -68,24 +70,25 @@ internal sealed class StepCache(long maxBytes)
 
         public SeriesView View() => new(_steps, _loss, _rate, _values, _count, layers);
 
-        public void Extend(SqliteConnection connection, string runId, LayerStat stat)
+        public void Extend(DbConnection connection, string runId, LayerStat stat)
         {
             using var command = connection.CreateCommand();
-            // substr on a BLOB counts bytes from 1; the statistic's slice is every layer's value.
-            command.CommandText = $"SELECT step, loss, learning_rate, substr(stats, {((long)stat * layers * sizeof(double)) + 1}, {layers * sizeof(double)}) FROM steps WHERE run_id = $id AND idx >= $from ORDER BY idx";
-            command.Parameters.AddWithValue("$id", runId);
-            command.Parameters.AddWithValue("$from", _count);
+            // substr on a BLOB (SQLite) or bytea (PostgreSQL) counts bytes from 1; the statistic's slice is every layer's value.
+            command.CommandText = $"SELECT step, loss, learning_rate, substr(stats, {((long)stat * layers * sizeof(double)) + 1}, {layers * sizeof(double)}) FROM steps WHERE run_id = @id AND idx >= @from ORDER BY idx";
+            RunStore.AddParameter(command, "@id", runId);
+            RunStore.AddParameter(command, "@from", _count);
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 Append(reader);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Append(SqliteDataReader reader)
+        private void Append(DbDataReader reader)
         {
             if (_count == _steps.Length)
                 Grow();
-            _steps[_count] = reader.GetInt64(0);
+            // PostgreSQL's step is an int, SQLite's a long.
+            _steps[_count] = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
             _loss[_count] = reader.IsDBNull(1) ? double.NaN : reader.GetDouble(1);
             _rate[_count] = reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2);
             // GetValue, not GetBytes: Microsoft.Data.Sqlite's GetBytes crashed the process on a substr() column.

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Gradscope.Diagnostics;
-using Microsoft.Data.Sqlite;
 
 namespace Gradscope.Server.Steps;
 
@@ -9,7 +9,7 @@ namespace Gradscope.Server.Steps;
 /// </summary>
 internal static class StepQuery
 {
-    public static StepSource Read(StepCache cache, SqliteConnection connection, string runId, int layerCount, StepSelection selection)
+    public static StepSource Read(StepCache cache, DbConnection connection, string runId, int layerCount, StepSelection selection)
     {
         var views = new SeriesView[selection.Stats.Length];
         int count = int.MaxValue;
