@@ -23,6 +23,29 @@ public sealed class StoreCopyTests
     }
 
     [Fact]
+    public void Copy_SweepThatMovedOnSinceTheLastCopy_IsBroughtUpToDate_WithoutOverwritingNewerRowsOfTheTarget()
+    {
+        var (source, runs) = SourceStore();
+        string target = StoreTestRuns.TempStore();
+        CopyAll(source, target);
+        // In the source, trial k1 ran since the first copy; in the target, someone marked k0 later still.
+        Sql(source, $"UPDATE sweep_trials SET state = 'done', run_id = '{runs[1]}', attempts = 1, updated = '2025-02-01T00:00:00.000Z' WHERE trial_key = 'k1'");
+        Sql(source, $"INSERT INTO trial_attempts (sweep, trial_key, attempt, worker, host, run_id, state, error, started, ended) VALUES ('sw', 'k1', 1, 'w3', 'h3', '{runs[1]}', 'done', NULL, '2025-02-01T00:00:00.000Z', '2025-02-01T00:00:01.000Z')");
+        Sql(source, "UPDATE sweeps SET updated = '2025-02-01T00:00:00.000Z'");
+        Sql(target, "UPDATE sweep_trials SET last_error = 'kept', updated = '2025-03-01T00:00:00.000Z' WHERE trial_key = 'k0'");
+
+        var second = CopyAll(source, target);
+
+        Assert.Equal((0, 1), (second.SweepsCopied, second.SweepsPresent));
+        using var copied = RunStore.Open(target);
+        var trials = copied.Trials("sw");
+        var k1 = trials.Single(t => t.Key == "k1");
+        Assert.Equal((TrialState.Done, runs[1], 1), (k1.State, k1.RunId, k1.Attempts));
+        Assert.Equal("kept", trials.Single(t => t.Key == "k0").LastError);
+        Assert.Equal(3, Count(target, "SELECT count(*) FROM trial_attempts"));
+    }
+
+    [Fact]
     public void Copy_RunStillRunning_IsSkippedAndNamed_AndItsTrialKeepsNoRun()
     {
         var (source, runs) = SourceStore();
@@ -143,6 +166,12 @@ public sealed class StoreCopyTests
     {
         using var copy = StoreCopy.Open(StoreLocation.Parse(from), StoreLocation.Parse(to));
         return copy.Copy(null, null, CancellationToken.None);
+    }
+
+    private static long Count(string store, string sql)
+    {
+        using var connection = RunStore.Connect(store);
+        return Convert.ToInt64(RunStore.Scalar(connection, sql), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void Sql(string store, string sql)

@@ -90,8 +90,10 @@ internal static class StoreCopyCommand
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(result.Stopped ? "stopped: " : string.Empty)}copied {result.RunsCopied} run(s) ({result.Steps} steps) and {result.SweepsCopied} sweep(s) from {from.Display} to {to.Display} " +
             $"in {result.Elapsed.TotalSeconds:0.0} s ({result.Bytes / 1e6:0.0} MB, {result.MegabytesPerSecond:0.0} MB/s)"));
-        if (result.RunsPresent > 0 || result.SweepsPresent > 0)
-            o.WriteLine($"skipped {result.RunsPresent} run(s) and {result.SweepsPresent} sweep(s) already in {to.Display}");
+        if (result.RunsPresent > 0)
+            o.WriteLine($"skipped {result.RunsPresent} run(s) already in {to.Display}");
+        if (result.SweepsPresent > 0)
+            o.WriteLine($"updated {result.SweepsPresent} sweep(s) already in {to.Display} (trials that moved on since the last copy)");
         if (result.RunsStillRunning.Count > 0)
             o.WriteLine($"skipped {result.RunsStillRunning.Count} run(s) still running in {from.Display} ({string.Join(", ", result.RunsStillRunning)}): copy again once they end");
         if (result.Stopped)
@@ -109,7 +111,7 @@ internal static class StoreCopyCommand
             w.WriteStringValue(id);
         w.WriteEndArray();
         w.WriteNumber("sweeps_copied", result.SweepsCopied);
-        w.WriteNumber("sweeps_skipped_present", result.SweepsPresent);
+        w.WriteNumber("sweeps_updated", result.SweepsPresent);
         w.WriteNumber("steps", result.Steps);
         w.WriteNumber("bytes", result.Bytes);
         w.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));

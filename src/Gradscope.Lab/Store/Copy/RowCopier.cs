@@ -21,7 +21,8 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
     /// <param name="where">A condition on source rows with <c>@key</c> for <paramref name="key"/>.</param>
     /// <param name="key">The value of <c>@key</c>.</param>
     /// <param name="nullUnless">Sets a column NULL when the predicate says its value may not be kept (a trial's run the target lacks).</param>
-    public int Copy(string table, string where, object key, Func<string, object, bool>? nullUnless = null)
+    /// <param name="upsert">When set, a row the target already has (same key) is updated rather than refused, where the target's row is older: the key columns and the condition that says so.</param>
+    public int Copy(string table, string where, object key, Func<string, object, bool>? nullUnless = null, Upsert? upsert = null)
     {
         using var select = source.CreateCommand();
         select.CommandText = $"SELECT * FROM {table} WHERE {where}";
@@ -33,7 +34,7 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
         {
             while (reader.Read())
             {
-                insert ??= Insert(table, reader);
+                insert ??= Insert(table, reader, upsert);
                 for (int c = 0; c < reader.FieldCount; c++)
                 {
                     object value = reader.GetValue(c);
@@ -80,20 +81,26 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
         return rows;
     }
 
-    private DbCommand Insert(string table, DbDataReader reader)
+    private DbCommand Insert(string table, DbDataReader reader, Upsert? upsert)
     {
         var columns = new StringBuilder();
         var values = new StringBuilder();
+        var updates = new StringBuilder();
         var insert = target.CreateCommand();
         for (int c = 0; c < reader.FieldCount; c++)
         {
             string separator = c == 0 ? string.Empty : ", ";
-            columns.Append(separator).Append(reader.GetName(c));
+            string name = reader.GetName(c);
+            columns.Append(separator).Append(name);
             values.Append(separator).Append("@p").Append(c);
             RunStore.AddParameter(insert, "@p" + c, null);
+            if (upsert is not null && Array.IndexOf(upsert.Keys, name) < 0)
+                updates.Append(updates.Length == 0 ? string.Empty : ", ").Append(name).Append(" = excluded.").Append(name);
         }
 
         insert.CommandText = $"INSERT INTO {table} ({columns}) VALUES ({values})";
+        if (upsert is not null)
+            insert.CommandText += $" ON CONFLICT ({string.Join(", ", upsert.Keys)}) DO UPDATE SET {updates} WHERE {upsert.Newer}";
         return insert;
     }
 
@@ -105,3 +112,8 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
         _ => sizeof(double),
     };
 }
+
+/// <summary>How a copied row replaces the target's row with the same key.</summary>
+/// <param name="Keys">The primary key's columns.</param>
+/// <param name="Newer">SQL that is true when the copied row (<c>excluded</c>) is newer than the target's (the table's name).</param>
+internal sealed record Upsert(string[] Keys, string Newer);

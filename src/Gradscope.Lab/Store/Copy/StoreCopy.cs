@@ -197,20 +197,27 @@ public sealed class StoreCopy : IDisposable
         return steps;
     }
 
-    // False when the target already has a sweep by that name. A trial whose run the target lacks
-    // (still running in the source) keeps its row without the run, as a deleted run leaves it.
+    // True when the target had no sweep by that name. A sweep it has is brought up to date: trials
+    // and attempts that moved on in the source since (later `updated`, an attempt that ended) replace
+    // the target's, and nothing newer in the target is overwritten, so copying back and forth
+    // between a laptop and the shared store converges. A trial whose run the target lacks (still
+    // running in the source) keeps its row without the run, as a deleted run leaves it.
     private bool CopySweep(RowCopier rows, string name)
     {
         using var transaction = _toDialect.BeginWrite(_to);
-        if (Exists(_to, "SELECT count(*) FROM sweeps WHERE name = @key", name))
-            return false;
-        rows.Copy("sweeps", "name = @key", name);
+        bool existed = Exists(_to, "SELECT count(*) FROM sweeps WHERE name = @key", name);
+        rows.Copy("sweeps", "name = @key", name, upsert: new Upsert(["name"], "sweeps.updated < excluded.updated"));
         rows.Copy("sweep_trials", "sweep = @key", name,
-            (column, value) => column != "run_id" || Exists(_to, "SELECT count(*) FROM runs WHERE id = @key", value));
+            (column, value) => column != "run_id" || Exists(_to, "SELECT count(*) FROM runs WHERE id = @key", value),
+            new Upsert(["sweep", "trial_key"], "sweep_trials.updated < excluded.updated"));
         if (HasTable(_from, Source.Location.Kind, "trial_attempts") && HasTable(_to, Target.Location.Kind, "trial_attempts"))
-            rows.Copy("trial_attempts", "sweep = @key", name);
+        {
+            rows.Copy("trial_attempts", "sweep = @key", name,
+                upsert: new Upsert(["sweep", "trial_key", "attempt"], "trial_attempts.ended IS NULL AND excluded.ended IS NOT NULL"));
+        }
+
         transaction.Commit();
-        return true;
+        return !existed;
     }
 
     // A database error of either store becomes a message that names the store.

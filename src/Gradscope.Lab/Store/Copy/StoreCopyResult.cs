@@ -15,7 +15,7 @@ public sealed record StoreCopyResult
     /// <summary>Sweeps copied (definition, trials, attempts).</summary>
     public int SweepsCopied { get; init; }
 
-    /// <summary>Sweeps left alone because the target already has one by that name.</summary>
+    /// <summary>Sweeps the target already had by that name, brought up to date (trials and attempts that moved on in the source since).</summary>
     public int SweepsPresent { get; init; }
 
     /// <summary>Step rows copied.</summary>
