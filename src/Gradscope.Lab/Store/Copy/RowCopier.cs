@@ -16,7 +16,7 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
     /// <summary>Bytes of row data copied so far (BLOBs and text at their length, numbers at 8).</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Copies the rows of <paramref name="table"/> that <paramref name="where"/> selects; returns how many.</summary>
+    /// <summary>Copies the rows of <paramref name="table"/> that <paramref name="where"/> selects; returns how many it wrote.</summary>
     /// <param name="table">The table, the same in both stores.</param>
     /// <param name="where">A condition on source rows with <c>@key</c> for <paramref name="key"/>.</param>
     /// <param name="key">The value of <c>@key</c>.</param>
@@ -35,17 +35,19 @@ internal sealed class RowCopier(DbConnection source, DbConnection target, StoreD
             while (reader.Read())
             {
                 insert ??= Insert(table, reader, upsert);
+                long bytes = 0;
                 for (int c = 0; c < reader.FieldCount; c++)
                 {
                     object value = reader.GetValue(c);
                     if (nullUnless is not null && value is not DBNull && !nullUnless(reader.GetName(c), value))
                         value = DBNull.Value;
                     insert.Parameters[c].Value = value;
-                    Bytes += Size(value);
+                    bytes += Size(value);
                 }
 
-                insert.ExecuteNonQuery();
-                rows++;
+                // An upsert whose target row is as new changes nothing and counts nothing.
+                if (insert.ExecuteNonQuery() > 0)
+                    (rows, Bytes) = (rows + 1, Bytes + bytes);
             }
         }
         finally
