@@ -152,6 +152,17 @@ public sealed partial class RunStore
     public void MarkRunInterrupted(string runId, string reason) => Guard(() =>
         Run(Connection, "UPDATE runs SET status = 'interrupted', error = @error WHERE id = @id AND status <> 'interrupted'", ("@id", runId), ("@error", reason)));
 
+    /// <summary>Queues the failed and interrupted trials of <paramref name="sweep"/> again; returns how many trials are now queued.</summary>
+    public int RequeueTrials(string sweep) => Guard(() =>
+    {
+        using var transaction = _dialect.BeginWrite(Connection);
+        Run(Connection, $"UPDATE sweep_trials SET state = 'queued', updated = {_dialect.Now} WHERE sweep = @sweep AND state IN ('failed', 'interrupted')", ("@sweep", sweep));
+        int queued = Convert.ToInt32(Scalar(Connection, "SELECT count(*) FROM sweep_trials WHERE sweep = @sweep AND state = 'queued'", ("@sweep", sweep)),
+            System.Globalization.CultureInfo.InvariantCulture);
+        transaction.Commit();
+        return queued;
+    });
+
     /// <summary>Whether run <paramref name="id"/> is stored (a retried save finds it there).</summary>
     public bool RunExists(string id) => Guard(() => Scalar(Connection, "SELECT 1 FROM runs WHERE id = @id", ("@id", id)) is not null);
 
