@@ -34,9 +34,7 @@ internal sealed class Heartbeat : IDisposable
         var every = _options.Lease / 3;
         try
         {
-            using var store = RunStore.Open(_options.Store);
-            store.RetryBudget = _options.RetryBudget;
-            store.OnRetry = _warn;
+            using var store = RunStore.Open(_options.Store, _options.RetryBudget, _warn);
             while (!_stopped.Wait(every))
             {
                 for (int slot = 0; slot < _leases.Length; slot++)

@@ -52,8 +52,7 @@ public static partial class TrialTraining
     private static TrialOutcome SaveFailed(ClaimedTrial claim, StoreLocation location, TimeSpan retryBudget, RunSpec? spec, DateTimeOffset started, string error)
     {
         var run = FailedRecord(claim.RunId, spec, RunName(claim.Trial), [RunStore.SweepTag(claim.Sweep)], started, error);
-        using var store = RunStore.Open(location);
-        store.RetryBudget = retryBudget;
+        using var store = RunStore.Open(location, retryBudget, null);
         if (!store.RunExists(run.Id))
             store.Save(run);
         return new TrialOutcome(run.Id, RunStatus.Failed, error);

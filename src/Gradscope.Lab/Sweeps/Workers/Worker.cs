@@ -64,13 +64,7 @@ public sealed class Worker
 
     internal Action<string> Warn => _warn;
 
-    internal RunStore Open()
-    {
-        var store = RunStore.Open(_options.Store);
-        store.RetryBudget = _options.RetryBudget;
-        store.OnRetry = _warn;
-        return store;
-    }
+    internal RunStore Open() => RunStore.Open(_options.Store, _options.RetryBudget, _warn);
 
     internal void Report(TrialEvent e) => _report(e);
 
