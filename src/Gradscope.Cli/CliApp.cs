@@ -115,6 +115,7 @@ internal static class CliApp
         root.Subcommands.Add(Commands.Runs.RunsCommand.Create(context));
         root.Subcommands.Add(Commands.Sweeps.SweepCommand.Create(context));
         root.Subcommands.Add(Commands.Store.StoreCommand.Create(context));
+        root.Subcommands.Add(Commands.Sweeps.WorkerCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         return root;
     }

@@ -72,13 +72,11 @@ public sealed class RunRecorder<T> : ITrainingObserver<T>, IDisposable
     internal static RunRecorder<T> Start(StoreLocation location, RunRecord run, Action<string> warn, int ringSlots, TimeSpan retryBudget)
     {
         ArgumentNullException.ThrowIfNull(run);
-        using (var store = RunStore.Open(location))
-        {
-            store.RetryBudget = retryBudget;
+        using (var store = RunStore.Open(location, retryBudget, warn))
             store.Begin(run);
-        }
 
-        var db = new StoreConnection(location, RunStore.Connect(location)) { RetryBudget = retryBudget, OnRetry = warn };
+        var connection = StoreConnection.Retrying(location, retryBudget, warn, () => RunStore.Connect(location));
+        var db = new StoreConnection(location, connection) { RetryBudget = retryBudget, OnRetry = warn };
         return new RunRecorder<T>(run.Trace, db, run.Id, warn, ringSlots);
     }
 

@@ -76,14 +76,26 @@ public sealed partial class RunStore
 
     /// <summary>
     /// Claims trial <paramref name="key"/> of sweep <paramref name="sweep"/> for this process when it
-    /// is queued, failed or interrupted: it becomes running, its attempts count up. False when it was not free.
+    /// is queued, failed or interrupted: it becomes running, its attempts count up and the attempt is
+    /// recorded. False when it was not free.
     /// </summary>
-    public bool ClaimTrial(string sweep, string key) => Guard(() => Run(Connection,
-        """
-        UPDATE sweep_trials SET state = 'running', attempts = attempts + 1, worker = @worker, updated = @now
-        WHERE sweep = @sweep AND trial_key = @key AND state IN ('queued', 'failed', 'interrupted')
-        """,
-        ("@sweep", sweep), ("@key", key), ("@worker", Worker()), ("@now", Timestamp(DateTimeOffset.UtcNow))) == 1);
+    public bool ClaimTrial(string sweep, string key) => Guard(() =>
+    {
+        using var transaction = _dialect.BeginWrite(Connection);
+        string worker = Worker();
+        if (Run(Connection,
+                """
+                UPDATE sweep_trials SET state = 'running', attempts = attempts + 1, worker = @worker, lease_until = NULL, updated = @now
+                WHERE sweep = @sweep AND trial_key = @key AND state IN ('queued', 'failed', 'interrupted')
+                """,
+                ("@sweep", sweep), ("@key", key), ("@worker", worker), ("@now", Timestamp(DateTimeOffset.UtcNow))) != 1)
+            return false;
+        int attempt = Convert.ToInt32(Scalar(Connection, "SELECT attempts FROM sweep_trials WHERE sweep = @sweep AND trial_key = @key", ("@sweep", sweep), ("@key", key)),
+            System.Globalization.CultureInfo.InvariantCulture);
+        InsertAttempt(sweep, key, attempt, worker, Environment.MachineName, null);
+        transaction.Commit();
+        return true;
+    });
 
     /// <summary>Stores the run of an attempt at trial <paramref name="key"/> and leaves the trial in <paramref name="state"/>, in one transaction.</summary>
     public void FinishTrial(string sweep, string key, RunRecord run, TrialState state)
@@ -94,9 +106,15 @@ public sealed partial class RunStore
             using var transaction = _dialect.BeginWrite(Connection);
             SaveRun(Connection, _dialect, run, null);
             Run(Connection,
-                "UPDATE sweep_trials SET state = @state, run_id = @run, last_error = @error, updated = @now WHERE sweep = @sweep AND trial_key = @key",
+                """
+                UPDATE sweep_trials SET state = @state, run_id = @run, last_error = @error, updated = @now, finished = CASE WHEN @state = 'done' THEN @now ELSE NULL END
+                WHERE sweep = @sweep AND trial_key = @key
+                """,
                 ("@sweep", sweep), ("@key", key), ("@state", StateName(state)), ("@run", run.Id), ("@error", run.Error),
                 ("@now", Timestamp(DateTimeOffset.UtcNow)));
+            int attempt = Convert.ToInt32(Scalar(Connection, "SELECT attempts FROM sweep_trials WHERE sweep = @sweep AND trial_key = @key", ("@sweep", sweep), ("@key", key)),
+                System.Globalization.CultureInfo.InvariantCulture);
+            EndAttempt(sweep, key, attempt, StateName(state), run.Error, run.Id);
             Run(Connection, "UPDATE sweeps SET updated = @now WHERE name = @sweep", ("@sweep", sweep), ("@now", Timestamp(DateTimeOffset.UtcNow)));
             transaction.Commit();
         });
@@ -115,14 +133,24 @@ public sealed partial class RunStore
                 abandoned.Add(trial.Key);
         }
 
+        using var transaction = _dialect.BeginWrite(Connection);
+        int released = 0;
         foreach (string key in abandoned)
         {
-            Run(Connection,
-                "UPDATE sweep_trials SET state = 'interrupted', last_error = 'its process ended during the trial' WHERE sweep = @sweep AND trial_key = @key AND state = 'running'",
-                ("@sweep", sweep), ("@key", key));
+            // A leased trial belongs to a worker of the shared queue, whose lease says when it is lost.
+            const string Reason = "its process ended during the trial";
+            if (Run(Connection,
+                    "UPDATE sweep_trials SET state = 'interrupted', last_error = @error WHERE sweep = @sweep AND trial_key = @key AND state = 'running' AND lease_until IS NULL",
+                    ("@sweep", sweep), ("@key", key), ("@error", Reason)) == 0)
+                continue;
+            int attempt = Convert.ToInt32(Scalar(Connection, "SELECT attempts FROM sweep_trials WHERE sweep = @sweep AND trial_key = @key", ("@sweep", sweep), ("@key", key)),
+                System.Globalization.CultureInfo.InvariantCulture);
+            EndAttempt(sweep, key, attempt, "interrupted", Reason, null);
+            released++;
         }
 
-        return abandoned.Count;
+        transaction.Commit();
+        return released;
     });
 
     /// <summary>The state as the store writes it: <c>queued</c>, <c>done</c>, ...</summary>

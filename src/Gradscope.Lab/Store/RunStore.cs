@@ -73,6 +73,18 @@ public sealed partial class RunStore : IDisposable
     /// <summary>Opens the store at <paramref name="location"/>, creating it and bringing its schema up to date.</summary>
     public static RunStore Open(StoreLocation location) => Open(location, LatestVersion);
 
+    /// <summary>
+    /// Opens the store at <paramref name="location"/> with <paramref name="retryBudget"/> set, the
+    /// opening itself retried as long while the database is unreachable (workers).
+    /// </summary>
+    internal static RunStore Open(StoreLocation location, TimeSpan retryBudget, Action<string>? onRetry)
+    {
+        var store = StoreConnection.Retrying(location, retryBudget, onRetry, () => Open(location));
+        store.RetryBudget = retryBudget;
+        store.OnRetry = onRetry;
+        return store;
+    }
+
     /// <summary>Opens the store, migrating it no further than <paramref name="version"/> (tests build old stores with it).</summary>
     internal static RunStore Open(string path, int version, int busyTimeoutMs = StoreDialect.BusyTimeoutMs) =>
         Open(StoreLocation.Parse(path), version, busyTimeoutMs);

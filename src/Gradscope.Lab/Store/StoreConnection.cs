@@ -61,6 +61,32 @@ internal sealed class StoreConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="open"/> (a new connection, or opening a store, which also migrates it),
+    /// retrying transient failures within <paramref name="budget"/> as <see cref="Run{T}"/> does:
+    /// a worker that starts a trial while the database restarts waits for it.
+    /// </summary>
+    public static T Retrying<T>(StoreLocation location, TimeSpan budget, Action<string>? onRetry, Func<T> open)
+    {
+        var dialect = StoreDialect.For(location.Kind);
+        var deadline = DateTime.UtcNow + budget;
+        var pause = FirstPause;
+        while (true)
+        {
+            try
+            {
+                return open();
+            }
+            catch (Exception ex) when ((dialect.IsTransient(ex) || (ex is StoreException { InnerException: { } inner } && dialect.IsTransient(inner)))
+                                       && DateTime.UtcNow + pause < deadline)
+            {
+                onRetry?.Invoke($"run store '{location.Display}' unreachable ({Reason(ex)}); retrying in {pause.TotalSeconds:0.##} s");
+                Thread.Sleep(pause);
+                pause = pause * 2 > LongestPause ? LongestPause : pause * 2;
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> as <see cref="Run{T}"/> does.</summary>
     public void Run(Action<DbConnection> work) => Run(connection =>
     {

@@ -17,9 +17,12 @@ internal static class SweepCommand
             "Examples:\n" +
             "  gradscope sweep run --name depth --data spiral --max-steps 300 --layers 2x32 --layers 10x32 --activation sigmoid,tanh,relu --seeds 3\n" +
             "  gradscope sweep show depth\n" +
+            "  gradscope sweep run --name depth ... --store postgres://gradscope@db.example.org/lab --enqueue   (then 'gradscope worker' on any machines)\n" +
+            "  gradscope sweep status depth --store postgres://gradscope@db.example.org/lab\n" +
             "  gradscope sweep list");
         command.Subcommands.Add(SweepRunCommand.Create(context));
         command.Subcommands.Add(SweepShowCommand.Create(context));
+        command.Subcommands.Add(SweepStatusCommand.Create(context));
         command.Subcommands.Add(List(context));
         return command;
     }

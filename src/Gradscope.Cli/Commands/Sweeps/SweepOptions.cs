@@ -49,11 +49,16 @@ internal sealed class SweepOptions
 
     public Option<bool> Extend { get; } = new("--extend") { Description = "Add this grid's new trials to an existing sweep whose grid differs (without it, a different grid under the same name is an error)." };
 
+    public Option<bool> Enqueue { get; } = new("--enqueue")
+    {
+        Description = "Record the sweep with its trials queued in a shared PostgreSQL store and exit, for 'gradscope worker' processes (on any machines) to train.",
+    };
+
     public Option<bool> Json { get; } = CommonOptions.Json();
 
     public Option<string?> Store { get; } = Runs.StoreOptions.StorePath();
 
-    public IEnumerable<Option> Own => [Name, Seeds, Spec, DryRun, Parallel, Extend, Json, Store];
+    public IEnumerable<Option> Own => [Name, Seeds, Spec, DryRun, Parallel, Extend, Enqueue, Json, Store];
 
     /// <summary>Whether an option's values may be given as one comma list.</summary>
     public static bool SplitsCommas(string name) => Array.IndexOf(CommaValued, name) < 0;

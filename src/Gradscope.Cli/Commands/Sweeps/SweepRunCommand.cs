@@ -23,7 +23,8 @@ internal static class SweepRunCommand
             "  gradscope sweep run --name depth --data spiral --layers 2x32 --layers 10x32 --activation sigmoid,tanh,relu --init standard,glorot-uniform,he-normal --seeds 3\n" +
             "  gradscope sweep run --name small --data spiral --layers 2x32 --layers 10x32 --activation tanh,relu --seeds 2 --dry-run\n" +
             "  gradscope sweep run --name lr --data spiral --max-steps 300 --lr 0.01,0.1,1 --parallel 2\n" +
-            "  gradscope sweep run --spec sweep.json --json");
+            "  gradscope sweep run --spec sweep.json --json\n" +
+            "  gradscope sweep run --spec sweep.json --store postgres://gradscope@db.example.org/lab --enqueue   (then 'gradscope worker' anywhere)");
         foreach (var option in o.Grid)
             command.Options.Add(option);
         foreach (var option in o.Own)
@@ -44,6 +45,8 @@ internal static class SweepRunCommand
         if (parsed.GetValue(o.DryRun))
             return DryRun(context, definition, trials, json);
 
+        if (parsed.GetValue(o.Enqueue))
+            return Enqueue(context, definition, trials, parsed.GetValue(o.Store), parsed.GetValue(o.Extend), json);
         string path = RunStore.ResolvePath(parsed.GetValue(o.Store));
         IReadOnlyList<StoredTrial> todo;
         using (var store = RunStore.Open(path))
@@ -60,6 +63,37 @@ internal static class SweepRunCommand
         var stop = context.Interrupts.Listen();
         new SweepRunner(path, definition.Name, parallel, progress, stop).Run(todo);
         return SweepShowCommand.Print(context, path, definition.Name, json);
+    }
+
+    // Records the sweep with its trials queued (failed and interrupted ones queued again) for workers.
+    private static int Enqueue(CliContext context, SweepDefinition definition, IReadOnlyList<SweepTrial> trials, string? storeOption, bool extend, bool json)
+    {
+        var location = WorkerCommand.SharedStore(storeOption, "sweep run --enqueue");
+        int queued;
+        using (var store = RunStore.Open(location))
+        {
+            Record(store, definition, trials, extend);
+            queued = store.RequeueTrials(definition.Name);
+        }
+
+        string worker = $"gradscope worker --store {location.Display} --sweep {definition.Name} --idle-exit 60s";
+        if (json)
+        {
+            Output.JsonOutput.WriteObject(context.Out, w =>
+            {
+                w.WriteString("sweep", definition.Name);
+                w.WriteNumber("trials", trials.Count);
+                w.WriteNumber("queued", queued);
+                w.WriteString("store", location.Display);
+                w.WriteString("worker", worker);
+            });
+            return CliApp.Success;
+        }
+
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sweep {definition.Name}: {trials.Count} trials, {queued} queued in {location.Display}"));
+        context.Out.WriteLine($"start workers (on any machines) with:\n  {worker}");
+        context.Out.WriteLine($"and follow them with:\n  gradscope sweep status {definition.Name} --store {location.Display}");
+        return CliApp.Success;
     }
 
     private static int DryRun(CliContext context, SweepDefinition definition, IReadOnlyList<SweepTrial> trials, bool json)

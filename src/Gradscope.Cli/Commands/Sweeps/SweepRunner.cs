@@ -1,10 +1,11 @@
 using Gradscope.Lab.Store;
+using Gradscope.Lab.Sweeps.Workers;
 
 namespace Gradscope.Cli.Commands.Sweeps;
 
 /// <summary>
 /// Runs a sweep's trials on <c>parallel</c> threads of this process, each trial on one thread alone
-/// (see <see cref="TrialRun"/>), so a trial's numbers do not depend on how many run beside it. Each
+/// (see <see cref="TrialTraining"/>), so a trial's numbers do not depend on how many run beside it. Each
 /// thread has its own store connection, claims the next trial, trains it and stores its run and
 /// state in one transaction. Once <c>stop</c> is signalled no trial starts, and those in flight end
 /// at their next step as interrupted runs.
@@ -45,7 +46,7 @@ internal sealed class SweepRunner(string storePath, string sweep, int parallel, 
                 var trial = trials[i];
                 if (!store.ClaimTrial(sweep, trial.Key))
                     continue; // another process took it
-                var (run, state) = TrialRun.Execute(trial, sweep, storePath, stop);
+                var (run, state) = TrialTraining.Finished(trial, sweep, storePath, stop);
                 store.FinishTrial(sweep, trial.Key, run, state);
                 progress.Report(state, run.Status);
             }

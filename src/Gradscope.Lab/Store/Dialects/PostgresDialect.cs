@@ -27,6 +27,8 @@ internal sealed class PostgresDialect : StoreDialect
     public override string NowPlus(string secondsParameter) =>
         $"to_char((clock_timestamp() + make_interval(secs => {secondsParameter})) AT TIME ZONE 'UTC', {TimestampFormat})";
 
+    public override string ClaimLock => "FOR UPDATE SKIP LOCKED";
+
     public override string TagList => "string_agg(tag, chr(10) ORDER BY tag)";
 
     public override DbConnection Connect(StoreLocation location, int busyTimeoutMs)

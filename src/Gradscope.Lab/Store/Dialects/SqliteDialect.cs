@@ -19,6 +19,8 @@ internal sealed class SqliteDialect : StoreDialect
 
     public override string NowPlus(string secondsParameter) => $"strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || {secondsParameter} || ' seconds')";
 
+    public override string ClaimLock => string.Empty;
+
     public override string TagList => "group_concat(tag, char(10))";
 
     public override DbConnection Connect(StoreLocation location, int busyTimeoutMs)

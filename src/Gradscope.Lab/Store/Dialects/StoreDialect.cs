@@ -30,6 +30,13 @@ internal abstract class StoreDialect
     /// <summary>SQL for the database's clock plus <paramref name="secondsParameter"/> seconds, as store text: a lease's end.</summary>
     public abstract string NowPlus(string secondsParameter);
 
+    /// <summary>
+    /// What ends a SELECT that picks a queued row to claim: PostgreSQL locks the row and skips rows
+    /// other workers hold (<c>FOR UPDATE SKIP LOCKED</c>); SQLite needs nothing, its write
+    /// transaction already serializes every writer.
+    /// </summary>
+    public abstract string ClaimLock { get; }
+
     /// <summary>SQL aggregate of <c>run_tags.tag</c> joined by newlines.</summary>
     public abstract string TagList { get; }
 

@@ -1,9 +1,12 @@
 -- Version 5: the trial queue that workers on many machines share. A running trial holds a lease
 -- (lease_until, on the database's clock) that its worker's heartbeat renews; a lapsed lease puts
 -- it back in the queue. Every claim is an attempt, kept with its worker, run and error; a trial
--- is finished by exactly one attempt. Workers announce themselves and beat in `workers`.
+-- is finished by exactly one attempt. Workers announce themselves and beat in `workers`; one is
+-- alive while its last heartbeat is within its lease (lease_seconds).
 ALTER TABLE sweep_trials ADD COLUMN lease_until TEXT;
 ALTER TABLE sweep_trials ADD COLUMN finished TEXT;
+
+CREATE INDEX sweep_trials_finished ON sweep_trials(sweep, finished);
 
 CREATE TABLE trial_attempts (
     sweep     TEXT NOT NULL,
@@ -28,6 +31,7 @@ CREATE TABLE workers (
     pid       BIGINT NOT NULL,
     sweep     TEXT,
     slots     INTEGER NOT NULL,
+    lease_seconds DOUBLE PRECISION NOT NULL,
     started   TEXT NOT NULL,
     heartbeat TEXT NOT NULL,
     stopped   TEXT,

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Gradscope.TestSupport;
+using Npgsql;
+
+namespace Gradscope.Cli.Tests.Sweeps;
+
+/// <summary>
+/// Workers of the shared queue as separate processes on a PostgreSQL store (issue 19's "done
+/// means"): draining a sweep together, a worker killed mid-trial, the same summary as an
+/// in-process sweep on SQLite, and a database restart in the middle of a sweep.
+/// </summary>
+[Trait("Category", "Postgres")]
+[Collection(PostgresRestartCollection.Name)]
+public sealed class WorkerPostgresTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    // Tiny trials: a 2x8 network, 10 steps (or as many as given).
+    private static string[] Tiny(int steps = 10) => ["--data", "spiral", "--samples", "128", "--layers", "2x8", "--max-steps", $"{steps}", "--batch-size", "32"];
+
+    private static void Enqueue(string store, string name, params string[] args)
+    {
+        var (exit, _, err) = CliRunner.Run(["sweep", "run", "--name", name, .. args, "--store", store, "--enqueue"]);
+        Assert.True(exit == 0, err);
+    }
+
+    private static long Count(PostgresDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertEveryTrialDoneOnce(PostgresDatabase database, int trials)
+    {
+        Assert.Equal(trials, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done'"));
+        Assert.Equal(trials, Count(database, "SELECT count(*) FROM trial_attempts WHERE state = 'done'"));
+        Assert.Equal(0, Count(database, "SELECT count(*) FROM (SELECT trial_key FROM trial_attempts WHERE state = 'done' GROUP BY sweep, trial_key HAVING count(*) <> 1) x"));
+        Assert.Equal(0, Count(database, "SELECT count(*) FROM sweep_trials t JOIN trial_attempts a ON a.sweep = t.sweep AND a.trial_key = t.trial_key AND a.state = 'done' WHERE a.run_id <> t.run_id"));
+    }
+
+    private static List<WorkerProcess> StartWorkers(int count, string store, params string[] args)
+    {
+        var workers = new List<WorkerProcess>();
+        for (int i = 0; i < count; i++)
+            workers.Add(WorkerProcess.Start(store, args));
+        return workers;
+    }
+
+    private static void AssertAllExitZero(List<WorkerProcess> workers)
+    {
+        foreach (var worker in workers)
+        {
+            using (worker)
+                Assert.True(worker.WaitForExit(Patience) == 0, worker.Err);
+        }
+    }
+
+    [PostgresFact]
+    public void Workers_FourProcesses_Drain200Trials_EachWithExactlyOneDoneAttempt()
+    {
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "drain", [.. Tiny(), "--activation", "tanh,relu", "--lr", "0.01,0.1", "--seeds", "50"]);
+        var clock = Stopwatch.StartNew();
+        var workers = StartWorkers(4, database.Url, "--sweep", "drain", "--idle-exit", "1s", "--lease", "10s");
+        AssertAllExitZero(workers);
+        Assert.True(clock.Elapsed < Patience);
+        AssertEveryTrialDoneOnce(database, 200);
+        Assert.Equal(200, Count(database, "SELECT count(*) FROM runs WHERE status = 'completed' AND kind = 'sweep'"));
+        Assert.True(Count(database, "SELECT count(DISTINCT worker) FROM trial_attempts") >= 2, "the trials were shared between the workers");
+    }
+
+    [PostgresFact]
+    public void Worker_KilledMidTrial_ItsTrialIsTakenOverWithinTheLease_TheLostAttemptAnInterruptedRun()
+    {
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "kill", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "6000", "--batch-size", "64");
+        using var doomed = WorkerProcess.Start(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
+        WaitFor(() => Count(database, "SELECT count(*) FROM steps") > 0, "the first worker's trial to record steps");
+        using var survivor = WorkerProcess.Start(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
+        WaitFor(() => Count(database, "SELECT count(*) FROM workers") == 2, "the second worker to register");
+        Assert.Equal(0, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done'"));
+        doomed.Kill();
+        var killed = Stopwatch.StartNew();
+        Assert.Equal(0, survivor.WaitForExit(Patience));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done' AND attempts = 2"));
+        double trialSeconds = Seconds(database, "SELECT extract(epoch FROM ended::timestamptz - started::timestamptz) FROM trial_attempts WHERE attempt = 2");
+        double takeover = Seconds(database, "SELECT extract(epoch FROM finished::timestamptz - now()) FROM sweep_trials") + killed.Elapsed.TotalSeconds;
+        const double Lease = 5, Poll = 1.5, Slack = 2;
+        Assert.True(takeover <= Lease + trialSeconds + Poll + Slack, $"taken over and done {takeover:0.0} s after the kill; the trial takes {trialSeconds:0.0} s");
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM trial_attempts WHERE attempt = 1 AND state = 'interrupted' AND error LIKE '%lapsed%'"));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM runs r JOIN trial_attempts a ON a.run_id = r.id WHERE a.attempt = 1 AND r.status = 'interrupted'"));
+        AssertEveryTrialDoneOnce(database, 1);
+    }
+
+    [PostgresFact]
+    public void SweepShow_OfASweepRunByWorkersOnPostgres_EqualsTheInProcessSweepOnSqlite()
+    {
+        string[] sweep = ["--data", "spiral", "--samples", "256", "--max-steps", "40", "--batch-size", "32", "--activation", "sigmoid,relu", "--layers", "2x16", "--layers", "6x16", "--seeds", "2"];
+        string sqlite = SweepTestStore.NewStore();
+        var (exit, _, err) = CliRunner.Run(["sweep", "run", "--name", "same", .. sweep, "--store", sqlite, "--parallel", "2"]);
+        Assert.True(exit == 0, err);
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "same", sweep);
+        AssertAllExitZero(StartWorkers(2, database.Url, "--sweep", "same", "--idle-exit", "1s", "--parallel", "2"));
+        var onSqlite = CliRunner.Run("sweep", "show", "same", "--store", sqlite);
+        var onPostgres = CliRunner.Run("sweep", "show", "same", "--store", database.Url);
+        Assert.Equal(0, onPostgres.Exit);
+        Assert.Contains("8 done", onPostgres.Out);
+        Assert.Equal(onSqlite.Out, onPostgres.Out);
+    }
+
+    [PostgresFact]
+    public void Workers_ThroughAPostgresRestartMidSweep_FinishEveryTrialExactlyOnce()
+    {
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "restart", [.. Tiny(300), "--activation", "tanh,relu", "--seeds", "20"]);
+        var workers = StartWorkers(2, database.Url, "--sweep", "restart", "--idle-exit", "2s", "--parallel", "2", "--lease", "20s");
+        WaitFor(() => Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done'") >= 5, "five trials done");
+        PostgresServer.Restart();
+        AssertAllExitZero(workers);
+        AssertEveryTrialDoneOnce(database, 40);
+        Assert.Contains(workers, w => w.Err.Contains("retrying", StringComparison.Ordinal));
+    }
+
+    private static double Seconds(PostgresDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Patience)
+                Assert.Fail($"gave up waiting for {what}");
+            Thread.Sleep(100);
+        }
+    }
+}
