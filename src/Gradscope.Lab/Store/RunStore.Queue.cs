@@ -9,6 +9,17 @@ namespace Gradscope.Lab.Store;
 /// </summary>
 public sealed partial class RunStore
 {
+    /// <summary>Failed or lost attempts after which a trial is failed for good (<c>--max-attempts</c>'s default).</summary>
+    public const int DefaultMaxAttempts = 3;
+
+    /// <summary>The state trial <paramref name="claim"/> is in now.</summary>
+    public TrialState TrialStateOf(ClaimedTrial claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return Guard(() => Enum.Parse<TrialState>((string)Scalar(Connection, "SELECT state FROM sweep_trials WHERE sweep = @sweep AND trial_key = @key",
+            ("@sweep", claim.Sweep), ("@key", claim.Trial.Key))!, ignoreCase: true));
+    }
+
     private const string TrialColumns = "sweep, idx, trial_key, cell, seed, spec, attempts, state, run_id, last_error, worker";
 
     /// <summary>
@@ -58,11 +69,13 @@ public sealed partial class RunStore
     }
 
     /// <summary>
-    /// Puts every running trial whose lease has lapsed back in the queue; its attempt, and its run
-    /// when that is still recorded as running, become interrupted with a message naming the worker.
-    /// Returns how many it re-queued.
+    /// Puts every running trial whose lease has lapsed back in the queue; its attempt becomes
+    /// <c>lost</c>, and its run, when that is still recorded as running, interrupted, with a message
+    /// naming the worker. A trial whose lost and failed attempts reach <paramref name="maxAttempts"/>
+    /// is failed instead: one that kills every worker that runs it (out of memory, say) is given up,
+    /// not retried for ever. Returns how many it re-queued or failed.
     /// </summary>
-    public int RequeueExpired()
+    public int RequeueExpired(int maxAttempts = DefaultMaxAttempts)
     {
         var expired = Guard(() => ReadExpired());
         if (expired.Count == 0)
@@ -73,15 +86,18 @@ public sealed partial class RunStore
             int requeued = 0;
             foreach (var (sweep, key, attempt, worker, runId) in ReadExpired())
             {
-                string message = $"the lease of worker {worker} lapsed (it stopped renewing it: killed, or cut off from the store); the trial was queued again";
+                bool giveUp = Unsuccessful(sweep, key) + 1 >= maxAttempts;
+                string message = $"the lease of worker {worker} lapsed (it stopped renewing it: killed, or cut off from the store); " +
+                    (giveUp ? $"the trial failed: {maxAttempts} attempts were lost or failed" : "the trial was queued again");
                 if (Run(Connection,
                         $"""
-                        UPDATE sweep_trials SET state = 'queued', lease_until = NULL, last_error = @error, updated = {_dialect.Now}
+                        UPDATE sweep_trials SET state = @state, lease_until = NULL, last_error = @error, updated = {_dialect.Now},
+                               finished = CASE WHEN @state = 'failed' THEN {_dialect.Now} ELSE NULL END
                         WHERE sweep = @sweep AND trial_key = @key AND attempts = @attempt AND state = 'running' AND lease_until < {_dialect.Now}
                         """,
-                        ("@error", message), ("@sweep", sweep), ("@key", key), ("@attempt", attempt)) != 1)
+                        ("@state", giveUp ? "failed" : "queued"), ("@error", message), ("@sweep", sweep), ("@key", key), ("@attempt", attempt)) != 1)
                     continue;
-                EndAttempt(sweep, key, attempt, "interrupted", message, runId);
+                EndAttempt(sweep, key, attempt, "lost", message, runId);
                 InterruptRun(runId, message);
                 requeued++;
             }
@@ -107,7 +123,8 @@ public sealed partial class RunStore
             using var transaction = _dialect.BeginWrite(Connection);
             string set = done
                 ? $"state = 'done', last_error = NULL, finished = {_dialect.Now}"
-                : $"state = CASE WHEN attempts >= @max THEN 'failed' ELSE 'queued' END, last_error = @error, finished = CASE WHEN attempts >= @max THEN {_dialect.Now} ELSE NULL END";
+                : $"state = CASE WHEN {UnsuccessfulSql} + 1 >= @max THEN 'failed' ELSE 'queued' END, last_error = @error, " +
+                  $"finished = CASE WHEN {UnsuccessfulSql} + 1 >= @max THEN {_dialect.Now} ELSE NULL END";
             int changed = Run(Connection,
                 $"""
                 UPDATE sweep_trials SET {set}, run_id = @run, lease_until = NULL, updated = {_dialect.Now}
@@ -148,9 +165,9 @@ public sealed partial class RunStore
         });
     }
 
-    /// <summary>Records run <paramref name="runId"/> as interrupted with <paramref name="reason"/> unless it already ended so (a lost lease whose training finished anyway).</summary>
+    /// <summary>Records run <paramref name="runId"/> as interrupted with <paramref name="reason"/> (a lost lease whose training finished anyway, a trial given back), keeping the reason an interrupted run already has.</summary>
     public void MarkRunInterrupted(string runId, string reason) => Guard(() =>
-        Run(Connection, "UPDATE runs SET status = 'interrupted', error = @error WHERE id = @id AND status <> 'interrupted'", ("@id", runId), ("@error", reason)));
+        Run(Connection, "UPDATE runs SET status = 'interrupted', error = @error WHERE id = @id AND (status <> 'interrupted' OR error IS NULL)", ("@id", runId), ("@error", reason)));
 
     /// <summary>Queues the failed and interrupted trials of <paramref name="sweep"/> again; returns how many trials are now queued.</summary>
     public int RequeueTrials(string sweep) => Guard(() =>
@@ -213,6 +230,15 @@ public sealed partial class RunStore
             expired.Add((reader.GetString(0), reader.GetString(1), Int(reader, 2), reader.GetString(3), Text(reader, 4)));
         return expired;
     }
+
+    // Attempts that count towards the limit: failures and lost leases; a give-back (SIGTERM, a
+    // preempted batch job) does not, as the trial itself did nothing wrong.
+    private const string UnsuccessfulSql =
+        "(SELECT count(*) FROM trial_attempts a WHERE a.sweep = @sweep AND a.trial_key = @key AND a.state IN ('failed', 'lost'))";
+
+    private int Unsuccessful(string sweep, string key) =>
+        Convert.ToInt32(Scalar(Connection, "SELECT count(*) FROM trial_attempts a WHERE a.sweep = @sweep AND a.trial_key = @key AND a.state IN ('failed', 'lost')",
+            ("@sweep", sweep), ("@key", key)), System.Globalization.CultureInfo.InvariantCulture);
 
     private void InsertAttempt(string sweep, string key, int attempt, string worker, string host, string? runId) => Run(Connection,
         $"INSERT INTO trial_attempts (sweep, trial_key, attempt, worker, host, run_id, state, started) VALUES (@sweep, @key, @attempt, @worker, @host, @run, 'running', {_dialect.Now})",

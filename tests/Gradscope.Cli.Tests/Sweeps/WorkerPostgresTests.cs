@@ -88,7 +88,7 @@ public sealed class WorkerPostgresTests
         double takeover = Seconds(database, "SELECT extract(epoch FROM finished::timestamptz - now()) FROM sweep_trials") + killed.Elapsed.TotalSeconds;
         const double Lease = 5, Poll = 1.5, Slack = 2;
         Assert.True(takeover <= Lease + trialSeconds + Poll + Slack, $"taken over and done {takeover:0.0} s after the kill; the trial takes {trialSeconds:0.0} s");
-        Assert.Equal(1, Count(database, "SELECT count(*) FROM trial_attempts WHERE attempt = 1 AND state = 'interrupted' AND error LIKE '%lapsed%'"));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM trial_attempts WHERE attempt = 1 AND state = 'lost' AND error LIKE '%lapsed%'"));
         Assert.Equal(1, Count(database, "SELECT count(*) FROM runs r JOIN trial_attempts a ON a.run_id = r.id WHERE a.attempt = 1 AND r.status = 'interrupted'"));
         AssertEveryTrialDoneOnce(database, 1);
     }
@@ -121,6 +121,26 @@ public sealed class WorkerPostgresTests
         AssertAllExitZero(workers);
         AssertEveryTrialDoneOnce(database, 40);
         Assert.Contains(workers, w => w.Err.Contains("retrying", StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
+    public void Worker_Sigterm_GivesItsTrialBackAtOnce_AndExits143()
+    {
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "term", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "20000", "--batch-size", "64");
+        using var worker = WorkerProcess.Start(database.Url, "--sweep", "term", "--lease", "60s");
+        WaitFor(() => Count(database, "SELECT count(*) FROM steps") > 0, "the worker's trial to record steps");
+        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        var signalled = Stopwatch.StartNew();
+
+        Assert.Equal(143, worker.WaitForExit(Patience));
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(10), $"exited {signalled.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+        // Given back at once, not left for its 60 s lease to lapse.
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'queued' AND lease_until IS NULL"));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM trial_attempts WHERE attempt = 1 AND state = 'interrupted' AND error LIKE '%stopped%'"));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM runs WHERE status = 'interrupted' AND error LIKE '%was stopped%'"));
+        Assert.Equal(1, Count(database, "SELECT count(*) FROM workers WHERE stopped IS NOT NULL"));
     }
 
     private static double Seconds(PostgresDatabase database, string sql)

@@ -103,7 +103,7 @@ public sealed class TrialQueueTests
         var trial = store.Trials("q").Single(t => t.Key == claim.Trial.Key);
         Assert.Equal(TrialState.Queued, trial.State);
         var attempt = Attempts(path).Single(a => a.Key == claim.Trial.Key);
-        Assert.Equal("interrupted", attempt.State);
+        Assert.Equal("lost", attempt.State);
         Assert.Contains("w/1", attempt.Error);
         var run = store.Load(claim.RunId);
         Assert.Equal(RunStatus.Interrupted, run.Status);
@@ -132,6 +132,41 @@ public sealed class TrialQueueTests
         Assert.Equal(["boom 1", "boom 2", "boom 3"], Attempts(path).Where(a => a.Key == key).Select(a => a.Error));
         Assert.Equal("boom 3", store.QueueStatus("q")!.Failed.Single().LastError);
         Assert.NotEqual(key, store.ClaimNext("q", "w/4", "h", Minute)!.Trial.Key);
+    }
+
+    [Fact]
+    public void RequeueExpired_ATrialThatLosesEveryWorker_IsFailedAtMaxAttempts_ButGiveBacksDoNotCount()
+    {
+        var (store, path, _) = Queue(seeds: 1);
+        using var _store = store;
+        var first = store.ClaimNext("q", "w/0", "h", Minute)!;
+        Assert.True(store.GiveBack(first, "stopped by SIGTERM"));
+        for (int lost = 1; lost <= 3; lost++)
+        {
+            var claim = store.ClaimNext("q", $"w/{lost}", "h", TimeSpan.FromMilliseconds(10))!;
+            Assert.Equal(first.Trial.Key, claim.Trial.Key);
+            Thread.Sleep(40);
+            Assert.Equal(1, store.RequeueExpired(maxAttempts: 3));
+            var trial = store.Trials("q").Single(t => t.Key == first.Trial.Key);
+            Assert.Equal(lost < 3 ? TrialState.Queued : TrialState.Failed, trial.State);
+        }
+
+        var attempts = Attempts(path).Where(a => a.Key == first.Trial.Key).Select(a => a.State);
+        Assert.Equal(["interrupted", "lost", "lost", "lost"], attempts);
+        Assert.Contains("3 attempts were lost or failed", store.Trials("q").Single(t => t.Key == first.Trial.Key).LastError);
+        Assert.NotEqual(first.Trial.Key, store.ClaimNext("q", "w/9", "h", Minute)!.Trial.Key);
+    }
+
+    [Fact]
+    public void FinishAttempt_AfterAGiveBack_StillAllowsMaxAttemptsFailures()
+    {
+        var (store, _, _) = Queue(seeds: 1);
+        using var _store = store;
+        var given = store.ClaimNext("q", "w/0", "h", Minute)!;
+        Assert.True(store.GiveBack(given, "stopped by SIGTERM"));
+        var claim = store.ClaimNext("q", "w/1", "h", Minute)!;
+        Assert.True(store.FinishAttempt(claim, done: false, RunOfSaved(store, claim), "boom", maxAttempts: 2));
+        Assert.Equal(TrialState.Queued, store.TrialStateOf(claim));
     }
 
     [Fact]

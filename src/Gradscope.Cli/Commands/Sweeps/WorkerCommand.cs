@@ -21,7 +21,7 @@ internal static class WorkerCommand
         var idleExit = new Option<string?>("--idle-exit") { Description = "Exit once nothing of the sweep (or of any sweep) has been queued or running anywhere for this long: 0s, 30s, 5m, 1h (default: keep waiting for work)." };
         var parallel = new Option<int>("--parallel") { Description = "Trials trained at once, each on one thread.", DefaultValueFactory = _ => 1 };
         var lease = new Option<string>("--lease") { Description = "How long a claimed trial stays this worker's without a heartbeat (renewed every third of it); a killed worker's trial is taken over after it.", DefaultValueFactory = _ => "60s" };
-        var maxAttempts = new Option<int>("--max-attempts") { Description = "A trial that fails this many times is failed for good (each error is kept).", DefaultValueFactory = _ => 3 };
+        var maxAttempts = new Option<int>("--max-attempts") { Description = "A trial whose attempts fail, or lose their worker (lease lapsed), this many times is failed for good (each error is kept; a trial given back on SIGTERM does not count).", DefaultValueFactory = _ => RunStore.DefaultMaxAttempts };
         var command = new Command("worker",
             "Train queued sweep trials from a shared PostgreSQL run store (queued by 'gradscope sweep run ... --enqueue'), one per slot at a time, " +
             "each single-threaded and recorded live. Start as many workers, on as many machines, as you like. SIGTERM or Ctrl-C gives the trials in hand back to the queue.\n\n" +

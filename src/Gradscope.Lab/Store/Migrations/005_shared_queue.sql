@@ -1,6 +1,6 @@
 -- Version 5: the trial queue that workers on many machines share. A running trial holds a lease
 -- (lease_until, on the database's clock) that its worker's heartbeat renews; a lapsed lease puts
--- it back in the queue. Every claim is an attempt, kept with its worker, run and error; a trial
+-- it back in the queue (the attempt is 'lost'). Every claim is an attempt, kept with its worker, run and error; a trial
 -- is finished by exactly one attempt. Workers announce themselves and beat in `workers`; one is
 -- alive while its last heartbeat is within its lease (lease_seconds).
 ALTER TABLE sweep_trials ADD COLUMN lease_until TEXT;
@@ -15,7 +15,7 @@ CREATE TABLE trial_attempts (
     worker    TEXT NOT NULL,
     host      TEXT NOT NULL,
     run_id    TEXT,
-    state     TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'interrupted')),
+    state     TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'interrupted', 'lost')),
     error     TEXT,
     started   TEXT NOT NULL,
     ended     TEXT,

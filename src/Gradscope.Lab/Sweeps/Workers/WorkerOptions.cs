@@ -23,8 +23,8 @@ public sealed record WorkerOptions
     /// <summary>How long a claim holds without a heartbeat; the heartbeat renews it every third of it.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>A trial whose attempts failed this many times is failed for good.</summary>
-    public int MaxAttempts { get; init; } = 3;
+    /// <summary>A trial whose attempts failed or lost their lease this many times is failed for good.</summary>
+    public int MaxAttempts { get; init; } = RunStore.DefaultMaxAttempts;
 
     /// <summary>How long each store operation keeps being retried while the database is unreachable.</summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromMinutes(10);

@@ -23,7 +23,7 @@ internal sealed class WorkerSlot(Worker worker, int number, Heartbeat heartbeat,
             using var store = worker.Open();
             while (!stop.IsCancellationRequested && worker.Reserve())
             {
-                store.RequeueExpired();
+                store.RequeueExpired(worker.Options.MaxAttempts);
                 var claim = store.ClaimNext(worker.Options.Sweep, _id, worker.Identity.Host, worker.Options.Lease);
                 if (claim is null)
                 {
@@ -93,7 +93,8 @@ internal sealed class WorkerSlot(Worker worker, int number, Heartbeat heartbeat,
             if (store.FinishAttempt(claim, done, outcome.RunId, outcome.Error, worker.Options.MaxAttempts))
             {
                 worker.Count(done);
-                return done ? (outcome.Status == RunStatus.Diverged ? "diverged" : "done") : claim.Attempt >= worker.Options.MaxAttempts ? "failed" : "retry";
+                return done ? (outcome.Status == RunStatus.Diverged ? "diverged" : "done")
+                    : store.TrialStateOf(claim) == TrialState.Failed ? "failed" : "retry";
             }
 
             // Another attempt owns the trial now: this run does not count.
@@ -105,11 +106,13 @@ internal sealed class WorkerSlot(Worker worker, int number, Heartbeat heartbeat,
         worker.Count(null);
         if (!leaseLost && stop.IsCancellationRequested)
         {
-            store.GiveBack(claim, $"worker {_id} was stopped; the trial was queued again");
+            string reason = $"worker {_id} was stopped; the trial was queued again";
+            store.GiveBack(claim, reason);
+            store.MarkRunInterrupted(outcome.RunId, reason);
             return "given back";
         }
 
-        store.RequeueExpired(); // ours, if no other worker has re-queued it yet
+        store.RequeueExpired(worker.Options.MaxAttempts); // ours, if no other worker has re-queued it yet
         store.MarkRunInterrupted(outcome.RunId, LostMessage());
         return "lease lost";
     }
