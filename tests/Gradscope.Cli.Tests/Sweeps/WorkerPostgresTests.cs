@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gradscope.Cli.Tests.Outputs;
 using Gradscope.TestSupport;
 using Npgsql;
 
@@ -14,6 +15,11 @@ namespace Gradscope.Cli.Tests.Sweeps;
 public sealed class WorkerPostgresTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private static int PatienceMs => (int)Patience.TotalMilliseconds;
+
+    // A worker as a batch system starts one: a child process that can be sent real signals.
+    private static CliProcess Worker(string store, params string[] args) => CliProcess.Start(Path.GetTempPath(), ["worker", "--store", store, .. args]);
 
     // Tiny trials: a 2x8 network, 10 steps (or as many as given).
     private static string[] Tiny(int steps = 10) => ["--data", "spiral", "--samples", "128", "--layers", "2x8", "--max-steps", $"{steps}", "--batch-size", "32"];
@@ -39,20 +45,20 @@ public sealed class WorkerPostgresTests
         Assert.Equal(0, Count(database, "SELECT count(*) FROM sweep_trials t JOIN trial_attempts a ON a.sweep = t.sweep AND a.trial_key = t.trial_key AND a.state = 'done' WHERE a.run_id <> t.run_id"));
     }
 
-    private static List<WorkerProcess> StartWorkers(int count, string store, params string[] args)
+    private static List<CliProcess> StartWorkers(int count, string store, params string[] args)
     {
-        var workers = new List<WorkerProcess>();
+        var workers = new List<CliProcess>();
         for (int i = 0; i < count; i++)
-            workers.Add(WorkerProcess.Start(store, args));
+            workers.Add(Worker(store, args));
         return workers;
     }
 
-    private static void AssertAllExitZero(List<WorkerProcess> workers)
+    private static void AssertAllExitZero(List<CliProcess> workers)
     {
         foreach (var worker in workers)
         {
             using (worker)
-                Assert.True(worker.WaitForExit(Patience) == 0, worker.Err);
+                Assert.True(worker.WaitForExit(PatienceMs) == 0, worker.Err);
         }
     }
 
@@ -75,14 +81,14 @@ public sealed class WorkerPostgresTests
     {
         using var database = PostgresDatabase.Create();
         Enqueue(database.Url, "kill", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "6000", "--batch-size", "64");
-        using var doomed = WorkerProcess.Start(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
+        using var doomed = Worker(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
         WaitFor(() => Count(database, "SELECT count(*) FROM steps") > 0, "the first worker's trial to record steps");
-        using var survivor = WorkerProcess.Start(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
+        using var survivor = Worker(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
         WaitFor(() => Count(database, "SELECT count(*) FROM workers") == 2, "the second worker to register");
         Assert.Equal(0, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done'"));
-        doomed.Kill();
+        doomed.Signal("KILL");
         var killed = Stopwatch.StartNew();
-        Assert.Equal(0, survivor.WaitForExit(Patience));
+        Assert.Equal(0, survivor.WaitForExit(PatienceMs));
         Assert.Equal(1, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'done' AND attempts = 2"));
         double trialSeconds = Seconds(database, "SELECT extract(epoch FROM ended::timestamptz - started::timestamptz) FROM trial_attempts WHERE attempt = 2");
         double takeover = Seconds(database, "SELECT extract(epoch FROM finished::timestamptz - now()) FROM sweep_trials") + killed.Elapsed.TotalSeconds;
@@ -128,13 +134,12 @@ public sealed class WorkerPostgresTests
     {
         using var database = PostgresDatabase.Create();
         Enqueue(database.Url, "term", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "20000", "--batch-size", "64");
-        using var worker = WorkerProcess.Start(database.Url, "--sweep", "term", "--lease", "60s");
+        using var worker = Worker(database.Url, "--sweep", "term", "--lease", "60s");
         WaitFor(() => Count(database, "SELECT count(*) FROM steps") > 0, "the worker's trial to record steps");
-        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            kill.WaitForExit();
+        worker.Signal("TERM");
         var signalled = Stopwatch.StartNew();
 
-        Assert.Equal(143, worker.WaitForExit(Patience));
+        Assert.Equal(143, worker.WaitForExit(PatienceMs));
         Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(10), $"exited {signalled.Elapsed.TotalSeconds:0.0} s after SIGTERM");
         // Given back at once, not left for its 60 s lease to lapse.
         Assert.Equal(1, Count(database, "SELECT count(*) FROM sweep_trials WHERE state = 'queued' AND lease_until IS NULL"));
