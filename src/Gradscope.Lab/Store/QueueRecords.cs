@@ -29,7 +29,11 @@ public sealed record WorkerIdentity(string Id, string Host)
 /// <param name="Host">The slot's machine.</param>
 /// <param name="Attempt">Which attempt.</param>
 /// <param name="Seconds">How long the attempt has run (database clock).</param>
-public sealed record RunningTrial(string Key, string Cell, int Seed, string Worker, string Host, int Attempt, double Seconds);
+/// <param name="LeaseLapsedSeconds">
+/// How long ago its lease ran out, its worker having stopped renewing it (killed, or cut off from
+/// the store); null while the lease holds. The next worker to poll queues such a trial again.
+/// </param>
+public sealed record RunningTrial(string Key, string Cell, int Seed, string Worker, string Host, int Attempt, double Seconds, double? LeaseLapsedSeconds);
 
 /// <summary>A trial that failed for good.</summary>
 /// <param name="Key">Its key.</param>

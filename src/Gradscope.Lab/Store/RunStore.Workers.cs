@@ -54,7 +54,7 @@ public sealed partial class RunStore
     {
         using var command = Command(
             """
-            SELECT t.trial_key, t.cell, t.seed, coalesce(a.worker, t.worker, '?'), coalesce(a.host, '?'), t.attempts, a.started FROM sweep_trials t
+            SELECT t.trial_key, t.cell, t.seed, coalesce(a.worker, t.worker, '?'), coalesce(a.host, '?'), t.attempts, a.started, t.lease_until FROM sweep_trials t
             LEFT JOIN trial_attempts a ON a.sweep = t.sweep AND a.trial_key = t.trial_key AND a.attempt = t.attempts
             WHERE t.sweep = @sweep AND t.state = 'running' ORDER BY t.idx
             """,
@@ -64,7 +64,9 @@ public sealed partial class RunStore
         while (reader.Read())
         {
             double seconds = reader.IsDBNull(6) ? double.NaN : (now - ParseTimestamp(reader.GetString(6))).TotalSeconds;
-            running.Add(new RunningTrial(reader.GetString(0), reader.GetString(1), Int(reader, 2), reader.GetString(3), reader.GetString(4), Int(reader, 5), seconds));
+            double? lapsed = reader.IsDBNull(7) ? null : (now - ParseTimestamp(reader.GetString(7))).TotalSeconds;
+            running.Add(new RunningTrial(reader.GetString(0), reader.GetString(1), Int(reader, 2), reader.GetString(3), reader.GetString(4), Int(reader, 5), seconds,
+                lapsed > 0 ? lapsed : null));
         }
 
         return running;

@@ -148,6 +148,30 @@ public sealed class WorkerPostgresTests
         Assert.Equal(1, Count(database, "SELECT count(*) FROM workers WHERE stopped IS NOT NULL"));
     }
 
+    [PostgresFact]
+    public void SweepStatus_ATrialWhoseLeaseLapsed_IsShownAsLapsed_NotAsHeld()
+    {
+        // Before: a SIGKILLed worker's trial read "running" (and counted in the ETA) with nothing to
+        // tell it from a live one, for as long as no worker polled to re-queue it.
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "lapse", [.. Tiny(), "--activation", "tanh,relu"]);
+        Count(database, "WITH u AS (UPDATE sweep_trials SET state = 'running', attempts = 1, worker = 'gone:1:X/1', " +
+            "lease_until = CASE WHEN idx = 0 THEN '2000-01-01T00:00:00.000Z' ELSE '2999-01-01T00:00:00.000Z' END RETURNING 1) SELECT count(*) FROM u");
+
+        var (exit, json, err) = CliRunner.Run("sweep", "status", "lapse", "--store", database.Url, "--json");
+
+        Assert.True(exit == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var running = doc.RootElement.GetProperty("running");
+        Assert.Equal(2, running.GetArrayLength());
+        Assert.True(running[0].GetProperty("lease_lapsed_seconds").GetDouble() > 3600, running[0].ToString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, running[1].GetProperty("lease_lapsed_seconds").ValueKind);
+        var plain = CliRunner.Run("sweep", "status", "lapse", "--store", database.Url);
+        Assert.Contains("1 of the running trials have a lapsed lease", plain.Out);
+        Assert.Contains("lapsed ", plain.Out);
+        Assert.Contains("held", plain.Out);
+    }
+
     private static double Seconds(PostgresDatabase database, string sql)
     {
         using var connection = database.Open();

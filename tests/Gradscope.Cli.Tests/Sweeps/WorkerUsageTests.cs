@@ -44,6 +44,21 @@ public sealed class WorkerUsageTests
         Assert.DoesNotContain("   at ", err);
     }
 
+    [Fact]
+    public void Worker_StoreUnreachableAtStart_ExitsOneAtOnce_WithOneErrorLine()
+    {
+        // Nothing listens on port 1: before, the worker printed a retry warning every few seconds
+        // for its whole 10-minute retry budget instead of saying the store cannot be reached.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, _, err) = CliRunner.Run("worker", "--store", "postgres://nobody@127.0.0.1:1/none", "--idle-exit", "1s");
+        Assert.Equal(1, exit);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        string[] errors = [.. err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith("error:", StringComparison.Ordinal))];
+        Assert.Single(errors);
+        Assert.StartsWith("error: cannot reach the PostgreSQL run store 'postgres://nobody@127.0.0.1:1/none'", errors[0]);
+        Assert.DoesNotContain("retrying", err);
+    }
+
     [Theory]
     [InlineData("500ms", 0.5)]
     [InlineData("30s", 30)]

@@ -106,4 +106,61 @@ public sealed class StoreLocationTests
             Environment.SetEnvironmentVariable("PGPASSFILE", before);
         }
     }
+
+    [PostgresFact]
+    [Trait("Category", "Postgres")]
+    public void Open_NoPasswordAnywhere_SaysAPasswordIsMissing_NotThatTheServerIsUnreachable()
+    {
+        // Before: "cannot reach the PostgreSQL run store ... check that the server runs", though the
+        // server answered; a ~/.pgpass line for another database (or none) is the usual cause.
+        using var database = PostgresDatabase.Create();
+        string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
+        string? password = Environment.GetEnvironmentVariable("PGPASSWORD");
+        string? file = Environment.GetEnvironmentVariable("PGPASSFILE");
+        Environment.SetEnvironmentVariable("PGPASSWORD", null);
+        string empty = Path.Combine(Directory.CreateTempSubdirectory("gradscope-nopass-").FullName, "pgpass");
+        File.WriteAllText(empty, "");
+        Environment.SetEnvironmentVariable("PGPASSFILE", empty);
+        try
+        {
+            var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+
+            Assert.StartsWith("PostgreSQL asked for a password for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("set PGPASSWORD or add a line host:port:database:user:password", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("cannot reach", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', ex.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PGPASSWORD", password);
+            Environment.SetEnvironmentVariable("PGPASSFILE", file);
+        }
+    }
+
+    [PostgresFact]
+    [Trait("Category", "Postgres")]
+    public void Open_PgpassfileNamesAMissingFile_StoreErrorNamingPgpassfile()
+    {
+        // Before: a FileNotFoundException ("Could not find file ...") escaped RunStore.Open.
+        using var database = PostgresDatabase.Create();
+        string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
+        string? password = Environment.GetEnvironmentVariable("PGPASSWORD");
+        string? file = Environment.GetEnvironmentVariable("PGPASSFILE");
+        string missing = Path.Combine(Directory.CreateTempSubdirectory("gradscope-nopass-").FullName, "none");
+        Environment.SetEnvironmentVariable("PGPASSWORD", null);
+        Environment.SetEnvironmentVariable("PGPASSFILE", missing);
+        try
+        {
+            var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+
+            Assert.StartsWith("cannot read the PostgreSQL password file for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+            Assert.Contains("PGPASSFILE", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PGPASSWORD", password);
+            Environment.SetEnvironmentVariable("PGPASSFILE", file);
+        }
+    }
 }

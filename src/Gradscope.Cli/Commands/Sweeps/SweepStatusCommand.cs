@@ -48,17 +48,18 @@ internal static class SweepStatusCommand
             $"sweep {status.Name}: {status.Count(TrialState.Queued)} queued, {status.Count(TrialState.Running)} running, {status.Count(TrialState.Done)} done, " +
             $"{status.Count(TrialState.Failed)} failed, {status.Count(TrialState.Interrupted)} interrupted; {status.TrialsPerMinute:0.0} trials/min, " +
             $"{status.WorkersAlive} worker(s) alive, ETA {eta}"));
-        if (status.Running.Count > 0)
+        int lapsed = 0;
+        foreach (var trial in status.Running)
+            lapsed += trial.LeaseLapsedSeconds is null ? 0 : 1;
+        if (lapsed > 0)
         {
-            var table = Terminal.NewTable(terminal.Plain, "running", "seed", "worker", "host", "attempt", "for");
-            foreach (var trial in status.Running)
-            {
-                table.AddRow(Markup.Escape(Cell(trial.Cell)), Number(trial.Seed), Markup.Escape(trial.Worker), Markup.Escape(trial.Host), Number(trial.Attempt),
-                    double.IsFinite(trial.Seconds) ? Span(TimeSpan.FromSeconds(trial.Seconds)) : "-");
-            }
-
-            terminal.Write(table);
+            // Without this a killed worker's trial reads as running until a worker polls, for ever when none is left.
+            terminal.Text(string.Create(CultureInfo.InvariantCulture,
+                $"{lapsed} of the running trials have a lapsed lease (their worker was killed or lost the store): the next worker to poll queues them again."));
         }
+
+        if (status.Running.Count > 0)
+            RunningTable(terminal, status.Running);
 
         if (status.Failed.Count > 0)
         {
@@ -67,6 +68,19 @@ internal static class SweepStatusCommand
                 table.AddRow(Markup.Escape(Cell(trial.Cell)), Number(trial.Seed), Number(trial.Attempts), Markup.Escape(trial.LastError ?? "-"));
             terminal.Write(table);
         }
+    }
+
+    private static void RunningTable(Terminal terminal, IReadOnlyList<RunningTrial> running)
+    {
+        var table = Terminal.NewTable(terminal.Plain, "running", "seed", "worker", "host", "attempt", "for", "lease");
+        foreach (var trial in running)
+        {
+            table.AddRow(Markup.Escape(Cell(trial.Cell)), Number(trial.Seed), Markup.Escape(trial.Worker), Markup.Escape(trial.Host), Number(trial.Attempt),
+                double.IsFinite(trial.Seconds) ? Span(TimeSpan.FromSeconds(trial.Seconds)) : "-",
+                trial.LeaseLapsedSeconds is { } lapsed ? $"lapsed {Span(TimeSpan.FromSeconds(lapsed))} ago" : "held");
+        }
+
+        terminal.Write(table);
     }
 
     private static void Json(Utf8JsonWriter w, SweepQueueStatus status)
@@ -93,6 +107,7 @@ internal static class SweepStatusCommand
             w.WriteString("host", trial.Host);
             w.WriteNumber("attempt", trial.Attempt);
             Number(w, "seconds", trial.Seconds);
+            Number(w, "lease_lapsed_seconds", trial.LeaseLapsedSeconds ?? double.NaN);
             w.WriteEndObject();
         }
 

@@ -16,6 +16,9 @@ internal sealed class PostgresDialect : StoreDialect
     // Any constant: the advisory lock that lets one process at a time migrate a database.
     private const long MigrationLock = 0x67726164_73636f70;
 
+    // Npgsql's message (it has no error code) when the server wants a password and none was given.
+    private const string NoPasswordMessage = "No password has been provided";
+
     private const string TimestampFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
 
     public override StoreKind Kind => StoreKind.Postgres;
@@ -44,6 +47,14 @@ internal sealed class PostgresDialect : StoreDialect
             connection.Dispose();
             throw Explain(ex, location.Display)!;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Npgsql reads the password file while opening; a PGPASSFILE naming a missing or unreadable
+            // file surfaced as a bare "Could not find file" that named neither the store nor PGPASSFILE.
+            connection.Dispose();
+            throw new StoreException($"cannot read the PostgreSQL password file for '{location.Display}' ({ex.Message.TrimEnd('.')}); " +
+                "fix PGPASSFILE, or unset it to use ~/.pgpass.", ex);
+        }
     }
 
     public override DbConnection ConnectReader(StoreLocation location) => Connect(location, BusyTimeoutMs);
@@ -69,6 +80,14 @@ internal sealed class PostgresDialect : StoreDialect
     {
         if (ex is PostgresException pg)
             return new StoreException(Describe(pg, display), ex);
+        if (ex is NpgsqlException && ex.Message.StartsWith(NoPasswordMessage, StringComparison.Ordinal))
+        {
+            // The server was reached and asked for a password that neither PGPASSWORD nor a
+            // matching ~/.pgpass line gave: "cannot reach ... check the server runs" would mislead.
+            return new StoreException($"PostgreSQL asked for a password for '{display}' and none was found; set PGPASSWORD or add a line " +
+                "host:port:database:user:password matching it to ~/.pgpass (mode 600; PGPASSFILE names another file).", ex);
+        }
+
         if (ex is NpgsqlException or TimeoutException or SocketException)
         {
             string reason = (ex.InnerException ?? ex).Message.TrimEnd('.');

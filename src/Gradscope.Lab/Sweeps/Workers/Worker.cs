@@ -35,10 +35,13 @@ public sealed class Worker
     public WorkerIdentity Identity { get; } = WorkerIdentity.ForThisProcess();
 
     /// <summary>Runs until one of the ends above; <paramref name="stop"/> gives the trials back and ends it.</summary>
-    /// <exception cref="StoreException">The store cannot be opened, or the worker not registered.</exception>
+    /// <exception cref="StoreException">The store cannot be opened, or the worker not registered (neither is retried).</exception>
     public WorkerResult Run(CancellationToken stop)
     {
-        using (var store = Open())
+        // Registering is the first contact, and it is not retried: a store that is unreachable from
+        // the start is far more often a wrong host or port than a restart, and waiting out the retry
+        // budget (minutes of warnings) would hide it. Once registered, losses are retried.
+        using (var store = RunStore.Open(_options.Store))
             store.RegisterWorker(Identity, _options.Sweep, _options.Slots, _options.Lease);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using (var heartbeat = new Heartbeat(_options, Identity, () => Volatile.Read(ref _done), _warn))
