@@ -32,23 +32,27 @@ public sealed partial class RunStore
     }
 
     /// <summary>Where sweep <paramref name="name"/>'s queue stands; null when there is no such sweep.</summary>
-    public SweepQueueStatus? QueueStatus(string name)
+    public SweepQueueStatus? QueueStatus(string name) => Guard(() =>
     {
-        var sweep = FindSweep(name);
-        if (sweep is null)
+        // One snapshot, so that the counts and the rows agree while workers change them.
+        using var snapshot = _dialect.BeginSnapshot(Connection);
+        var found = ReadSweeps("WHERE name = @name", ("@name", name));
+        if (found.Count == 0)
             return null;
-        return Guard(() =>
-        {
-            var now = ParseTimestamp((string)Scalar(Connection, $"SELECT {_dialect.Now}")!);
-            var running = ReadRunning(name, now);
-            var failed = ReadFailed(name);
-            double rate = Rate(name, now);
-            int alive = WorkersAlive(name, now);
-            int left = sweep.Count(TrialState.Queued) + sweep.Count(TrialState.Running) + sweep.Count(TrialState.Interrupted);
-            double? eta = rate > 0 ? left / rate * 60 : left == 0 ? 0 : null;
-            return new SweepQueueStatus(name, sweep.Counts, running, failed, rate, alive, eta);
-        });
-    }
+        var sweep = found[0];
+        var now = ParseTimestamp((string)Scalar(Connection, $"SELECT {_dialect.Now}")!);
+        var running = ReadRunning(name, now);
+        var failed = ReadFailed(name);
+        int left = sweep.Count(TrialState.Queued) + sweep.Count(TrialState.Running) + sweep.Count(TrialState.Interrupted);
+        double rate = Rate(name, left == 0 ? LastFinished(name) ?? now : now);
+        int alive = WorkersAlive(name, now);
+        double? eta = rate > 0 ? left / rate * 60 : left == 0 ? 0 : null;
+        return new SweepQueueStatus(name, sweep.Counts, running, failed, rate, alive, eta);
+    });
+
+    // When the sweep's last trial finished: a drained sweep's rate is measured up to then, not up to now.
+    private DateTimeOffset? LastFinished(string sweep) =>
+        Scalar(Connection, "SELECT max(finished) FROM sweep_trials WHERE sweep = @sweep", ("@sweep", sweep)) is string last ? ParseTimestamp(last) : null;
 
     private List<RunningTrial> ReadRunning(string sweep, DateTimeOffset now)
     {
@@ -82,7 +86,7 @@ public sealed partial class RunStore
         return failed;
     }
 
-    // Trials finished in the window, per minute of the window (which starts no earlier than the sweep's first attempt).
+    // Trials finished in the window that ends at `now`, per minute of the window (which starts no earlier than the sweep's first attempt).
     private double Rate(string sweep, DateTimeOffset now)
     {
         string since = Timestamp(now - RateWindow);

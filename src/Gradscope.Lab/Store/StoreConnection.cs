@@ -80,7 +80,7 @@ internal sealed class StoreConnection : IDisposable
             catch (Exception ex) when ((dialect.IsTransient(ex) || (ex is StoreException { InnerException: { } inner } && dialect.IsTransient(inner)))
                                        && DateTime.UtcNow + pause < deadline)
             {
-                onRetry?.Invoke($"run store '{location.Display}' unreachable ({Reason(ex)}); retrying in {pause.TotalSeconds:0.##} s");
+                onRetry?.Invoke($"warning: run store '{location.Display}' unreachable ({Reason(ex)}); retrying in {pause.TotalSeconds:0.##} s");
                 Thread.Sleep(pause);
                 pause = pause * 2 > LongestPause ? LongestPause : pause * 2;
             }

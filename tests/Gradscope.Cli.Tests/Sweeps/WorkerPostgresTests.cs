@@ -80,7 +80,7 @@ public sealed class WorkerPostgresTests
     public void Worker_KilledMidTrial_ItsTrialIsTakenOverWithinTheLease_TheLostAttemptAnInterruptedRun()
     {
         using var database = PostgresDatabase.Create();
-        Enqueue(database.Url, "kill", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "6000", "--batch-size", "64");
+        Enqueue(database.Url, "kill", "--data", "spiral", "--samples", "512", "--layers", "4x128", "--epochs", "100000", "--max-steps", "15000", "--batch-size", "64");
         using var doomed = Worker(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
         WaitFor(() => Count(database, "SELECT count(*) FROM steps") > 0, "the first worker's trial to record steps");
         using var survivor = Worker(database.Url, "--sweep", "kill", "--lease", "5s", "--idle-exit", "1s");
@@ -170,6 +170,23 @@ public sealed class WorkerPostgresTests
         Assert.Contains("1 of the running trials have a lapsed lease", plain.Out);
         Assert.Contains("lapsed ", plain.Out);
         Assert.Contains("held", plain.Out);
+    }
+
+    [PostgresFact]
+    public void Enqueue_ADrainedSweepAgain_SaysThereIsNothingToQueue_AndAWorkerOfAnUnknownSweepWarns()
+    {
+        using var database = PostgresDatabase.Create();
+        Enqueue(database.Url, "once", [.. Tiny(), "--seeds", "2"]);
+        AssertAllExitZero(StartWorkers(1, database.Url, "--sweep", "once", "--idle-exit", "0s"));
+
+        var again = CliRunner.Run(["sweep", "run", "--name", "once", .. Tiny(), "--seeds", "2", "--store", database.Url, "--enqueue"]);
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("nothing to queue: 2 done", again.Out);
+        Assert.DoesNotContain("start workers", again.Out);
+
+        using var typo = Worker(database.Url, "--sweep", "onse", "--idle-exit", "0s");
+        Assert.Equal(0, typo.WaitForExit(PatienceMs));
+        Assert.Contains("no sweep 'onse'", typo.Err);
     }
 
     private static double Seconds(PostgresDatabase database, string sql)

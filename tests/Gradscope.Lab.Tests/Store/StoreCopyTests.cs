@@ -19,7 +19,7 @@ public sealed class StoreCopyTests
         Assert.Equal(1, first.SweepsCopied);
         Assert.True(first.Steps > 0 && first.Bytes > 0);
         StoreDump.AssertSame(StoreDump.Of(source), StoreDump.Of(target));
-        Assert.Equal((0, runs.Count, 0, 1, 0L), (second.RunsCopied, second.RunsPresent, second.SweepsCopied, second.SweepsPresent, second.Steps));
+        Assert.Equal((0, runs.Count, 0, 0, 1, 0L), (second.RunsCopied, second.RunsPresent, second.SweepsCopied, second.SweepsPresent, second.SweepsUpToDate, second.Steps));
     }
 
     [Fact]

@@ -226,4 +226,27 @@ public sealed class TrialQueueTests
         Assert.Equal(0, store.QueueStatus("q")!.WorkersAlive);
         Assert.Null(store.QueueStatus("none"));
     }
+
+    [Fact]
+    public void QueueStatus_OfADrainedSweep_MeasuresItsRateUpToItsLastTrial_NotUpToNow()
+    {
+        var (store, path, _) = Queue(seeds: 1);
+        using var _store = store;
+        for (int i = 0; i < 2; i++)
+        {
+            var claim = store.ClaimNext("q", $"w/{i}", "h", Minute)!;
+            Assert.True(store.FinishAttempt(claim, done: true, RunOfSaved(store, claim), null, 3));
+        }
+
+        // Two trials in the minute that ended two hours ago: 2 per minute then, however late one asks.
+        using (var connection = RunStore.Connect(path))
+        {
+            RunStore.Execute(connection, $"UPDATE trial_attempts SET started = '{RunStore.Timestamp(DateTimeOffset.UtcNow.AddHours(-2).AddMinutes(-1))}'");
+            RunStore.Execute(connection, $"UPDATE sweep_trials SET finished = '{RunStore.Timestamp(DateTimeOffset.UtcNow.AddHours(-2))}'");
+        }
+
+        var status = store.QueueStatus("q")!;
+        Assert.Equal(2, status.TrialsPerMinute, 2);
+        Assert.Equal(0, status.EtaSeconds);
+    }
 }

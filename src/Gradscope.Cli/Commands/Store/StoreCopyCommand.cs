@@ -94,6 +94,8 @@ internal static class StoreCopyCommand
             o.WriteLine($"skipped {result.RunsPresent} run(s) already in {to.Display}");
         if (result.SweepsPresent > 0)
             o.WriteLine($"updated {result.SweepsPresent} sweep(s) already in {to.Display} (trials that moved on since the last copy)");
+        if (result.SweepsUpToDate > 0)
+            o.WriteLine($"{result.SweepsUpToDate} sweep(s) already up to date in {to.Display}");
         if (result.RunsStillRunning.Count > 0)
             o.WriteLine($"skipped {result.RunsStillRunning.Count} run(s) still running in {from.Display} ({string.Join(", ", result.RunsStillRunning)}): copy again once they end");
         if (result.Stopped)
@@ -112,6 +114,7 @@ internal static class StoreCopyCommand
         w.WriteEndArray();
         w.WriteNumber("sweeps_copied", result.SweepsCopied);
         w.WriteNumber("sweeps_updated", result.SweepsPresent);
+        w.WriteNumber("sweeps_up_to_date", result.SweepsUpToDate);
         w.WriteNumber("steps", result.Steps);
         w.WriteNumber("bytes", result.Bytes);
         w.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));

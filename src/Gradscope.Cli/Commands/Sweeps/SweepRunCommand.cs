@@ -69,12 +69,15 @@ internal static class SweepRunCommand
     private static int Enqueue(CliContext context, SweepDefinition definition, IReadOnlyList<SweepTrial> trials, string? storeOption, bool extend, bool json)
     {
         var location = WorkerCommand.SharedStore(storeOption, "sweep run --enqueue");
-        int queued;
+        StoredSweep stored;
         using (var store = RunStore.Open(location))
         {
             Record(store, definition, trials, extend);
-            queued = store.RequeueTrials(definition.Name);
+            store.RequeueTrials(definition.Name);
+            stored = store.FindSweep(definition.Name)!;
         }
+
+        int queued = stored.Count(TrialState.Queued);
 
         string worker = $"gradscope worker --store {location.Display} --sweep {definition.Name} --idle-exit 60s";
         if (json)
@@ -91,6 +94,13 @@ internal static class SweepRunCommand
         }
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sweep {definition.Name}: {trials.Count} trials, {queued} queued in {location.Display}"));
+        if (queued == 0)
+        {
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"nothing to queue: {stored.Count(TrialState.Done)} done, {stored.Count(TrialState.Running)} running (see 'gradscope sweep show {definition.Name} --store {location.Display}')"));
+            return CliApp.Success;
+        }
+
         context.Out.WriteLine($"start workers (on any machines) with:\n  {worker}");
         context.Out.WriteLine($"and follow them with:\n  gradscope sweep status {definition.Name} --store {location.Display}");
         return CliApp.Success;

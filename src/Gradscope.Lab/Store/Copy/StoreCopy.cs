@@ -104,7 +104,7 @@ public sealed class StoreCopy : IDisposable
         var clock = Stopwatch.StartNew();
         var rows = new RowCopier(_from, _to, _toDialect);
         var running = new List<string>();
-        int copied = 0, present = 0, sweepsCopied = 0, sweepsPresent = 0;
+        int copied = 0, present = 0, sweepsCopied = 0, sweepsPresent = 0, sweepsUpToDate = 0;
         long steps = 0;
         bool stopped = false;
         try
@@ -131,10 +131,18 @@ public sealed class StoreCopy : IDisposable
             foreach (string sweep in sweeps ?? SweepNames())
             {
                 token.ThrowIfCancellationRequested();
-                if (Explained(() => CopySweep(rows, sweep)))
-                    sweepsCopied++;
-                else
-                    sweepsPresent++;
+                switch (Explained(() => CopySweep(rows, sweep)))
+                {
+                    case SweepCopy.New:
+                        sweepsCopied++;
+                        break;
+                    case SweepCopy.Updated:
+                        sweepsPresent++;
+                        break;
+                    default:
+                        sweepsUpToDate++;
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -149,6 +157,7 @@ public sealed class StoreCopy : IDisposable
             RunsStillRunning = running,
             SweepsCopied = sweepsCopied,
             SweepsPresent = sweepsPresent,
+            SweepsUpToDate = sweepsUpToDate,
             Steps = steps,
             Bytes = rows.Bytes,
             Elapsed = clock.Elapsed,
@@ -202,22 +211,22 @@ public sealed class StoreCopy : IDisposable
     // the target's, and nothing newer in the target is overwritten, so copying back and forth
     // between a laptop and the shared store converges. A trial whose run the target lacks (still
     // running in the source) keeps its row without the run, as a deleted run leaves it.
-    private bool CopySweep(RowCopier rows, string name)
+    private SweepCopy CopySweep(RowCopier rows, string name)
     {
         using var transaction = _toDialect.BeginWrite(_to);
         bool existed = Exists(_to, "SELECT count(*) FROM sweeps WHERE name = @key", name);
-        rows.Copy("sweeps", "name = @key", name, upsert: new Upsert(["name"], "sweeps.updated < excluded.updated"));
-        rows.Copy("sweep_trials", "sweep = @key", name,
+        int written = rows.Copy("sweeps", "name = @key", name, upsert: new Upsert(["name"], "sweeps.updated < excluded.updated"));
+        written += rows.Copy("sweep_trials", "sweep = @key", name,
             (column, value) => column != "run_id" || Exists(_to, "SELECT count(*) FROM runs WHERE id = @key", value),
             new Upsert(["sweep", "trial_key"], "sweep_trials.updated < excluded.updated"));
         if (HasTable(_from, Source.Location.Kind, "trial_attempts") && HasTable(_to, Target.Location.Kind, "trial_attempts"))
         {
-            rows.Copy("trial_attempts", "sweep = @key", name,
+            written += rows.Copy("trial_attempts", "sweep = @key", name,
                 upsert: new Upsert(["sweep", "trial_key", "attempt"], "trial_attempts.ended IS NULL AND excluded.ended IS NOT NULL"));
         }
 
         transaction.Commit();
-        return !existed;
+        return !existed ? SweepCopy.New : written > 0 ? SweepCopy.Updated : SweepCopy.UpToDate;
     }
 
     // A database error of either store becomes a message that names the store.
@@ -251,4 +260,17 @@ public sealed class StoreCopy : IDisposable
             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @key"
             : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @key",
         table);
+}
+
+/// <summary>What copying one sweep did to the target.</summary>
+internal enum SweepCopy
+{
+    /// <summary>The target had no sweep by that name.</summary>
+    New,
+
+    /// <summary>The target's sweep was brought up to date.</summary>
+    Updated,
+
+    /// <summary>The target's sweep was already as new: nothing written.</summary>
+    UpToDate,
 }

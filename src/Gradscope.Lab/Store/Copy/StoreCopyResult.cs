@@ -18,6 +18,9 @@ public sealed record StoreCopyResult
     /// <summary>Sweeps the target already had by that name, brought up to date (trials and attempts that moved on in the source since).</summary>
     public int SweepsPresent { get; init; }
 
+    /// <summary>Sweeps the target already had as they are in the source: nothing written.</summary>
+    public int SweepsUpToDate { get; init; }
+
     /// <summary>Step rows copied.</summary>
     public long Steps { get; init; }
 

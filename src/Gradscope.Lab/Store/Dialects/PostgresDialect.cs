@@ -67,6 +67,9 @@ internal sealed class PostgresDialect : StoreDialect
 
     public override DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction();
 
+    // Read committed takes a new snapshot per statement; repeatable read keeps the first.
+    public override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+
     public override void LockForMigration(DbConnection connection)
     {
         using var command = connection.CreateCommand();

@@ -77,6 +77,9 @@ internal sealed class SqliteDialect : StoreDialect
 
     public override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    // A deferred transaction in WAL mode reads one snapshot from its first read on.
+    public override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
     // BEGIN IMMEDIATE already serializes writers, migrations included.
     public override void LockForMigration(DbConnection connection)
     {

@@ -53,6 +53,9 @@ internal abstract class StoreDialect
     /// <summary>Begins a write transaction that holds its write lock from the start.</summary>
     public abstract DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>Begins a read-only transaction in which every statement sees the same snapshot of the store.</summary>
+    public abstract DbTransaction BeginSnapshot(DbConnection connection);
+
     /// <summary>Serializes migrations between processes that open the same store at once (inside the migration's transaction).</summary>
     public abstract void LockForMigration(DbConnection connection);
 

@@ -42,7 +42,14 @@ public sealed class Worker
         // the start is far more often a wrong host or port than a restart, and waiting out the retry
         // budget (minutes of warnings) would hide it. Once registered, losses are retried.
         using (var store = RunStore.Open(_options.Store))
+        {
             store.RegisterWorker(Identity, _options.Sweep, _options.Slots, _options.Lease);
+            // Workers may start before their sweep is queued (a batch job submitted first), so an
+            // unknown name is not an error; but a typo would otherwise wait silently.
+            if (_options.Sweep is { } sweep && store.FindSweep(sweep) is null)
+                _warn($"warning: the store has no sweep '{sweep}' yet; waiting for it to be queued ('gradscope sweep list --store {_options.Store.Display}' lists the sweeps).");
+        }
+
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using (var heartbeat = new Heartbeat(_options, Identity, () => Volatile.Read(ref _done), _warn))
         {
