@@ -55,7 +55,7 @@ public sealed partial class RunStore : IDisposable
     public string Path => Location.Display;
 
     /// <summary>The schema version this Gradscope writes (the highest migration).</summary>
-    public static int LatestVersion => Migrations(SqliteDialect.Instance).Count;
+    public static int LatestVersion { get; } = Migrations(SqliteDialect.Instance).Count;
 
     /// <summary>The store a command uses: <paramref name="option"/> (<c>--store</c>), else <c>GRADSCOPE_STORE</c>, else <c>gradscope.db</c> in the working directory.</summary>
     public static string ResolvePath(string? option)
@@ -122,6 +122,8 @@ public sealed partial class RunStore : IDisposable
 
     private static void Migrate(DbConnection connection, StoreDialect dialect, string display, int target)
     {
+        if (target == LatestVersion && IsCurrent(connection))
+            return;
         try
         {
             using var transaction = dialect.BeginWrite(connection);
@@ -145,6 +147,21 @@ public sealed partial class RunStore : IDisposable
         catch (DbException ex)
         {
             throw dialect.Explain(ex, display) ?? new StoreException($"run store '{display}': {ex.Message}", ex);
+        }
+    }
+
+    // A store already at this Gradscope's version needs no write lock to say so: workers open the
+    // store for every trial, and the migration's lock and statements were part of each trial's cost.
+    private static bool IsCurrent(DbConnection connection)
+    {
+        try
+        {
+            return Scalar(connection, "SELECT version FROM schema_version") is { } version
+                && Convert.ToInt32(version, CultureInfo.InvariantCulture) == LatestVersion;
+        }
+        catch (DbException)
+        {
+            return false; // no schema_version yet: a new store
         }
     }
 

@@ -133,16 +133,15 @@ public sealed class RunStoreTests
     public void Write_WhileAnotherConnectionHoldsTheLock_FailsWithLockedMessage()
     {
         string path = StoreTestRuns.TempStore();
-        using (RunStore.Open(path))
-        {
-        }
+        using var store = RunStore.Open(path, RunStore.LatestVersion, busyTimeoutMs: 200);
 
         using var holder = new SqliteConnection($"Data Source={path}");
         holder.Open();
         using var exclusive = holder.CreateCommand();
         exclusive.CommandText = "BEGIN EXCLUSIVE";
         exclusive.ExecuteNonQuery();
-        var e = Assert.Throws<StoreException>(() => RunStore.Open(path, RunStore.LatestVersion, busyTimeoutMs: 200));
+        var run = StoreTestRuns.Header(StoreTestRuns.Config(), new Trace([], [], [], "identity", 1));
+        var e = Assert.Throws<StoreException>(() => store.Begin(run));
         Assert.Contains("is locked by another process", e.Message);
     }
 
