@@ -33,6 +33,25 @@ public sealed class StoreCopyCommandTests
     }
 
     [Fact]
+    public void StoreCopy_ToInAMissingFolderOrAFolder_IsAUsageErrorNamingIt()
+    {
+        string folder = CliRunner.TempDir();
+        string from = Path.Combine(folder, "a.db");
+        Assert.Equal(0, CliRunner.Run("train", "--data", "xor", "--layers", "2x4", "--epochs", "1", "--store", from).Exit);
+
+        var missing = CliRunner.Run("store", "copy", from, Path.Combine(folder, "nowhere", "b.db"));
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        var isFolder = CliRunner.Run("store", "copy", from, Path.Combine(folder, "sub"));
+
+        Assert.Equal(2, missing.Exit);
+        Assert.StartsWith("error: TO '", missing.Err, StringComparison.Ordinal);
+        Assert.Contains("does not exist", missing.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("--store", missing.Err, StringComparison.Ordinal);
+        Assert.Equal(2, isFolder.Exit);
+        Assert.Contains("is a folder", isFolder.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StoreCopy_UnknownRunOrSweep_IsAUsageError()
     {
         string folder = CliRunner.TempDir();

@@ -39,6 +39,10 @@ internal static class StoreCopyCommand
         var to = Location(toText, "TO");
         if (from.IsSameStore(to))
             throw new UsageException($"FROM and TO are the same store ('{from.Display}'): name two different stores.");
+        if (!to.IsPostgres && Path.GetDirectoryName(Path.GetFullPath(to.Display)) is { } folder && !Directory.Exists(folder))
+            throw new UsageException($"TO '{to.Display}' cannot be created: folder '{folder}' does not exist.");
+        if (!to.IsPostgres && Directory.Exists(to.Display))
+            throw new UsageException($"TO '{to.Display}' is a folder: name the store file inside it (for example {Path.Combine(to.Display, RunStore.DefaultFileName)}).");
         var stop = context.Interrupts.Listen();
         using var copy = StoreCopy.Open(from, to);
         var (runIds, sweepNames) = Select(copy, runs, sweeps);
