@@ -122,7 +122,7 @@ public sealed partial class RunStore : IDisposable
 
     private static void Migrate(DbConnection connection, StoreDialect dialect, string display, int target)
     {
-        if (target == LatestVersion && IsCurrent(connection))
+        if (target == LatestVersion && IsCurrent(connection, dialect, display))
             return;
         try
         {
@@ -152,16 +152,21 @@ public sealed partial class RunStore : IDisposable
 
     // A store already at this Gradscope's version needs no write lock to say so: workers open the
     // store for every trial, and the migration's lock and statements were part of each trial's cost.
-    private static bool IsCurrent(DbConnection connection)
+    private static bool IsCurrent(DbConnection connection, StoreDialect dialect, string display)
     {
         try
         {
             return Scalar(connection, "SELECT version FROM schema_version") is { } version
                 && Convert.ToInt32(version, CultureInfo.InvariantCulture) == LatestVersion;
         }
-        catch (DbException)
+        catch (DbException ex) when (!dialect.IsTransient(ex) && connection.State == System.Data.ConnectionState.Open)
         {
             return false; // no schema_version yet: a new store
+        }
+        catch (DbException ex)
+        {
+            // A lost connection (a restarting server) is not a new store: say so, and let a retrying caller retry.
+            throw dialect.Explain(ex, display) ?? new StoreException($"run store '{display}': {ex.Message}", ex);
         }
     }
 

@@ -42,6 +42,12 @@ internal sealed class WorkerSlot(Worker worker, int number, Heartbeat heartbeat,
         {
             worker.Fail(ex, stopAll);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never an unhandled exception on a slot's thread (it would end the process with a
+            // stack trace); the worker stops with the reason, and its lease returns the trial.
+            worker.Fail(new StoreException($"worker slot {number} stopped: {ex.Message}", ex), stopAll);
+        }
     }
 
     // The idle clock runs while nothing of the sweep is queued or running anywhere.
