@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gradscope.TestSupport;
 
 namespace Gradscope.Cli.Tests;
 
@@ -132,15 +133,8 @@ public sealed class MemoryLimitTests
 
     private static (int Exit, string Out, string Err) RunWithLimit(string limit, params string[] args)
     {
-        Environment.SetEnvironmentVariable("GRADSCOPE_MEMORY_LIMIT", limit);
-        try
-        {
-            return CliRunner.Run(args);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("GRADSCOPE_MEMORY_LIMIT", null);
-        }
+        using var environment = new EnvironmentScope(("GRADSCOPE_MEMORY_LIMIT", limit));
+        return CliRunner.Run(args);
     }
 }
 

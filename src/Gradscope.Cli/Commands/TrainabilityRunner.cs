@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Gradscope.Cli.Output;
 using Gradscope.Lab.Runs;
 using Gradscope.Theory;
@@ -106,8 +105,8 @@ internal static class TrainabilityRunner
                 w.WriteStartObject();
                 w.WriteNumber("weight_var", b.WeightVariance);
                 JsonNumbers.Write(w, "chi1", b.Chi1);
-                Nullable(w, "xi_c", b.XiC);
-                Nullable(w, "predicted_trainable_depth", b.TrainableDepth);
+                JsonNumbers.Write(w, "xi_c", b.XiC);
+                JsonNumbers.Write(w, "predicted_trainable_depth", b.TrainableDepth);
                 w.WriteNumber("measured_trainable_depth", b.MeasuredTrainableDepth);
                 w.WriteEndObject();
             }
@@ -116,11 +115,4 @@ internal static class TrainabilityRunner
         });
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-            JsonNumbers.Write(w, name, v);
-        else
-            w.WriteNull(name);
-    }
 }

@@ -16,6 +16,9 @@ public static class JsonNumbers
         WriteValue(writer, value);
     }
 
+    /// <summary>Writes <paramref name="name"/>: the number, or null when there is none or it is not finite.</summary>
+    public static void Write(Utf8JsonWriter writer, string name, double? value) => Write(writer, name, value ?? double.NaN);
+
     /// <summary>Writes the number as an array element or property value, or null when it is not finite.</summary>
     public static void WriteValue(Utf8JsonWriter writer, double value)
     {

@@ -21,28 +21,19 @@ public static class MeanFieldJson
         w.WriteNumber("bias_var", result.BiasVariance);
         w.WriteNumber("depth", result.Depth);
         w.WriteString("fixed_point", result.FixedPoint.ToString().ToLowerInvariant());
-        OrNull(w, "q_star", result.QStar);
+        JsonNumbers.Write(w, "q_star", result.QStar);
         JsonNumbers.Write(w, "chi1", result.Chi1);
         JsonNumbers.Write(w, "chi_c", result.ChiC);
-        OrNull(w, "c_star", result.CStar);
-        OrNull(w, "depth_scale", result.DepthScale);
-        OrNull(w, "xi_q", result.XiQ);
-        OrNull(w, "xi_c", result.XiC);
+        JsonNumbers.Write(w, "c_star", result.CStar);
+        JsonNumbers.Write(w, "depth_scale", result.DepthScale);
+        JsonNumbers.Write(w, "xi_q", result.XiQ);
+        JsonNumbers.Write(w, "xi_c", result.XiC);
         w.WriteString("phase", result.Phase.ToString().ToLowerInvariant());
         JsonNumbers.Write(w, "predicted_grad_ratio", result.PredictedGradientRatio);
         JsonNumbers.Write(w, "predicted_jacobian_mean_square", result.PredictedJacobianMeanSquare);
-        OrNull(w, "critical_weight_var", criticalWeightVariance);
+        JsonNumbers.Write(w, "critical_weight_var", criticalWeightVariance);
         w.WriteString("quadrature", result.Quadrature);
         w.WriteString("explanation", result.Explanation);
     }
 
-    /// <summary>Writes <paramref name="value"/> as <paramref name="name"/>; null when it has none or is not finite.</summary>
-    public static void OrNull(Utf8JsonWriter w, string name, double? value)
-    {
-        ArgumentNullException.ThrowIfNull(w);
-        if (value is { } v)
-            JsonNumbers.Write(w, name, v);
-        else
-            w.WriteNull(name);
-    }
 }

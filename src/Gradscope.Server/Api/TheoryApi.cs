@@ -57,8 +57,8 @@ internal static class TheoryApi
                 w.WriteNumber("weight_var", cell.WeightVariance);
                 w.WriteNumber("bias_var", cell.BiasVariance);
                 JsonNumbers.Write(w, "chi1", cell.Chi1);
-                MeanFieldJson.OrNull(w, "xi_c", cell.XiC);
-                MeanFieldJson.OrNull(w, "depth_scale", cell.DepthScale);
+                JsonNumbers.Write(w, "xi_c", cell.XiC);
+                JsonNumbers.Write(w, "depth_scale", cell.DepthScale);
                 w.WriteString("phase", cell.Phase.ToString().ToLowerInvariant());
                 w.WriteEndObject();
             }
@@ -69,7 +69,7 @@ internal static class TheoryApi
             {
                 w.WriteStartObject();
                 w.WriteNumber("bias_var", point.BiasVariance);
-                MeanFieldJson.OrNull(w, "weight_var", point.WeightVariance);
+                JsonNumbers.Write(w, "weight_var", point.WeightVariance);
                 w.WriteEndObject();
             }
 

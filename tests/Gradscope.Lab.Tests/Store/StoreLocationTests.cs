@@ -63,20 +63,13 @@ public sealed class StoreLocationTests
     {
         using var database = PostgresDatabase.Create();
         string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
-        string? before = Environment.GetEnvironmentVariable("PGPASSWORD");
-        Environment.SetEnvironmentVariable("PGPASSWORD", Secret);
-        try
-        {
-            var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+        using var environment = new EnvironmentScope(("PGPASSWORD", Secret));
 
-            Assert.DoesNotContain(Secret, ex.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain('\n', ex.Message);
-            Assert.Contains("refused the login", ex.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PGPASSWORD", before);
-        }
+        var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+
+        Assert.DoesNotContain(Secret, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.Contains("refused the login", ex.Message, StringComparison.Ordinal);
     }
 
     [PostgresFact]
@@ -93,18 +86,11 @@ public sealed class StoreLocationTests
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(pgpass, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
-        string? before = Environment.GetEnvironmentVariable("PGPASSFILE");
-        Environment.SetEnvironmentVariable("PGPASSFILE", pgpass);
-        try
-        {
-            using var store = RunStore.Open(url);
+        using var environment = new EnvironmentScope(("PGPASSFILE", pgpass));
 
-            Assert.Equal(RunStore.LatestVersion, store.Version);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PGPASSFILE", before);
-        }
+        using var store = RunStore.Open(url);
+
+        Assert.Equal(RunStore.LatestVersion, store.Version);
     }
 
     [PostgresFact]
@@ -115,26 +101,16 @@ public sealed class StoreLocationTests
         // server answered; a ~/.pgpass line for another database (or none) is the usual cause.
         using var database = PostgresDatabase.Create();
         string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
-        string? password = Environment.GetEnvironmentVariable("PGPASSWORD");
-        string? file = Environment.GetEnvironmentVariable("PGPASSFILE");
-        Environment.SetEnvironmentVariable("PGPASSWORD", null);
         string empty = Path.Combine(Directory.CreateTempSubdirectory("gradscope-nopass-").FullName, "pgpass");
         File.WriteAllText(empty, "");
-        Environment.SetEnvironmentVariable("PGPASSFILE", empty);
-        try
-        {
-            var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+        using var environment = new EnvironmentScope(("PGPASSWORD", null), ("PGPASSFILE", empty));
 
-            Assert.StartsWith("PostgreSQL asked for a password for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("set PGPASSWORD or add a line host:port:database:user:password", ex.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("cannot reach", ex.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain('\n', ex.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PGPASSWORD", password);
-            Environment.SetEnvironmentVariable("PGPASSFILE", file);
-        }
+        var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+
+        Assert.StartsWith("PostgreSQL asked for a password for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("set PGPASSWORD or add a line host:port:database:user:password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot reach", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 
     [PostgresFact]
@@ -144,23 +120,13 @@ public sealed class StoreLocationTests
         // Before: a FileNotFoundException ("Could not find file ...") escaped RunStore.Open.
         using var database = PostgresDatabase.Create();
         string url = database.Url.Replace("postgres@", PostgresServer.TestRole + "@", StringComparison.Ordinal);
-        string? password = Environment.GetEnvironmentVariable("PGPASSWORD");
-        string? file = Environment.GetEnvironmentVariable("PGPASSFILE");
         string missing = Path.Combine(Directory.CreateTempSubdirectory("gradscope-nopass-").FullName, "none");
-        Environment.SetEnvironmentVariable("PGPASSWORD", null);
-        Environment.SetEnvironmentVariable("PGPASSFILE", missing);
-        try
-        {
-            var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+        using var environment = new EnvironmentScope(("PGPASSWORD", null), ("PGPASSFILE", missing));
 
-            Assert.StartsWith("cannot read the PostgreSQL password file for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
-            Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
-            Assert.Contains("PGPASSFILE", ex.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PGPASSWORD", password);
-            Environment.SetEnvironmentVariable("PGPASSFILE", file);
-        }
+        var ex = Assert.Throws<StoreException>(() => RunStore.Open(url));
+
+        Assert.StartsWith("cannot read the PostgreSQL password file for 'postgres://gradscope@", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PGPASSFILE", ex.Message, StringComparison.Ordinal);
     }
 }

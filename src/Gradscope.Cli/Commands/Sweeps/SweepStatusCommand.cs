@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
+using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 using Spectre.Console;
 
@@ -106,8 +107,8 @@ internal static class SweepStatusCommand
             w.WriteString("worker", trial.Worker);
             w.WriteString("host", trial.Host);
             w.WriteNumber("attempt", trial.Attempt);
-            Number(w, "seconds", trial.Seconds);
-            Number(w, "lease_lapsed_seconds", trial.LeaseLapsedSeconds ?? double.NaN);
+            JsonNumbers.Write(w, "seconds", Math.Round(trial.Seconds, 3));
+            JsonNumbers.Write(w, "lease_lapsed_seconds", Round(trial.LeaseLapsedSeconds));
             w.WriteEndObject();
         }
 
@@ -127,16 +128,11 @@ internal static class SweepStatusCommand
         w.WriteEndArray();
         w.WriteNumber("trials_per_minute", Math.Round(status.TrialsPerMinute, 3));
         w.WriteNumber("workers_alive", status.WorkersAlive);
-        Number(w, "eta_seconds", status.EtaSeconds ?? double.NaN);
+        JsonNumbers.Write(w, "eta_seconds", Round(status.EtaSeconds));
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-            w.WriteNumber(name, Math.Round(value, 3));
-        else
-            w.WriteNull(name);
-    }
+
+    private static double? Round(double? seconds) => seconds is { } s ? Math.Round(s, 3) : null;
 
     private static string Span(TimeSpan span) => span.TotalHours >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h{span.Minutes:00}m")
