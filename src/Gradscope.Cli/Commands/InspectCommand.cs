@@ -13,7 +13,7 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Model file (safetensors), from 'gradscope train --save' or PyTorch.", Required = true };
-        var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last), an .npz or .safetensors file with x [N, F] and y [N], or a built-in set name.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: a CSV file (header row; label column by --label, else the last), an .npz or .safetensors file with x [N, F] or sequences [N, T, F] and y [N], or a built-in set name.", Required = true };
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for (the first index missing between two Linear layers); required for such files when they have them.");
         var spec = CommonOptions.LoadSpec();
