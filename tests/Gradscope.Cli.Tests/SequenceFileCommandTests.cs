@@ -34,6 +34,53 @@ public sealed class SequenceFileCommandTests
     }
 
     [Fact]
+    public void Inspect_GradOut_WritesEveryTensorsGradientWithTheNormsTheJsonReports()
+    {
+        string dir = CliRunner.TempDir();
+        string data = WriteSequences(Path.Combine(dir, "seq.npz"), Count, Steps);
+        string spec = Path.Combine(dir, "lstm.json"), model = Path.Combine(dir, "m.safetensors"), grads = Path.Combine(dir, "grads.safetensors");
+        File.WriteAllText(spec, Lstm);
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", data, "--model-spec", spec, "--epochs", "1", "--save", model);
+        Assert.True(trained == 0, trainError);
+
+        var (exit, json, error) = CliRunner.Run("inspect", "--model", model, "--data", data, "--json", "--dtype", "float64", "--grad-out", grads);
+
+        Assert.True(exit == 0, error);
+        var file = SafetensorsFile.Read(grads);
+        using var doc = JsonDocument.Parse(json);
+        var names = new List<string>();
+        foreach (var parameter in doc.RootElement.GetProperty("parameters").EnumerateArray())
+        {
+            string name = parameter.GetProperty("name").GetString()!;
+            names.Add(name);
+            Assert.True(file.TryGet(name, out var tensor), name);
+            double sum = 0;
+            foreach (double v in tensor!.Values)
+                sum += v * v;
+            Assert.Equal(parameter.GetProperty("grad_norm").GetDouble(), Math.Sqrt(sum), 12);
+        }
+
+        Assert.Equal(["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "head.weight", "head.bias"], names);
+        Assert.True(file.TryGet("rnn.weight_ih_l0", out var ih));
+        Assert.Equal([32, Features], ih!.Shape);
+    }
+
+    [Fact]
+    public void Inspect_GradOutInAMissingFolder_ExitsTwoNamingTheOption()
+    {
+        string dir = CliRunner.TempDir();
+        string data = WriteSequences(Path.Combine(dir, "seq.npz"), Count, Steps);
+        string model = Path.Combine(dir, "m.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", data, "--layers", "1x4", "--epochs", "1", "--save", model);
+        Assert.True(trained == 0, trainError);
+
+        var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", data, "--grad-out", Path.Combine(dir, "no", "g.safetensors"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--grad-out", error);
+    }
+
+    [Fact]
     public void Train_SafetensorsSequencesWithRnnSpec_Trains()
     {
         string dir = CliRunner.TempDir();
