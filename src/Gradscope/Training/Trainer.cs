@@ -84,8 +84,10 @@ public sealed class Trainer<T>
             if (_schedule is not null)
                 Optimizer.LearningRate = _schedule.At(epoch);
 
-            // A generator that never runs out draws this epoch's rows in place (same count and shape).
-            train.EpochRefill?.Refill(epoch);
+            // A generator that never runs out draws this epoch's rows in place (same count and shape),
+            // unless the step budget leaves the epoch no step.
+            if (!StepBudgetSpent)
+                train.EpochRefill?.Refill(epoch);
             for (int i = 0; i < order.Length; i++)
                 order[i] = i;
             rng.Shuffle(order.AsSpan());
@@ -95,7 +97,7 @@ public sealed class Trainer<T>
             {
                 if (cancellation.IsCancellationRequested)
                     return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Interrupted, InterruptedMessage(epoch));
-                if (_options.MaxSteps is { } max && _step >= max)
+                if (StepBudgetSpent)
                     return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Completed, null);
                 int size = Math.Min(_options.BatchSize, order.Length - start);
                 double loss = Step(train, order.AsSpan(start, size), epoch);
@@ -235,6 +237,8 @@ public sealed class Trainer<T>
 
         return correct;
     }
+
+    private bool StepBudgetSpent => _options.MaxSteps is { } max && _step >= max;
 
     // A regression data set is trained with mean squared error against its targets.
     private MeanSquaredError<T> RegressionLoss => Loss as MeanSquaredError<T>

@@ -33,6 +33,21 @@ public sealed class EpochRefillTests
     }
 
     [Fact]
+    public void Train_MaxStepsEndingAnEpoch_DoesNotRefillForTheEpochThatNeverRuns()
+    {
+        var spiral = Gradscope.Data.Catalog.DatasetCatalog.Load("spiral", new DataOptions { Count = 60 });
+        var counting = new CountingRefill();
+        var train = new Dataset(spiral.Name, spiral.Features, spiral.Labels, spiral.FeatureCount, spiral.ClassCount) { EpochRefill = counting };
+        var config = new RunConfig { Data = "spiral", Hidden = [8], Epochs = 10, BatchSize = 16, MaxSteps = 8 };
+        var run = PreparedRun<double>.Create(config, train, null, null, new NetworkSpec(2, [8], 3, Gradscope.Activations.Activation.Parse("tanh")), BuildNetwork());
+
+        var result = run.Trainer.Train(train);
+
+        Assert.Equal(8, result.Steps);
+        Assert.Equal([0, 1], counting.Epochs);
+    }
+
+    [Fact]
     public void Train_SequenceTask_DrawsFreshTrainingRowsAndKeepsTheTestRows()
     {
         var run = PreparedRun<float>.Create(TemporalOrder());

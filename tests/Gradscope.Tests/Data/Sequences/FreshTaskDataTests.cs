@@ -99,6 +99,20 @@ public sealed class FreshTaskDataTests
     }
 
     [Fact]
+    public void Refill_AfterTheFirst_AllocatesOnlyItsRandomGenerator()
+    {
+        var data = SequenceTaskData.Create("temporal-order", 20, 512, seed: 1);
+        data.EpochRefill!.Refill(1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        data.EpochRefill.Refill(2);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 512 sequences of 20 steps are 160 KB; a System.Random is a few hundred bytes.
+        Assert.True(allocated < 1024, $"a refill allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void Subset_FreshSet_HasFixedRows()
     {
         var data = SequenceTaskData.Create("adding", 10, 8, seed: 1);
