@@ -153,6 +153,15 @@ public sealed class SequenceFileCommandTests
         Assert.Equal(Epochs(outputA), Epochs(outputB));
     }
 
+    [Fact]
+    public void Train_SequenceTask_HeaderSaysTheTrainingRowsAreFreshEachEpoch()
+    {
+        var (exit, output, error) = CliRunner.Run("train", "--data", "temporal-order", "--seq-len", "10", "--samples", "100", "--layers", "1x4", "--epochs", "1", "--no-store");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("temporal-order: 100 train (fresh each epoch) / 20 test split rows", output);
+    }
+
     private static string Epochs(string json)
     {
         using var doc = JsonDocument.Parse(json);
