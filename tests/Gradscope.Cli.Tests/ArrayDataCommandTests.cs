@@ -60,7 +60,7 @@ public sealed class ArrayDataCommandTests
     [InlineData("train")]
     [InlineData("inspect")]
     [InlineData("diagnose")]
-    public void SequenceFile_ExitsOneSayingWhichModelsTakeSequences(string command)
+    public void SequenceFileWithPerStepLabels_ExitsOneSayingOneLabelPerSequence(string command)
     {
         string dir = CliRunner.TempDir();
         string data = Path.Combine(dir, "seq.npz");
@@ -73,7 +73,7 @@ public sealed class ArrayDataCommandTests
         var (exit, _, error) = CliRunner.Run(args);
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"error: {data} holds sequences: x is [N, T, F] = [3, 4, 2], y is [3, 4]. Sequences are for recurrent models (lstm, gru, rnn);", error);
+        Assert.StartsWith($"error: {data}: y has shape [3, 4], one label per step of x [3, 4, 2] (many-to-many); train, inspect and diagnose read one label per sequence", error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 

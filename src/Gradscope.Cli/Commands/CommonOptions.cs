@@ -110,7 +110,7 @@ internal static class CommonOptions
             loaded = BindSequences(loaded, dataset, data, modelPath);
         int inputs = loaded.Spec.InputWidth;
         if (dataset.FeatureCount != inputs)
-            throw new GradscopeException($"Shape mismatch: the data has {dataset.FeatureCount} features but the model expects {inputs} inputs (data {data}, model {modelPath}).");
+            throw new GradscopeException($"Shape mismatch: the data has {Width(dataset)} but the model expects {inputs} inputs{TrainedOn(loaded.Sequence)} (data {data}, model {modelPath}).");
         dataset = ModelFile.MapLabels(dataset, !DatasetCatalog.IsNamedSet(data), loaded.Classes, loaded.Spec.OutputSize, data, modelPath);
         if (loaded.Standardizer is { } standardizer)
             dataset = Standardize(standardizer, dataset, modelPath);
@@ -127,6 +127,14 @@ internal static class CommonOptions
             throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize} (data {data}, model {modelPath}).");
         return loaded.WithSteps(sequence.Steps);
     }
+
+    // A dense network reads a sequence flat: its width is steps times features.
+    private static string Width(Dataset dataset) => dataset.Sequence is { } s
+        ? $"sequences of {s.Steps} steps x {s.Features} features ({dataset.FeatureCount} values per row)"
+        : $"{dataset.FeatureCount} features";
+
+    private static string TrainedOn(SequenceShape? sequence) =>
+        sequence is null ? string.Empty : $", trained on sequences of {sequence.Steps} steps x {sequence.Features} features";
 
     // The statistics come from the model file, so a value they cannot standardize is the file's fault.
     private static Dataset Standardize(Standardizer standardizer, Dataset dataset, string modelPath)

@@ -23,7 +23,7 @@ internal static class DiagnoseCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string?>("--model") { Description = "Model file (safetensors); required unless --trace is given." };
-        var data = new Option<string?>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F], y [N]) or a built-in set name; with --trace, only for --try-fixes." };
+        var data = new Option<string?>("--data") { Description = "Data: a CSV, .npz or .safetensors file (x [N, F] or sequences [N, T, F], y [N]) or a built-in set name; with --trace, only for --try-fixes." };
         var trace = new Option<string?>("--trace") { Description = "Diagnose a recorded run instead: a trace file (JSON Lines) from 'gradscope train --trace' or the PyTorch hook (gradscope_torch). Exclusive with --model." };
         var label = CommonOptions.Label();
         var activation = CommonOptions.ActivationName("Activation at the places an nn.Sequential saved by PyTorch keeps no tensors for; required for such files when they have them.");

@@ -7,7 +7,7 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; a sequence task: adding, temporal-order (with --seq-len, --samples; train it with a model spec that starts with an rnn, lstm or gru layer); or a file: CSV, or .npz / .safetensors with float features x [N, F] and integer labels y [N].",
+        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; a sequence task: adding, temporal-order (with --seq-len, --samples; train it with a model spec that starts with an rnn, lstm or gru layer); or a file: CSV, or .npz / .safetensors with float features x [N, F] or sequences x [N, T, F] (for a model spec that starts with an rnn, lstm or gru layer; a dense network reads each sequence flat) and integer labels y [N].",
         DefaultValueFactory = _ => "spiral",
     };
 
@@ -15,7 +15,7 @@ internal sealed class TrainOptions
 
     public Option<string?> Label { get; } = CommonOptions.Label();
 
-    public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets and sequence tasks, default 4096 sequences) or to read at most (IDX)." };
+    public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets), sequences per epoch of a sequence task (default 4096, drawn afresh every epoch), or rows to read at most (IDX)." };
 
     public Option<int?> SeqLen { get; } = new("--seq-len") { Description = "Sequence length T of a sequence task (adding, temporal-order); default 50." };
 

@@ -118,7 +118,8 @@ internal static class TrainReport
     private static string DescribeRows<T>(PreparedRun<T> run)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string rows = $"{run.Train.Count} {SplitNames.Train}";
+        // A sequence task draws its training rows afresh every epoch; its held-out rows are drawn once.
+        string rows = $"{run.Train.Count} {SplitNames.Train}" + (run.Train.EpochRefill is null ? string.Empty : " (fresh each epoch)");
         if (run.Test is not null && run.TestKind is { } kind)
             rows += $" / {run.Test.Count} {kind.Name()}";
         if (run.FinalTest is not null)

@@ -57,6 +57,13 @@ public sealed class Dataset
     /// </summary>
     public RegressionTargets? Regression { get; init; }
 
+    /// <summary>
+    /// For a training set drawn from a generator that never runs out (the built-in sequence tasks):
+    /// what refills its rows in place at each epoch start, and draws its fixed held-out set (see
+    /// <see cref="Split"/>). Null for fixed rows. A subset or a copy of the set has fixed rows.
+    /// </summary>
+    public IEpochRefill? EpochRefill { get; init; }
+
     /// <summary>Row-major features, <c>[Count, FeatureCount]</c>.</summary>
     public double[] Features { get; }
 
@@ -109,11 +116,18 @@ public sealed class Dataset
     /// The test set gets <c>round(Count * testFraction)</c> rows (halves round up), at least 1 and at most
     /// <c>Count - 1</c> when <c>Count &gt;= 2</c>, so neither side is empty.
     /// </summary>
+    /// <remarks>
+    /// A set with fresh rows every epoch (<see cref="EpochRefill"/>) is not carved up: the training
+    /// set is this one, all its rows each epoch, and the test set is that many rows drawn once from
+    /// the generator's own held-out seed (<see cref="IEpochRefill.DrawHeldOut"/>).
+    /// </remarks>
     /// <param name="testFraction">Share of rows for the test set, strictly between 0 and 1.</param>
     /// <param name="seed">Seed of the shuffle.</param>
     public (Dataset Train, Dataset Test) Split(double testFraction, int seed)
     {
         int[] order = SplitOrder(Count, testFraction, seed, out int testCount);
+        if (EpochRefill is { } refill)
+            return (this, refill.DrawHeldOut(Math.Max(testCount, 1)));
         var test = Subset(order.AsSpan(0, testCount));
         var train = Subset(order.AsSpan(testCount));
         return (train, test);

@@ -47,8 +47,21 @@ public sealed class Standardizer
         if (data.FeatureCount != FeatureCount)
             throw new GradscopeException($"Standardizer was fitted on {FeatureCount} features; data set '{data.Name}' has {data.FeatureCount}.");
 
-        int width = FeatureCount;
         var features = new double[data.Features.Length];
+        ApplyInto(data, features);
+        var labels = (int[])data.Labels.Clone();
+        return new Dataset(data.Name, features, labels, FeatureCount, data.ClassCount, data.FeatureNames, data.ClassNames)
+        {
+            Sequence = data.Sequence,
+            Regression = data.Regression,
+            EpochRefill = data.EpochRefill is { } refill ? new StandardizedRefill(refill, data, this, features, labels) : null,
+        };
+    }
+
+    /// <summary>Writes <paramref name="data"/>'s standardized features into <paramref name="features"/> (same length); allocates nothing.</summary>
+    internal void ApplyInto(Dataset data, double[] features)
+    {
+        int width = FeatureCount;
         for (int i = 0; i < features.Length; i++)
         {
             int col = i % width;
@@ -56,8 +69,6 @@ public sealed class Standardizer
             if (!double.IsFinite(features[i]))
                 throw Overflow(data, i, features[i]);
         }
-
-        return new Dataset(data.Name, features, (int[])data.Labels.Clone(), width, data.ClassCount, data.FeatureNames, data.ClassNames) { Sequence = data.Sequence, Regression = data.Regression };
     }
 
     private GradscopeException Overflow(Dataset data, int index, double result)

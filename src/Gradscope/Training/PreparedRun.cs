@@ -92,7 +92,8 @@ public sealed class PreparedRun<T>
         var finalTest = heldOut is null ? null : official;
         var test = heldOut ?? official;
         Standardizer? standardizer = null;
-        if (config.Standardize)
+        // A recurrent first layer reads F features per step; statistics of T * F columns would not fit it.
+        if (config.Standardize && spec.Recurrent is null)
             (standardizer, train, test, finalTest) = Standardize(train, test, finalTest, config.Data);
 
         var rng = new SeededRandom(config.Seed);

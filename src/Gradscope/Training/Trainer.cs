@@ -68,7 +68,8 @@ public sealed class Trainer<T>
     /// <see cref="TrainingStatus.Diverged"/> and a message, when the loss becomes NaN or infinite;
     /// and with <see cref="TrainingStatus.Interrupted"/> at the first step boundary after
     /// <paramref name="cancellation"/> is signalled (a partly run epoch is then evaluated, so the
-    /// result describes the weights as they are).
+    /// result describes the weights as they are). A training set with <see cref="Dataset.EpochRefill"/>
+    /// is refilled once at the start of every epoch.
     /// </summary>
     public TrainingResult Train(Dataset train, Dataset? test = null, CancellationToken cancellation = default)
     {
@@ -82,6 +83,11 @@ public sealed class Trainer<T>
         {
             if (_schedule is not null)
                 Optimizer.LearningRate = _schedule.At(epoch);
+
+            // A generator that never runs out draws this epoch's rows in place (same count and shape),
+            // unless the step budget leaves the epoch no step.
+            if (!StepBudgetSpent)
+                train.EpochRefill?.Refill(epoch);
             for (int i = 0; i < order.Length; i++)
                 order[i] = i;
             rng.Shuffle(order.AsSpan());
@@ -91,7 +97,7 @@ public sealed class Trainer<T>
             {
                 if (cancellation.IsCancellationRequested)
                     return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Interrupted, InterruptedMessage(epoch));
-                if (_options.MaxSteps is { } max && _step >= max)
+                if (StepBudgetSpent)
                     return Finish(epochs, epoch, stepsThisEpoch, train, test, TrainingStatus.Completed, null);
                 int size = Math.Min(_options.BatchSize, order.Length - start);
                 double loss = Step(train, order.AsSpan(start, size), epoch);
@@ -231,6 +237,8 @@ public sealed class Trainer<T>
 
         return correct;
     }
+
+    private bool StepBudgetSpent => _options.MaxSteps is { } max && _step >= max;
 
     // A regression data set is trained with mean squared error against its targets.
     private MeanSquaredError<T> RegressionLoss => Loss as MeanSquaredError<T>

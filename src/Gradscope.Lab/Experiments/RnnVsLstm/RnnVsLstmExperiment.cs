@@ -44,7 +44,7 @@ public sealed class RnnVsLstmExperiment : IExperiment
         var notes = new List<string>
         {
             "memory horizon: steps back until ||dL/dh_t|| < 1e-3 of its value one step back, over the diagnosis's late window (T: it never fell that far within the sequence)",
-            "accuracy and loss: held-out fifth of the sequences (chance, always answering 0.5: 15.4%); wrong of 2560: sequences drawn after training, as the paper scores them",
+            "accuracy and loss: held-out sequences, drawn once, a fifth as many as each epoch's fresh ones (chance, always answering 0.5: 15.4%); wrong of 2560: sequences drawn after training, as the paper scores them",
         };
         notes.AddRange(RnnVsLstmPaper.Notes(options));
         return new ExperimentResult

@@ -21,7 +21,7 @@ internal sealed record RnnVsLstmOptions
     /// <summary>Training steps per run; null for the preset (<see cref="RnnVsLstmRuns.DefaultSteps"/>).</summary>
     public int? Steps { get; init; }
 
-    /// <summary>Sequences drawn per run (a fifth held out); null for the preset (<see cref="RnnVsLstmRuns.DefaultSamples"/>).</summary>
+    /// <summary>Sequences drawn per epoch, afresh each epoch (a fifth as many more held out, drawn once); null for the preset (<see cref="RnnVsLstmRuns.DefaultSamples"/>).</summary>
     public int? Samples { get; init; }
 
     /// <summary>

@@ -60,7 +60,7 @@ internal static class RnnVsLstmPaper
         "the paper's LSTM: 2 memory-cell blocks of size 2, no forget gate (that came with Gers et al. 2000), input-gate biases -3 and -6, SGD at learning rate 0.5, a fresh sequence for every update, "
             + "stopping when the mean absolute error fell below 0.01 on 2000 sequences",
         string.Create(CultureInfo.InvariantCulture,
-            $"ours: one LSTM layer of {o.HiddenSize} units with a forget gate (initial bias {o.ForgetGateBias}), input-gate bias {(o.InputGateBias is { } ib ? ib.ToString(CultureInfo.InvariantCulture) : "PyTorch's")}, {o.Optimizer} at {o.LearningRate} with clipping at {o.ClipNorm}, mini-batches of {o.BatchSize} from a fixed set of sequences, ")
+            $"ours: one LSTM layer of {o.HiddenSize} units with a forget gate (initial bias {o.ForgetGateBias}), input-gate bias {(o.InputGateBias is { } ib ? ib.ToString(CultureInfo.InvariantCulture) : "PyTorch's")}, {o.Optimizer} at {o.LearningRate} with clipping at {o.ClipNorm}, mini-batches of {o.BatchSize} from sequences drawn afresh every epoch, ")
             + "a fixed budget instead of a stopping rule, and lengths of exactly T (the paper draws them from [T, 1.1 T])",
     ];
 

@@ -5,7 +5,8 @@ namespace Gradscope.Data.Arrays;
 
 /// <summary>
 /// Checks the arrays <c>x</c> and <c>y</c> of a data file against each other and turns them into a
-/// <see cref="Dataset"/> (<c>x [N, F]</c>, <c>y [N]</c>) or a <see cref="SequenceDataset"/>
+/// <see cref="Dataset"/> (<c>x [N, F]</c> or <c>[N, T, F]</c> flattened to rows with a
+/// <see cref="SequenceShape"/>, <c>y [N]</c>) or a <see cref="SequenceDataset"/>
 /// (<c>x [N, T, F]</c>, <c>y [N]</c> or <c>[N, T]</c>). Labels are class indices: the class
 /// count is the largest label plus one. Every message names the file.
 /// </summary>
@@ -18,7 +19,7 @@ internal static class ArrayDataBuilder
     {
         CheckTypesAndRank(x, y, source);
         if (x.Shape.Length == 3)
-            throw SequencesGivenForTable(x, y, source);
+            return FlatSequences(x, y, source, name);
 
         int rows = x.Shape[0], features = x.Shape[1];
         bool column = y.Shape is [_, 1];
@@ -77,13 +78,32 @@ internal static class ArrayDataBuilder
         }
     }
 
-    private static GradscopeException SequencesGivenForTable(DataArray x, DataArray y, string source)
+    /// <summary>
+    /// Sequences <c>x [N, T, F]</c> with one label per sequence, as the built-in sequence tasks give
+    /// them: each row the <c>T * F</c> values of one sequence, time-major, with its
+    /// <see cref="SequenceShape"/> (a recurrent first layer reads them step by step, a dense one flat).
+    /// </summary>
+    private static Dataset FlatSequences(DataArray x, DataArray y, string source, string name)
     {
-        bool perStep = y.Shape.Length == 2 && y.Shape[1] > 1;
-        string flatten = perStep ? "" : " To train a dense network on them, flatten the steps: x.reshape(len(x), -1).";
-        return new GradscopeException(
-            $"{source} holds sequences: x is [N, T, F] = {x.ShapeText}, y is {y.ShapeText}. Sequences are for recurrent models (lstm, gru, rnn); " +
-            $"train, inspect and diagnose build dense networks, which take x as [N, F], and cannot train recurrent ones yet.{flatten}");
+        int count = x.Shape[0], steps = x.Shape[1], features = x.Shape[2];
+        if (y.Shape.Length == 2 && y.Shape[0] == count && y.Shape[1] == steps && steps > 1)
+        {
+            throw new GradscopeException(
+                $"{source}: y has shape {y.ShapeText}, one label per step of x {x.ShapeText} (many-to-many); train, inspect and diagnose read one label " +
+                $"per sequence (many-to-one) so far: give y as [{count}], e.g. the last step's label y[:, -1].");
+        }
+
+        bool column = y.Shape is [_, 1];
+        if (!(y.Shape.Length == 1 || column) || y.Shape[0] != count)
+        {
+            throw new GradscopeException(
+                $"{source}: y has shape {y.ShapeText} but x has shape {x.ShapeText}; y must hold one integer label per sequence of x, shape [{count}].");
+        }
+
+        CheckFinite(x, source);
+        var (labels, classes) = ClassIndices(y, source);
+        var names = SequenceTaskData.StepNames(steps, features);
+        return new Dataset(name, x.Values, labels, steps * features, classes, names) { Sequence = new SequenceShape(steps, features) };
     }
 
     private static void CheckFinite(DataArray x, string source)

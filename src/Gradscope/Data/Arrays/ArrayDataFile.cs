@@ -18,9 +18,12 @@ internal static class ArrayDataFile
         return path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Reads a table: <c>x [N, F]</c> and <c>y [N]</c> (or <c>[N, 1]</c>).</summary>
+    /// <summary>
+    /// Reads a table: <c>x [N, F]</c> and <c>y [N]</c> (or <c>[N, 1]</c>); or sequences <c>x [N, T, F]</c>
+    /// with one label per sequence, as rows of <c>T * F</c> values with a <see cref="SequenceShape"/>.
+    /// </summary>
     /// <param name="path">An <c>.npz</c> file, or a safetensors file (any other extension).</param>
-    /// <exception cref="GradscopeException">The file is missing or malformed, lacks <c>x</c> or <c>y</c>, their shapes or types do not fit, x is not finite, a label is negative, or x holds sequences; the message names the file.</exception>
+    /// <exception cref="GradscopeException">The file is missing or malformed, lacks <c>x</c> or <c>y</c>, their shapes or types do not fit, x is not finite, a label is negative, or y has one label per step; the message names the file.</exception>
     public static Dataset ReadDataset(string path)
     {
         var (x, y) = ReadArrays(path);

@@ -1,10 +1,11 @@
-
 namespace Gradscope.Data.Sequences;
 
 /// <summary>
-/// A built-in sequence task as a data set of <c>gradscope train</c>: a fixed number of sequences of
-/// exactly T steps drawn from the task's generator, each row a <c>[T, F]</c> sequence (time-major),
-/// with class labels (classification) or real targets (regression, one per sequence).
+/// A built-in sequence task as a data set of <c>gradscope train</c>: sequences of exactly T steps
+/// drawn from the task's generator, each row a <c>[T, F]</c> sequence (time-major), with class labels
+/// (classification) or real targets (regression, one per sequence). The generator never runs out:
+/// the data set redraws its rows at every epoch (<see cref="Dataset.EpochRefill"/>), and its held-out
+/// set is drawn once from a seed of its own.
 /// </summary>
 public static class SequenceTaskData
 {
@@ -20,7 +21,8 @@ public static class SequenceTaskData
 
     /// <summary>
     /// <paramref name="samples"/> sequences of task <paramref name="name"/> at length
-    /// <paramref name="length"/>, drawn from <paramref name="seed"/>.
+    /// <paramref name="length"/>: epoch 0's draw, from a seed derived from <paramref name="seed"/>;
+    /// <see cref="Dataset.EpochRefill"/> redraws them in place for each later epoch.
     /// </summary>
     /// <exception cref="GradscopeException">The task is unknown, the length out of range or the task reads every step (copy).</exception>
     public static Dataset Create(string name, int length, int samples, int seed)
@@ -37,10 +39,22 @@ public static class SequenceTaskData
         if (task.Output != SequenceOutput.ManyToOne)
             throw new GradscopeException($"The {task.Name} task scores every step (many-to-many), which train does not read yet; use adding or temporal-order.");
 
-        var batch = new SequenceBatch<double>(task.InputSize, task.OutputSize);
-        task.Fill(batch, samples, new SeededRandom(seed));
+        return new FreshTaskRows(task, samples, seed).Rows;
+    }
+
+    /// <summary>
+    /// Draws <paramref name="samples"/> sequences of <paramref name="task"/> from <paramref name="rng"/>
+    /// and writes them into a data set's arrays: <paramref name="values"/> <c>[samples, T, F]</c>,
+    /// <paramref name="labels"/> <c>[samples]</c> (classification) or <paramref name="targets"/>
+    /// <c>[samples, outputs]</c> (regression). The one place a generator's batch becomes rows, for the
+    /// first draw and every refill alike. Allocates only when <paramref name="batch"/> grows.
+    /// </summary>
+    internal static void Draw(ISequenceTask task, SequenceBatch<double> batch, int samples, SeededRandom rng, double[] values, int[] labels, double[]? targets)
+    {
+        task.Fill(batch, samples, rng);
         int steps = batch.Inputs.Length, features = task.InputSize;
-        var values = new double[samples * steps * features];
+        if (values.Length != samples * steps * features)
+            throw new InvalidOperationException($"The {task.Name} task drew {steps} steps; its rows hold {values.Length / (samples * features)}.");
         for (int t = 0; t < steps; t++)
         {
             var step = batch.Inputs[t];
@@ -48,17 +62,28 @@ public static class SequenceTaskData
                 step.Row(b).CopyTo(values.AsSpan(((b * steps) + t) * features, features));
         }
 
-        var shape = new SequenceShape(steps, features, task.Name);
-        if (task.Target == SequenceTarget.Regression)
-        {
-            var targets = new RegressionTargets(batch.Targets.Span.ToArray(), task.OutputSize, task.Tolerance);
-            return new Dataset(task.Name, values, new int[samples], steps * features, 1, StepNames(steps, features)) { Sequence = shape, Regression = targets };
-        }
-
-        return new Dataset(task.Name, values, batch.Labels.ToArray(), steps * features, task.OutputSize, StepNames(steps, features)) { Sequence = shape };
+        if (targets is not null)
+            batch.Targets.Span.CopyTo(targets);
+        else
+            batch.Labels.CopyTo(labels);
     }
 
-    private static string[] StepNames(int steps, int features)
+    /// <summary>A data set over arrays <see cref="Draw"/> fills, with <paramref name="refill"/> attached (null for a fixed set).</summary>
+    internal static Dataset Rows(ISequenceTask task, double[] values, int[] labels, double[]? targets, IEpochRefill? refill)
+    {
+        int steps = task.MaxLength, features = task.InputSize;
+        var shape = new SequenceShape(steps, features, task.Name);
+        if (targets is not null)
+        {
+            var regression = new RegressionTargets(targets, task.OutputSize, task.Tolerance);
+            return new Dataset(task.Name, values, labels, steps * features, 1, StepNames(steps, features)) { Sequence = shape, Regression = regression, EpochRefill = refill };
+        }
+
+        return new Dataset(task.Name, values, labels, steps * features, task.OutputSize, StepNames(steps, features)) { Sequence = shape, EpochRefill = refill };
+    }
+
+    /// <summary>Column names of flattened sequences: <c>t0_x0, t0_x1, ..., t{T-1}_x{F-1}</c>.</summary>
+    internal static string[] StepNames(int steps, int features)
     {
         var names = new string[steps * features];
         for (int t = 0; t < steps; t++)
