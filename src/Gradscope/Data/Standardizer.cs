@@ -57,7 +57,7 @@ public sealed class Standardizer
                 throw Overflow(data, i, features[i]);
         }
 
-        return new Dataset(data.Name, features, (int[])data.Labels.Clone(), width, data.ClassCount, data.FeatureNames, data.ClassNames) { Sequence = data.Sequence, Regression = data.Regression };
+        return new Dataset(data.Name, features, (int[])data.Labels.Clone(), width, data.ClassCount, data.FeatureNames, data.ClassNames) { Sequence = data.Sequence, Regression = data.Regression, StepLabels = data.StepLabels };
     }
 
     private GradscopeException Overflow(Dataset data, int index, double result)

@@ -47,7 +47,7 @@ public static class Inspection
         var gradOutput = new Matrix<T>(output.Rows, output.Cols);
         var loss = data.Regression is { } regression
             ? new MeanSquaredError<T>().ComputeTargets(output, Targets<T>(regression), gradOutput)
-            : new SoftmaxCrossEntropy<T>().Compute(output, data.Labels, gradOutput);
+            : new SoftmaxCrossEntropy<T>().Compute(output, data.StepLabels?.Values ?? data.Labels, gradOutput);
         network.Backward(gradOutput);
         return new InspectionResult(double.CreateTruncating(loss), LayerProbe.Measure(network), ParameterGradients(network));
     }

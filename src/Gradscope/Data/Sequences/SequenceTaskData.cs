@@ -4,7 +4,8 @@ namespace Gradscope.Data.Sequences;
 /// <summary>
 /// A built-in sequence task as a data set of <c>gradscope train</c>: a fixed number of sequences of
 /// exactly T steps drawn from the task's generator, each row a <c>[T, F]</c> sequence (time-major),
-/// with class labels (classification) or real targets (regression, one per sequence).
+/// with class labels (classification: one per sequence, or one per step for the copy task, see
+/// <see cref="StepLabels"/>) or real targets (regression, one per sequence).
 /// </summary>
 public static class SequenceTaskData
 {
@@ -22,7 +23,7 @@ public static class SequenceTaskData
     /// <paramref name="samples"/> sequences of task <paramref name="name"/> at length
     /// <paramref name="length"/>, drawn from <paramref name="seed"/>.
     /// </summary>
-    /// <exception cref="GradscopeException">The task is unknown, the length out of range or the task reads every step (copy).</exception>
+    /// <exception cref="GradscopeException">The task is unknown or the length out of range.</exception>
     public static Dataset Create(string name, int length, int samples, int seed)
     {
         if (samples < 1)
@@ -34,9 +35,6 @@ public static class SequenceTaskData
             TemporalOrder => new TemporalOrder(length) { FixedLength = true },
             _ => task,
         };
-        if (task.Output != SequenceOutput.ManyToOne)
-            throw new GradscopeException($"The {task.Name} task scores every step (many-to-many), which train does not read yet; use adding or temporal-order.");
-
         var batch = new SequenceBatch<double>(task.InputSize, task.OutputSize);
         task.Fill(batch, samples, new SeededRandom(seed));
         int steps = batch.Inputs.Length, features = task.InputSize;
@@ -48,7 +46,9 @@ public static class SequenceTaskData
                 step.Row(b).CopyTo(values.AsSpan(((b * steps) + t) * features, features));
         }
 
-        var shape = new SequenceShape(steps, features, task.Name);
+        var shape = new SequenceShape(steps, features, task.Name) { TaskLength = steps == length ? null : length };
+        if (task.Output == SequenceOutput.ManyToMany)
+            return PerStep(task, batch, values, shape);
         if (task.Target == SequenceTarget.Regression)
         {
             var targets = new RegressionTargets(batch.Targets.Span.ToArray(), task.OutputSize, task.Tolerance);
@@ -56,6 +56,25 @@ public static class SequenceTaskData
         }
 
         return new Dataset(task.Name, values, batch.Labels.ToArray(), steps * features, task.OutputSize, StepNames(steps, features)) { Sequence = shape };
+    }
+
+    // A label per sequence and step, reordered from the batch's time-major rows to [N, T].
+    private static Dataset PerStep(ISequenceTask task, SequenceBatch<double> batch, double[] values, SequenceShape shape)
+    {
+        int steps = shape.Steps, samples = batch.Inputs.Batch;
+        var labels = new int[samples * steps];
+        var timeMajor = batch.Labels;
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < samples; b++)
+                labels[(b * steps) + t] = timeMajor[(t * samples) + b];
+        }
+
+        return new Dataset(task.Name, values, new int[samples], steps * shape.Features, task.OutputSize, StepNames(steps, shape.Features))
+        {
+            Sequence = shape,
+            StepLabels = new StepLabels(labels, steps, batch.ScoredFromStep),
+        };
     }
 
     private static string[] StepNames(int steps, int features)
