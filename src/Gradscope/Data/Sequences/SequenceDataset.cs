@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using Gradscope.Recurrent;
 
 namespace Gradscope.Data.Sequences;
 
@@ -10,8 +9,7 @@ namespace Gradscope.Data.Sequences;
 /// sequences of <see cref="Length"/> steps of <see cref="FeatureCount"/> features
 /// (<c>[N, T, F]</c>, row-major, in double) and class labels, one per sequence (many-to-one,
 /// <c>[N]</c>) or one per step (many-to-many, <c>[N, T]</c>). Immutable by convention: the methods
-/// return new data sets. <see cref="ArraySequenceTask"/> serves it to a
-/// <see cref="SequenceTrainer{T}"/>.
+/// return new data sets.
 /// </summary>
 public sealed class SequenceDataset
 {
