@@ -67,13 +67,13 @@ public sealed class ArrayDataCommandTests
         File.WriteAllBytes(data, NpzTestWriter.Zip(
             false,
             ("x.npy", NpzTestWriter.Npy("<f4", [3, 4, 2], NpzTestWriter.Float32(new float[24]))),
-            ("y.npy", NpzTestWriter.Npy("<i8", [3, 4], NpzTestWriter.Int64(new long[12])))));
+            ("y.npy", NpzTestWriter.Npy("<i8", [3], NpzTestWriter.Int64(new long[3])))));
         string[] args = command == "train" ? ["train", "--data", data] : [command, "--model", TrainedModel(dir), "--data", data];
 
         var (exit, _, error) = CliRunner.Run(args);
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"error: {data} holds sequences: x is [N, T, F] = [3, 4, 2], y is [3, 4]. Sequences are for recurrent models (lstm, gru, rnn);", error);
+        Assert.StartsWith($"error: {data} holds sequences: x is [N, T, F] = [3, 4, 2], y is [3]. Sequences are for recurrent models (lstm, gru, rnn);", error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Gradscope.Tests.Data;
 
 namespace Gradscope.Cli.Tests;
 
@@ -128,6 +129,48 @@ public sealed class ManyToManyCommandTests
 
         Assert.Equal(1, exit);
         Assert.Contains("bad.json: " + expected, error);
+    }
+
+    // x [N, 6, 2] uniform in [-1, 1]; y [N, 6]: whether the first feature one step back was positive (0 at step 0).
+    private static string StepsFile(string dir)
+    {
+        const int N = 200, T = 6;
+        var rng = new SeededRandom(7);
+        var x = new float[N * T * 2];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)rng.NextUniform(-1, 1);
+        var y = new long[N * T];
+        for (int i = 0; i < y.Length; i++)
+            y[i] = i % T == 0 ? 0 : x[(i - 1) * 2] > 0 ? 1 : 0;
+        string path = Path.Combine(dir, "steps.npz");
+        File.WriteAllBytes(path, NpzTestWriter.Zip(true, ("x.npy", NpzTestWriter.Npy("<f4", [N, T, 2], NpzTestWriter.Float32(x))), ("y.npy", NpzTestWriter.Npy("<i8", [N, T], NpzTestWriter.Int64(y)))));
+        return path;
+    }
+
+    [Fact]
+    public void TrainAndDiagnose_NpzWithALabelPerStep_LearnsEveryStepAndReadsTheSavedFile()
+    {
+        string dir = CliRunner.TempDir();
+        string data = StepsFile(dir), spec = Write(dir, "gru.json", GruAll), model = Path.Combine(dir, "steps.safetensors");
+
+        var (exit, output, error) = CliRunner.Run("train", "--data", data, "--model-spec", spec, "--epochs", "20", "--optimizer", "adam", "--lr", "0.01", "--save", model, "--json", "--no-store");
+        var (diagnoseExit, _, diagnoseError) = CliRunner.Run("diagnose", "--model", model, "--data", data, "--steps", "5", "--no-store");
+
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("results")[0].GetProperty("accuracy").GetDouble() > 0.9, output);
+        Assert.True(diagnoseExit == 0, diagnoseError);
+    }
+
+    [Fact]
+    public void Train_NpzWithALabelPerStep_OnADenseNetwork_SaysWhatTheNetworkNeeds()
+    {
+        string data = StepsFile(CliRunner.TempDir());
+
+        var (exit, _, error) = CliRunner.Run("train", "--data", data, "--layers", "8", "--epochs", "1", "--no-store");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("has a label for every step (many-to-many), but the network cannot output them: it has no recurrent layer", error);
     }
 
     private static string Write(string dir, string name, string text)

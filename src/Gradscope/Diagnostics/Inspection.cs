@@ -35,6 +35,7 @@ public static class Inspection
             throw new GradscopeException($"Shape mismatch: the data has {data.ClassCount} classes but the model has only {network.OutputSize} outputs.");
         if (data.Count == 0)
             throw new GradscopeException("The data has no rows.");
+        Training.StepScoring.CheckOutputs(network, data, "inspected");
 
         var rows = new int[data.Count];
         for (int i = 0; i < rows.Length; i++)

@@ -139,7 +139,7 @@ public static partial class ModelFile
             Recurrent.SequenceLayer<T>.SetSteps(network, sequence.Steps);
         }
 
-        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputSize, path), ReadClasses(file, described.OutputSize, path)) { Sequence = sequence };
+        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputWidth, path), ReadClasses(file, described.OutputSize, path)) { Sequence = sequence };
     }
 
     private static Activation? ActivationFromMetadata(SafetensorsFile file, string path)

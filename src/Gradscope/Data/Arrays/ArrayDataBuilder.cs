@@ -17,6 +17,10 @@ internal static class ArrayDataBuilder
     public static Dataset ToDataset(DataArray x, DataArray y, string source, string name)
     {
         CheckTypesAndRank(x, y, source);
+
+        // Sequences with a label per step (y [N, T]) train a network whose last recurrent layer has "sequence": "all".
+        if (x.Shape.Length == 3 && y.Shape is [_, int steps] && steps == x.Shape[1] && steps > 1)
+            return ToSequences(x, y, source, name).ToDataset();
         if (x.Shape.Length == 3)
             throw SequencesGivenForTable(x, y, source);
 

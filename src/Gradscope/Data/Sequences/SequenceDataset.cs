@@ -40,6 +40,20 @@ public sealed class SequenceDataset
     /// <summary>Name shown in reports.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// These sequences as the trainer reads them: rows of <c>[T, F]</c> with their <see cref="SequenceShape"/>,
+    /// and for many-to-many a label per step (<see cref="Data.StepLabels"/>, every step scored).
+    /// </summary>
+    internal Dataset ToDataset()
+    {
+        bool perStep = Output == SequenceOutput.ManyToMany;
+        return new Dataset(Name, Features, perStep ? new int[Count] : Labels, Length * FeatureCount, ClassCount)
+        {
+            Sequence = new SequenceShape(Length, FeatureCount),
+            StepLabels = perStep ? new StepLabels(Labels, Length) : null,
+        };
+    }
+
     /// <summary>Row-major features, <c>[Count, Length, FeatureCount]</c>.</summary>
     public double[] Features { get; }
 
