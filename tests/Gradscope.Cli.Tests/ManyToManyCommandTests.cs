@@ -62,11 +62,13 @@ public sealed class ManyToManyCommandTests
     {
         string spec = Write(CliRunner.TempDir(), "net.json", json);
 
-        var (exit, _, error) = CliRunner.Run("train", "--data", task, "--seq-len", "10", "--samples", "64", "--model-spec", spec, "--max-steps", "1", "--no-store");
+        var (exit, output, error) = CliRunner.Run("train", "--data", task, "--seq-len", "10", "--samples", "64", "--model-spec", spec, "--max-steps", "1", "--no-store");
 
+        // Refused before the run's header is printed.
         Assert.Equal(1, exit);
         Assert.Contains(expected, error);
         Assert.DoesNotContain("   at ", error);
+        Assert.Equal(string.Empty, output);
     }
 
     [Fact]

@@ -278,6 +278,15 @@ public sealed class Trainer<T>
     private string InterruptedMessage(int epoch) =>
         $"Training was interrupted after {_step} steps (in epoch {epoch + 1}).";
 
+    /// <summary>
+    /// Throws what <see cref="Train"/> would throw for <paramref name="data"/> before its first step:
+    /// features, classes, targets or per-step labels that do not fit the network.
+    /// </summary>
+    /// <param name="data">The data to check.</param>
+    /// <param name="role">How messages name it: <c>training</c>, <c>test</c>.</param>
+    /// <exception cref="GradscopeException">The data does not fit; the message says how.</exception>
+    public void CheckFits(Dataset data, string role = "training") => CheckData(data, role);
+
     private void CheckData(Dataset data, string role)
     {
         if (data.FeatureCount != Model.InputSize)
