@@ -86,7 +86,7 @@ internal static class CommonOptions
     /// </summary>
     public static Option<int?> SeqLen() => new("--seq-len")
     {
-        Description = "Sequence length T of a sequence task (adding, temporal-order); by default the length the model was trained on (its metadata), else 50.",
+        Description = "Sequence length T of a sequence task (adding, copy, temporal-order); by default the length the model was trained on (its metadata), else 50.",
     };
 
     /// <summary>Sequences inspect and diagnose draw from a sequence task when --samples is not given.</summary>
@@ -104,8 +104,8 @@ internal static class CommonOptions
             throw new GradscopeException($"Model file '{modelPath}' does not exist.");
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
-            throw new UsageException($"--seq-len applies to the sequence tasks (adding, temporal-order), not to --data {data}.");
-        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Steps, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
+            throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {data}.");
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Length, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
         if (loaded.Spec.Recurrent is not null)
             loaded = BindSequences(loaded, dataset, data, modelPath);
         int inputs = loaded.Spec.InputWidth;

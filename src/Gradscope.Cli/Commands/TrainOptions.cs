@@ -7,7 +7,7 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; a sequence task: adding, temporal-order (with --seq-len, --samples; train it with a model spec that starts with an rnn, lstm or gru layer); or a file: CSV, or .npz / .safetensors with float features x [N, F] or sequences x [N, T, F] (for a model spec that starts with an rnn, lstm or gru layer; a dense network reads each sequence flat) and integer labels y [N].",
+        Description = "Data set: spiral, moons, circles, xor, checkerboard, blobs, teacher, digits, fashion-mnist, mnist; a sequence task: adding, temporal-order, copy (with --seq-len, --samples; train it with a model spec that starts with an rnn, lstm or gru layer; copy scores every step, so its last recurrent layer has \"sequence\": \"all\"); or a file: CSV, or .npz / .safetensors with float features x [N, F] and integer labels y [N], or sequences x [N, T, F] with y [N] (one label per sequence; a dense network reads each sequence flat) or y [N, T] (one per step, for a network whose last recurrent layer has \"sequence\": \"all\").",
         DefaultValueFactory = _ => "spiral",
     };
 
@@ -17,7 +17,7 @@ internal sealed class TrainOptions
 
     public Option<int?> Samples { get; } = new("--samples") { Description = "Rows to generate (synthetic sets), sequences per epoch of a sequence task (default 4096, drawn afresh every epoch), or rows to read at most (IDX)." };
 
-    public Option<int?> SeqLen { get; } = new("--seq-len") { Description = "Sequence length T of a sequence task (adding, temporal-order); default 50." };
+    public Option<int?> SeqLen { get; } = new("--seq-len") { Description = "Sequence length T of a sequence task (adding, copy, temporal-order); default 50." };
 
     public Option<int?> Classes { get; } = new("--classes") { Description = "Classes of a synthetic set (spiral arms, blobs, teacher outputs)." };
 

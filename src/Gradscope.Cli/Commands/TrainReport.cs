@@ -109,7 +109,9 @@ internal static class TrainReport
             : $"{run.Train.FeatureCount} {Plural(run.Train.FeatureCount, "feature")}";
         string output = run.Train.Regression is { } regression
             ? $"{regression.Width} regression {Plural(regression.Width, "target")}"
-            : $"{run.Spec.OutputSize} classes";
+            : run.Train.StepLabels is { } steps
+                ? $"{run.Spec.OutputSize} classes at every step (accuracy over steps {steps.ScoredFrom}..{steps.Steps - 1})"
+                : $"{run.Spec.OutputSize} classes";
         return $"{input}, {output}";
     }
 

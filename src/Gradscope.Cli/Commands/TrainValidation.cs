@@ -64,7 +64,7 @@ internal static class TrainValidation
         OptionChecks.AtLeast(options.Count, 1, "--samples");
         OptionChecks.AtLeast(options.SequenceLength, 1, "--seq-len");
         if (options.SequenceLength is not null && !Gradscope.Data.Sequences.SequenceTaskData.IsTask(config.Data))
-            throw new UsageException($"--seq-len applies to the sequence tasks (adding, temporal-order), not to --data {config.Data}.");
+            throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {config.Data}.");
         OptionChecks.AtLeast(options.Classes, 2, "--classes");
         OptionChecks.NonNegative(options.Noise, "--noise");
 

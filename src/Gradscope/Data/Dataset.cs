@@ -11,6 +11,8 @@ namespace Gradscope.Data;
 /// </summary>
 public sealed class Dataset
 {
+    private readonly StepLabels? _stepLabels;
+
     /// <summary>
     /// Creates a data set that takes ownership of <paramref name="features"/> and
     /// <paramref name="labels"/> (not copied).
@@ -64,6 +66,22 @@ public sealed class Dataset
     /// </summary>
     public IEpochRefill? EpochRefill { get; init; }
 
+    /// <summary>
+    /// For a many-to-many sequence task: a class label per row and step, which training and
+    /// evaluation read instead of <see cref="Labels"/> (then every row label is 0); null otherwise.
+    /// </summary>
+    /// <exception cref="GradscopeException">The labels do not fit the rows, the sequence shape or the classes.</exception>
+    public StepLabels? StepLabels
+    {
+        get => _stepLabels;
+        init
+        {
+            if (value is not null)
+                DatasetValidation.CheckStepLabels(this, value);
+            _stepLabels = value;
+        }
+    }
+
     /// <summary>Row-major features, <c>[Count, FeatureCount]</c>.</summary>
     public double[] Features { get; }
 
@@ -108,6 +126,7 @@ public sealed class Dataset
         {
             Sequence = Sequence,
             Regression = Regression?.Subset(indices),
+            StepLabels = StepLabels?.Subset(indices),
         };
     }
 

@@ -42,6 +42,21 @@ internal static class DatasetValidation
         }
     }
 
+    public static void CheckStepLabels(Dataset data, StepLabels steps)
+    {
+        if (steps.Steps < 1 || steps.ScoredFrom < 0 || steps.ScoredFrom >= steps.Steps)
+            throw new GradscopeException($"Data set '{data.Name}': per-step labels need at least 1 step and a scored step among them; got {steps.Steps} steps scored from {steps.ScoredFrom}.");
+        if (data.Sequence is { } sequence && sequence.Steps != steps.Steps)
+            throw new GradscopeException($"Data set '{data.Name}': per-step labels for {steps.Steps} steps, but the sequences have {sequence.Steps}.");
+        if (steps.Values.Length != (long)data.Count * steps.Steps)
+            throw new GradscopeException($"Data set '{data.Name}': {data.Count} rows of {steps.Steps} steps need {(long)data.Count * steps.Steps} labels, got {steps.Values.Length}.");
+        for (int i = 0; i < steps.Values.Length; i++)
+        {
+            if ((uint)steps.Values[i] >= (uint)data.ClassCount)
+                throw new GradscopeException($"Data set '{data.Name}': row {i / steps.Steps}, step {i % steps.Steps} has label {steps.Values[i]}, outside [0, {data.ClassCount}).");
+        }
+    }
+
     private static void CheckFinite(Dataset data)
     {
         double[] features = data.Features;

@@ -54,6 +54,7 @@ public sealed class Standardizer
         {
             Sequence = data.Sequence,
             Regression = data.Regression,
+            StepLabels = data.StepLabels,
             EpochRefill = data.EpochRefill is { } refill ? new StandardizedRefill(refill, data, this, features, labels) : null,
         };
     }

@@ -86,7 +86,7 @@ public sealed class GradientMonitor<T> : ITrainingObserver<T>
         for (int r = 0; r < _recurrent.Length; r++)
         {
             var cell = _recurrent[r].Cell;
-            Trace.ThroughTime.Add(new TimeGradients(r, _recurrent[r].Kind, new Recurrent.TimeTrace(_recurrent[r].Steps, expectedSteps),
+            Trace.ThroughTime.Add(new TimeGradients(r, _recurrent[r].Kind, new TimeTrace(_recurrent[r].Steps, expectedSteps),
                 cell.MaxRecurrentDerivative, Recurrent.SpectralNorm.Largest(cell.WeightHh.Value)));
         }
     }

@@ -35,6 +35,7 @@ public static class Inspection
             throw new GradscopeException($"Shape mismatch: the data has {data.ClassCount} classes but the model has only {network.OutputSize} outputs.");
         if (data.Count == 0)
             throw new GradscopeException("The data has no rows.");
+        Training.StepScoring.CheckOutputs(network, data, "inspected");
 
         var rows = new int[data.Count];
         for (int i = 0; i < rows.Length; i++)
@@ -47,7 +48,7 @@ public static class Inspection
         var gradOutput = new Matrix<T>(output.Rows, output.Cols);
         var loss = data.Regression is { } regression
             ? new MeanSquaredError<T>().ComputeTargets(output, Targets<T>(regression), gradOutput)
-            : new SoftmaxCrossEntropy<T>().Compute(output, data.Labels, gradOutput);
+            : new SoftmaxCrossEntropy<T>().Compute(output, data.StepLabels?.Values ?? data.Labels, gradOutput);
         network.Backward(gradOutput);
         return new InspectionResult(double.CreateTruncating(loss), LayerProbe.Measure(network), ParameterGradients(network));
     }

@@ -186,7 +186,7 @@ public sealed class Trace
 /// <param name="Norms">One row of sequence-length norms per recorded step.</param>
 /// <param name="MaxRecurrentDerivative">gamma, the largest |phi'| on the recurrent path (Pascanu et al. 2013).</param>
 /// <param name="RecurrentNorm">lambda_1, the largest singular value of the recurrent weight at the first recorded step.</param>
-public sealed record TimeGradients(int Layer, string Kind, Recurrent.TimeTrace Norms, double MaxRecurrentDerivative, double RecurrentNorm);
+public sealed record TimeGradients(int Layer, string Kind, TimeTrace Norms, double MaxRecurrentDerivative, double RecurrentNorm);
 
 /// <summary>Where a NaN or infinity first appeared: the step, the dense layer index, and in what (gradient, activation or loss).</summary>
 public sealed record NonFiniteEvent(int Step, int Layer, string Where);

@@ -13,8 +13,11 @@ namespace Gradscope.Recurrent;
 /// "last"</c>) outputs the last hidden state, <c>[batch, H]</c>; many-to-many (<c>"all"</c>) outputs
 /// every hidden state, <c>[batch * steps, H]</c> with row <c>b * steps + t</c>, so the dense layers
 /// after it run per step and the loss sees one row per sequence and step, in the order of a
-/// <c>[N, T]</c> label array. The layer copies between this layout and the cell's time-major
-/// <see cref="Sequence{T}"/> in buffers it owns, so a steady-state step allocates nothing.
+/// <c>[N, T]</c> label array. A layer that follows a many-to-many one (<see cref="ReadsStepRows"/>)
+/// reads that output, <c>[batch * steps, features]</c>, which lies in memory exactly as
+/// <c>[batch, steps * features]</c> does, and returns its input gradient in the same layout. The
+/// layer copies between these layouts and the cell's time-major <see cref="Sequence{T}"/> in buffers
+/// it owns, so a steady-state step allocates nothing.
 /// </summary>
 public sealed class SequenceLayer<T> : ILayer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -26,11 +29,16 @@ public sealed class SequenceLayer<T> : ILayer<T>
     private Matrix<T> _output;
     private int _steps;
 
-    /// <summary>Wraps <paramref name="cell"/> for sequences of <paramref name="steps"/> steps.</summary>
-    public SequenceLayer(RecurrentLayer<T> cell, int steps, SequenceOutput output)
+    /// <summary>
+    /// Wraps <paramref name="cell"/> for sequences of <paramref name="steps"/> steps, read as one row per
+    /// sequence, or, with <paramref name="readsStepRows"/>, as one row per sequence and step (the output
+    /// of a many-to-many layer before it).
+    /// </summary>
+    public SequenceLayer(RecurrentLayer<T> cell, int steps, SequenceOutput output, bool readsStepRows = false)
     {
         ArgumentNullException.ThrowIfNull(cell);
         Cell = cell;
+        ReadsStepRows = readsStepRows;
         Steps = steps;
         Output = output;
         _input = new Sequence<T>(cell.InputSize);
@@ -42,6 +50,12 @@ public sealed class SequenceLayer<T> : ILayer<T>
 
     /// <summary>The recurrent cell (its kernels, weights and through-time taps).</summary>
     public RecurrentLayer<T> Cell { get; }
+
+    /// <summary>
+    /// True when the input is one row per sequence and step, <c>[batch * steps, features]</c> (a
+    /// recurrent layer stacked on a many-to-many one); false for one row per sequence.
+    /// </summary>
+    public bool ReadsStepRows { get; }
 
     /// <summary>Many-to-one or many-to-many.</summary>
     public SequenceOutput Output { get; }
@@ -57,6 +71,16 @@ public sealed class SequenceLayer<T> : ILayer<T>
         }
     }
 
+    /// <summary>Sets <see cref="Steps"/> of every recurrent layer of <paramref name="network"/> (a recurrent network's weights take any length).</summary>
+    internal static void SetSteps(Sequential<T> network, int steps)
+    {
+        foreach (var layer in network.Layers)
+        {
+            if (layer is SequenceLayer<T> sequence)
+                sequence.Steps = steps;
+        }
+    }
+
     /// <summary>Features per step.</summary>
     public int FeaturesPerStep => Cell.InputSize;
 
@@ -64,7 +88,7 @@ public sealed class SequenceLayer<T> : ILayer<T>
     public string Kind => Cell is SimpleRnn<T> ? "rnn" : Cell.Kind;
 
     /// <inheritdoc/>
-    public int InputSize => Steps * Cell.InputSize;
+    public int InputSize => ReadsStepRows ? Cell.InputSize : Steps * Cell.InputSize;
 
     /// <inheritdoc/>
     public int OutputSize => Cell.HiddenSize;
@@ -89,13 +113,19 @@ public sealed class SequenceLayer<T> : ILayer<T>
     public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         LayerChecks.Columns(this, input, InputSize, "input");
-        int batch = input.Rows, steps = Steps, features = Cell.InputSize;
+        int steps = Steps, features = Cell.InputSize;
+        if (ReadsStepRows && input.Rows % steps != 0)
+            throw new GradscopeException($"{Kind} layer reads {steps} rows per sequence (one per step) but got {input.Rows} rows.");
+        int batch = ReadsStepRows ? input.Rows / steps : input.Rows;
+
+        // Both layouts put sequence b's step t at offset (b * steps + t) * features.
+        ReadOnlySpan<T> values = input.Span;
         _input.Resize(batch, steps);
         for (int t = 0; t < steps; t++)
         {
             var step = _input[t];
             for (int b = 0; b < batch; b++)
-                input.Row(b).Slice(t * features, features).CopyTo(step.Row(b));
+                values.Slice(((b * steps) + t) * features, features).CopyTo(step.Row(b));
         }
 
         var hidden = Cell.Forward(_input);
@@ -154,15 +184,16 @@ public sealed class SequenceLayer<T> : ILayer<T>
         }
 
         if (_gradInput.Cols != InputSize)
-            _gradInput = new Matrix<T>(batch, InputSize);
+            _gradInput = new Matrix<T>(0, InputSize);
         var result = _gradInput;
-        result.Resize(batch);
+        result.Resize(ReadsStepRows ? batch * steps : batch);
         int features = Cell.InputSize;
+        Span<T> values = result.Span;
         for (int t = 0; t < steps; t++)
         {
             var g = gradSteps[t];
             for (int b = 0; b < batch; b++)
-                g.Row(b).CopyTo(result.Row(b).Slice(t * features, features));
+                g.Row(b).CopyTo(values.Slice(((b * steps) + t) * features, features));
         }
 
         return result;

@@ -54,7 +54,7 @@ public static partial class ModelFile
             labels[row] = target[data.Labels[row]];
         IReadOnlyList<string> names = modelClasses
             ?? (!classNamesAreLabels && data.ClassCount == modelOutputs ? data.ClassNames : Dataset.NumberedNames(string.Empty, modelOutputs));
-        return new Dataset(data.Name, data.Features, labels, data.FeatureCount, modelOutputs, data.FeatureNames, names) { Sequence = data.Sequence, Regression = data.Regression };
+        return new Dataset(data.Name, data.Features, labels, data.FeatureCount, modelOutputs, data.FeatureNames, names) { Sequence = data.Sequence, Regression = data.Regression, StepLabels = data.StepLabels };
     }
 
     private static int ClassIndex(string label, int outputs, string dataSource, string modelSource)

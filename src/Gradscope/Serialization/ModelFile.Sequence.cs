@@ -9,7 +9,9 @@ public static partial class ModelFile
 {
     /// <summary>
     /// Metadata key holding, for a recurrent network, the sequences it was trained on as JSON:
-    /// <c>{"steps": 50, "features": 2, "task": "adding"}</c> (<c>task</c> only for a built-in task).
+    /// <c>{"steps": 50, "features": 2, "task": "adding"}</c> (<c>task</c> only for a built-in task;
+    /// <c>length</c>, the task's T, only where the rows are longer than T: the copy task's
+    /// <c>{"steps": 70, "features": 10, "task": "copy", "length": 50}</c>).
     /// </summary>
     public const string SequenceKey = "gradscope.sequence";
 
@@ -23,6 +25,8 @@ public static partial class ModelFile
             writer.WriteNumber("features", sequence.Features);
             if (sequence.Task is { } task)
                 writer.WriteString("task", task);
+            if (sequence.TaskLength is { } length)
+                writer.WriteNumber("length", length);
             writer.WriteEndObject();
         }
 
@@ -42,7 +46,8 @@ public static partial class ModelFile
                 throw new GradscopeException($"{source} must be a JSON object like {{\"steps\": 50, \"features\": 2}}.");
             int steps = Positive(root, "steps", source), features = Positive(root, "features", source);
             string? task = root.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            return new SequenceShape(steps, features, task);
+            int? length = root.TryGetProperty("length", out _) ? Positive(root, "length", source) : null;
+            return new SequenceShape(steps, features, task) { TaskLength = length };
         }
         catch (JsonException ex)
         {

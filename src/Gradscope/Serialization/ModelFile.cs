@@ -136,10 +136,10 @@ public static partial class ModelFile
         if (sequence is not null)
         {
             described = described with { Steps = sequence.Steps };
-            ((Recurrent.SequenceLayer<T>)network.Layers[0]).Steps = sequence.Steps;
+            Recurrent.SequenceLayer<T>.SetSteps(network, sequence.Steps);
         }
 
-        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputSize, path), ReadClasses(file, described.OutputSize, path)) { Sequence = sequence };
+        return new LoadedModel<T>(described, network, ReadStandardization(file, described.InputWidth, path), ReadClasses(file, described.OutputSize, path)) { Sequence = sequence };
     }
 
     private static Activation? ActivationFromMetadata(SafetensorsFile file, string path)
@@ -238,9 +238,9 @@ public sealed record LoadedModel<T>(NetworkSpec Spec, Sequential<T> Network, Sta
     /// </summary>
     public LoadedModel<T> WithSteps(int steps)
     {
-        if (Spec.Recurrent is null || Network.Layers[0] is not Recurrent.SequenceLayer<T> layer)
+        if (Spec.Recurrent is null)
             return this;
-        layer.Steps = steps;
+        Recurrent.SequenceLayer<T>.SetSteps(Network, steps);
         return this with { Spec = Spec with { Steps = steps } };
     }
 }

@@ -101,8 +101,8 @@ public static partial class ModelSpecJson
             var layer = ParseLayer(element, source, at, modules);
 
             // allowEmpty marks the top-level list; a residual body must not be empty.
-            if (layer is RecurrentSpec recurrent && (!allowEmpty || index > 1))
-                throw Error(source, at, $"a recurrent layer ({recurrent.Cell}) must be the first layer of the network, outside residual blocks: it reads the input sequences");
+            if (RecurrentSpec.PlacementError([.. result, layer], index - 1, top: allowEmpty) is { } misplaced)
+                throw Error(source, at, misplaced);
             if (ParseModule(element, source, at) is { } module)
             {
                 if (!modules.Add(module))

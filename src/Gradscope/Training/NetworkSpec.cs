@@ -143,7 +143,7 @@ public sealed partial record NetworkSpec
         var widths = new List<int>();
         CollectDenseWidths(layers, widths);
         CheckModulesUnique(layers, outputModule);
-        CheckRecurrentFirst(layers, top: true);
+        CheckRecurrentPlacement(layers, top: true);
         return new NetworkSpec(inputSize, widths, outputSize, FirstActivation(layers) ?? Activation.Parse("identity"))
         {
             Layers = [.. layers],
@@ -225,8 +225,12 @@ public sealed partial record NetworkSpec
         }
 
         // PyTorch's default for recurrent layers, drawn after the dense weights so a head keeps its seed's weights.
-        if (Recurrent is { } recurrent && network.Layers[0] is Recurrent.SequenceLayer<T> sequence)
-            recurrent.Initialize(sequence, rng);
+        var layout = Layout();
+        for (int i = 0; i < layout.Count; i++)
+        {
+            if (layout[i] is RecurrentSpec recurrent && network.Layers[i] is Recurrent.SequenceLayer<T> sequence)
+                recurrent.Initialize(sequence, rng);
+        }
 
         // Drawn after the weights, so adding dropout leaves the initial weights of a seed unchanged.
         foreach (var dropout in LayerTree.OfType<Dropout<T>, T>(network))
@@ -240,8 +244,9 @@ public sealed partial record NetworkSpec
     {
         var layout = Layout();
         var layers = LayerSpec.CreateAll<T>(layout, InputSize);
-        if (Recurrent is { } recurrent)
-            layers[0] = recurrent.Create<T>(InputSize, Steps);
+        // Recurrent layers lead the list (CheckRecurrentPlacement): each after the first reads its predecessor's steps.
+        for (int i = 0; i < layout.Count && layout[i] is RecurrentSpec recurrent; i++)
+            layers[i] = recurrent.Create<T>(i == 0 ? InputSize : layers[i - 1].OutputSize, Steps, readsStepRows: i > 0);
         layers.Add(new Dense<T>(LayerSpec.OutputWidth(layout, InputSize), OutputSize));
         var modules = LayerSpec.ModulesOf(layout);
         modules.Add(OutputModule);
@@ -288,15 +293,15 @@ public sealed partial record NetworkSpec
         }
     }
 
-    // A recurrent layer reads the network's input rows as sequences, so it must be the first layer (and the only one).
-    private static void CheckRecurrentFirst(IReadOnlyList<LayerSpec> layers, bool top)
+    // A recurrent layer reads sequences: the network's input rows, or every step of the recurrent layer before it.
+    private static void CheckRecurrentPlacement(IReadOnlyList<LayerSpec> layers, bool top)
     {
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i] is RecurrentSpec r && (!top || i > 0))
-                throw new GradscopeException($"A recurrent layer ({r.Cell}) must be the first layer of the network, outside residual blocks; it reads the input sequences.");
+            if (RecurrentSpec.PlacementError(layers, i, top) is { } error)
+                throw new GradscopeException($"Layer {i}: {error}.");
             if (layers[i] is ResidualSpec residual)
-                CheckRecurrentFirst(residual.Layers, top: false);
+                CheckRecurrentPlacement(residual.Layers, top: false);
         }
     }
 

@@ -147,6 +147,7 @@ public sealed class PreparedRun<T>
             ClipNorm = config.ClipNorm,
             ClipValue = config.ClipValue,
         }, schedule);
+        trainer.CheckFits(train); // before a header is printed or a run recorded
         return new PreparedRun<T>(config, train, test, standardizer, spec, network, trainer) { TestKind = test is null ? null : HeldOutKind.TestSplit };
     }
 

@@ -10,9 +10,10 @@ namespace Gradscope.Training;
 /// A recurrent layer as PyTorch's <c>nn.RNN</c>, <c>nn.LSTM</c> or <c>nn.GRU</c> with one layer, one
 /// direction and batch-first data (tensors <c>weight_ih_l0</c>, <c>weight_hh_l0</c>,
 /// <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, gates in PyTorch's order), of <see cref="Hidden"/> units,
-/// reading the last hidden state (<c>"sequence": "last"</c>) or every one (<c>"all"</c>). It is the
-/// first entry of a network's layer list: the network's input is then <see cref="NetworkSpec.Steps"/>
-/// steps of <see cref="NetworkSpec.InputSize"/> features each (see <see cref="SequenceLayer{T}"/>).
+/// reading the last hidden state (<c>"sequence": "last"</c>) or every one (<c>"all"</c>). Recurrent
+/// layers lead a network's layer list: the first reads the network's input, <see cref="NetworkSpec.Steps"/>
+/// steps of <see cref="NetworkSpec.InputSize"/> features each (see <see cref="SequenceLayer{T}"/>), and
+/// each further one every step of the one before it, which must have <c>"sequence": "all"</c>.
 /// </summary>
 public sealed record RecurrentSpec : LayerSpec
 {
@@ -108,11 +109,36 @@ public sealed record RecurrentSpec : LayerSpec
 
     internal override int OutputWidth(int inputWidth) => Hidden;
 
+    /// <summary>
+    /// Why the recurrent layer at <paramref name="index"/> of <paramref name="layers"/> (a network's
+    /// list when <paramref name="top"/>, else a residual block's) cannot read sequences there; null
+    /// when it can or the entry is not a recurrent layer.
+    /// </summary>
+    internal static string? PlacementError(IReadOnlyList<LayerSpec> layers, int index, bool top)
+    {
+        if (layers[index] is not RecurrentSpec r)
+            return null;
+        const string Allowed = "recurrent layers come first in the network's layer list, each after the first following one with \"sequence\": \"all\", and dense, norm, activation and dropout layers after the last of them";
+        if (!top)
+            return $"a recurrent layer ({r.Cell}) cannot be inside a residual block; {Allowed}";
+        if (index == 0)
+            return null;
+        return layers[index - 1] switch
+        {
+            RecurrentSpec { Sequence: SequenceOutput.ManyToMany } => null,
+            RecurrentSpec previous => $"a recurrent layer ({r.Cell}) reads every step of the layer before it, but that layer ({previous.Cell}) has \"sequence\": \"last\"; give it \"sequence\": \"all\"",
+            var other => $"a recurrent layer ({r.Cell}) cannot follow a {other.Type} layer; {Allowed}",
+        };
+    }
+
     // Outside the first position a recurrent layer would see one step per row; NetworkSpec builds it with its steps.
     internal override ILayer<T> Create<T>(int inputWidth) => Create<T>(inputWidth, 1);
 
-    /// <summary>The layer for sequences of <paramref name="steps"/> steps of <paramref name="features"/> features.</summary>
-    internal SequenceLayer<T> Create<T>(int features, int steps)
+    /// <summary>
+    /// The layer for sequences of <paramref name="steps"/> steps of <paramref name="features"/>
+    /// features, read one row per sequence or, with <paramref name="readsStepRows"/>, one per step.
+    /// </summary>
+    internal SequenceLayer<T> Create<T>(int features, int steps, bool readsStepRows = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RecurrentLayer<T> cell = Cell switch
@@ -121,7 +147,7 @@ public sealed record RecurrentSpec : LayerSpec
             "gru" => new Gru<T>(features, Hidden),
             _ => new SimpleRnn<T>(features, Hidden, Nonlinearity),
         };
-        return new SequenceLayer<T>(cell, steps, Sequence);
+        return new SequenceLayer<T>(cell, steps, Sequence, readsStepRows);
     }
 
     /// <summary>PyTorch's initialization of <paramref name="layer"/>, then the forget- and input-gate biases where set.</summary>

@@ -25,6 +25,7 @@ public sealed class Trainer<T>
     private int[] _labels;
     private readonly Matrix<T> _targets;
     private RegressionTargets? _regression; // the loaded batch's data set, when it is a regression task
+    private StepLabels? _stepLabels;        // the loaded batch's data set, when it has a label per step
     private int _step;
 
     /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
@@ -150,10 +151,11 @@ public sealed class Trainer<T>
             return error;
         }
 
-        if (_split is not null && rows >= BatchSplit<T>.MinRows)
+        // The halves split rows of the input; per-step labels count rows of the output, so those run whole.
+        if (_split is not null && rows >= BatchSplit<T>.MinRows && _stepLabels is null)
             return _split.Run(_input, _labels, _gradOutput);
         var output = Model.Forward(_input, training: true);
-        T loss = Loss.Compute(output, _labels.AsSpan(0, rows), _gradOutput);
+        T loss = Loss.Compute(output, _labels.AsSpan(0, LabelRows(rows)), _gradOutput);
         Model.Backward(_gradOutput);
         return loss;
     }
@@ -163,7 +165,7 @@ public sealed class Trainer<T>
     {
         CheckData(data, "evaluation");
         double lossSum = 0;
-        long correct = 0;
+        long correct = 0, scored = 0;
         int batch = _options.BatchSize;
         var indices = new int[Math.Min(batch, data.Count)];
         for (int start = 0; start < data.Count; start += batch)
@@ -180,7 +182,15 @@ public sealed class Trainer<T>
                 continue;
             }
 
-            lossSum += size * double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, size), _gradOutput));
+            lossSum += size * double.CreateTruncating(Loss.Compute(output, _labels.AsSpan(0, LabelRows(size)), _gradOutput));
+            if (_stepLabels is { } steps)
+            {
+                correct += StepScoring.Correct(output, _labels, steps);
+                scored += (long)size * steps.ScoredSteps;
+                continue;
+            }
+
+            scored += size;
             for (int r = 0; r < size; r++)
             {
                 if (SoftmaxCrossEntropy<T>.ArgMax(output.Row(r)) == _labels[r])
@@ -188,26 +198,34 @@ public sealed class Trainer<T>
             }
         }
 
-        return new Evaluation(lossSum / data.Count, (double)correct / data.Count);
+        return new Evaluation(lossSum / data.Count, (double)correct / (data.Regression is null ? scored : data.Count));
     }
 
     private void LoadBatch(Dataset data, ReadOnlySpan<int> batch)
     {
-        if (batch.Length > _labels.Length)
+        _stepLabels = data.StepLabels;
+        int labelRows = LabelRows(batch.Length);
+        if (labelRows > _labels.Length)
         {
             _input = new Matrix<T>(batch.Length, Model.InputSize);
-            _gradOutput = new Matrix<T>(batch.Length, Model.OutputSize);
-            _labels = new int[batch.Length];
+            _gradOutput = new Matrix<T>(labelRows, Model.OutputSize);
+            _labels = new int[labelRows];
         }
 
         _input.Resize(batch.Length);
-        _gradOutput.Resize(batch.Length);
+        _gradOutput.Resize(labelRows);
         data.CopyRows(batch, _input.Span);
-        data.CopyLabels(batch, _labels.AsSpan(0, batch.Length));
+        if (_stepLabels is { } steps)
+            steps.Copy(batch, _labels);
+        else
+            data.CopyLabels(batch, _labels.AsSpan(0, batch.Length));
         _regression = data.Regression;
         if (_regression is { } regression)
             LoadTargets(regression, batch);
     }
+
+    // Output rows (and labels) of a batch of sequences: one per sequence, or one per sequence and step.
+    private int LabelRows(int sequences) => _stepLabels is { } steps ? sequences * steps.Steps : sequences;
 
     private void LoadTargets(RegressionTargets regression, ReadOnlySpan<int> batch)
     {
@@ -268,6 +286,15 @@ public sealed class Trainer<T>
     private string InterruptedMessage(int epoch) =>
         $"Training was interrupted after {_step} steps (in epoch {epoch + 1}).";
 
+    /// <summary>
+    /// Throws what <see cref="Train"/> would throw for <paramref name="data"/> before its first step:
+    /// features, classes, targets or per-step labels that do not fit the network.
+    /// </summary>
+    /// <param name="data">The data to check.</param>
+    /// <param name="role">How messages name it: <c>training</c>, <c>test</c>.</param>
+    /// <exception cref="GradscopeException">The data does not fit; the message says how.</exception>
+    public void CheckFits(Dataset data, string role = "training") => CheckData(data, role);
+
     private void CheckData(Dataset data, string role)
     {
         if (data.FeatureCount != Model.InputSize)
@@ -282,6 +309,8 @@ public sealed class Trainer<T>
                 throw new GradscopeException($"The {role} data has {regression.Width} targets per row but the network has {Model.OutputSize} outputs.");
             _ = RegressionLoss;
         }
+
+        StepScoring.CheckOutputs(Model, data, role);
     }
 }
 

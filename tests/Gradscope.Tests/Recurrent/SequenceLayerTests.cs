@@ -22,6 +22,37 @@ public sealed class SequenceLayerTests
         Assert.True(GradientCheck.MaxRelativeError(layer, input) < 1e-6);
     }
 
+    [Theory]
+    [InlineData("lstm", SequenceOutput.ManyToOne)]
+    [InlineData("gru", SequenceOutput.ManyToMany)]
+    [InlineData("rnn", SequenceOutput.ManyToMany)]
+    public void Backward_ReadingStepRows_MatchesFiniteDifferences_ForInputAndParameters(string cell, SequenceOutput output)
+    {
+        var layer = new RecurrentSpec(cell, 3, output).Create<double>(features: 2, steps: 4, readsStepRows: true);
+        layer.Cell.Initialize(new SeededRandom(3));
+        var input = GradientCheck.RandomInput(rows: 3 * 4, cols: 2, seed: 4);
+
+        Assert.Equal(2, layer.InputSize);
+        Assert.True(GradientCheck.MaxRelativeError(layer, input) < 1e-6);
+    }
+
+    [Fact]
+    public void Forward_ReadingStepRows_EqualsReadingOneRowPerSequence()
+    {
+        var rows = new RecurrentSpec("gru", 3, SequenceOutput.ManyToMany).Create<double>(features: 2, steps: 4);
+        var steps = new RecurrentSpec("gru", 3, SequenceOutput.ManyToMany).Create<double>(features: 2, steps: 4, readsStepRows: true);
+        rows.Cell.Initialize(new SeededRandom(3));
+        for (int p = 0; p < 4; p++)
+            rows.Parameters[p].Value.Span.CopyTo(steps.Parameters[p].Value.Span);
+        var input = GradientCheck.RandomInput(rows: 3, cols: 8, seed: 4);
+        var asSteps = new Gradscope.Tensors.Matrix<double>(12, 2);
+        input.Span.CopyTo(asSteps.Span);
+
+        Assert.Equal(rows.Forward(input, training: true).Span.ToArray(), steps.Forward(asSteps, training: true).Span.ToArray());
+        var ex = Assert.Throws<GradscopeException>(() => steps.Forward(new Gradscope.Tensors.Matrix<double>(5, 2), training: true));
+        Assert.Contains("4 rows per sequence", ex.Message);
+    }
+
     [Fact]
     public void Forward_ManyToMany_PutsSequenceRowsFirstThenSteps()
     {
@@ -45,7 +76,10 @@ public sealed class SequenceLayerTests
     [InlineData("""{"layers": [{"type": "rnn", "hidden": 4, "sequence": "first"}]}""", "\"sequence\" must be \"last\"")]
     [InlineData("""{"layers": [{"type": "rnn", "hidden": 4, "activation": "sigmoid"}]}""", "\"activation\" must be \"tanh\" or \"relu\"")]
     [InlineData("""{"layers": [{"type": "gru", "hidden": 4, "activation": "relu"}]}""", "unknown key \"activation\"")]
-    [InlineData("""{"layers": [{"type": "dense", "units": 4}, {"type": "lstm", "hidden": 4}]}""", "must be the first layer")]
+    [InlineData("""{"layers": [{"type": "dense", "units": 4}, {"type": "lstm", "hidden": 4}]}""", "layers[1]: a recurrent layer (lstm) cannot follow a dense layer; recurrent layers come first")]
+    [InlineData("""{"layers": [{"type": "lstm", "hidden": 4}, {"type": "gru", "hidden": 4}]}""", "layers[1]: a recurrent layer (gru) reads every step of the layer before it, but that layer (lstm) has \"sequence\": \"last\"")]
+    [InlineData("""{"layers": [{"type": "gru", "hidden": 4, "sequence": "all"}, {"type": "dropout", "p": 0.1}, {"type": "gru", "hidden": 4}]}""", "layers[2]: a recurrent layer (gru) cannot follow a dropout layer")]
+    [InlineData("""{"layers": [{"type": "residual", "layers": [{"type": "rnn", "hidden": 4}]}]}""", "layers[0].layers[0]: a recurrent layer (rnn) cannot be inside a residual block")]
     public void ModelSpec_MalformedRecurrentLayer_SaysWhatIsWrong(string json, string expected)
     {
         var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.FromJson(json, 2, 2, "net.json"));

@@ -1,9 +1,17 @@
+using Gradscope.Data;
 using Gradscope.Data.Sequences;
+using Gradscope.Diagnostics;
+using Gradscope.Initialization;
+using Gradscope.Layers;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
 using Gradscope.Recurrent;
 using Gradscope.Tensors;
+using Gradscope.Training;
 
 namespace Gradscope.Tests.Recurrent;
 
+/// <summary>Spectral norms, the through-time trace, and recurrent networks trained by the ordinary trainer with the monitor.</summary>
 public sealed class ThroughTimeTests
 {
     [Fact]
@@ -49,40 +57,60 @@ public sealed class ThroughTimeTests
     }
 
     [Fact]
-    public void Trainer_LstmLearnsShortAddingProblem_AndRecordsEveryStep()
+    public void Trainer_LstmLearnsShortAddingProblem_AndTheMonitorRecordsEveryStepThroughTime()
     {
-        var task = new AddingProblem(10);
-        var model = new SequenceModel<float>(new Lstm<float>(2, 16, forgetGateBias: true), 1, SequenceOutput.ManyToOne);
-        model.Initialize(new SeededRandom(2));
-        var trainer = new SequenceTrainer<float>(model, task, new SequenceTrainerOptions { Steps = 400, LearningRate = 0.01, Seed = 3 });
-        var result = trainer.Train();
-        Assert.False(result.Diverged);
-        Assert.Equal(400, trainer.TimeTrace.StepCount);
-        Assert.InRange(trainer.TimeTrace.Length(0), 10, 11);
-        Assert.True(result.FinalLoss < 0.5 * trainer.Losses[0], $"final loss {result.FinalLoss} vs first {trainer.Losses[0]}");
-        Assert.True(result.Evaluation.Accuracy > task.ChanceAccuracy + 0.2, $"accuracy {result.Evaluation.Accuracy}");
+        var data = SequenceTaskData.Create("adding", 10, 2048, seed: 3);
+        var model = Network("""{"layers":[{"type":"lstm","hidden":16,"forget_bias":1}]}""", data, seed: 2);
+        var trainer = new Trainer<float>(model, Loss.Parse<float>("mse"), Optimizer.Create<float>("adam", new OptimizerOptions { LearningRate = 0.01 }),
+            new TrainerOptions { Epochs = 6, BatchSize = 32, ClipNorm = 1, Seed = 3 });
+        var monitor = new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: 400);
+        trainer.AddObserver(monitor);
+        double before = trainer.Evaluate(data).Loss;
+
+        var result = trainer.Train(data);
+
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        var time = Assert.Single(monitor.Trace.ThroughTime).Norms;
+        Assert.Equal(result.Steps, time.StepCount);
+        Assert.Equal(10, time.Length(0));
+        Assert.True(result.Final!.TrainLoss < 0.5 * before, $"final loss {result.Final.TrainLoss} vs before {before}");
+        Assert.True(result.Final.TrainAccuracy > new AddingProblem(10).ChanceAccuracy + 0.2, $"accuracy {result.Final.TrainAccuracy}");
     }
 
     [Fact]
-    public void Trainer_ModelThatDoesNotFitTask_SaysBoth()
+    public void Trainer_NetworkThatDoesNotFitTheSequences_SaysBothSizes()
     {
-        var model = new SequenceModel<float>(new Gru<float>(3, 4), 1, SequenceOutput.ManyToOne);
-        var ex = Assert.Throws<GradscopeException>(() => new SequenceTrainer<float>(model, new AddingProblem(10)));
-        Assert.Equal("The model (3 inputs, 1 outputs, ManyToOne) does not fit the adding task (2 inputs, 1 outputs, ManyToOne).", ex.Message);
+        var data = SequenceTaskData.Create("adding", 10, 16, seed: 1);
+        var spec = NetworkSpec.FromJson("""{"layers":[{"type":"gru","hidden":4}]}""", 3, 1) with { Steps = 10 };
+        var trainer = new Trainer<float>(spec.Build<float>(new GlorotUniform(), new SeededRandom(1)), Loss.Parse<float>("mse"),
+            Optimizer.Create<float>("adam", new OptimizerOptions()), new TrainerOptions { Epochs = 1 });
+
+        var ex = Assert.Throws<GradscopeException>(() => trainer.Train(data));
+
+        Assert.Equal("The training data has 20 features but the network expects 30.", ex.Message);
     }
 
     [Theory]
-    [InlineData("copy")]
-    [InlineData("temporal-order")]
-    public void Trainer_ClassificationTasks_RunAndScore(string name)
+    [InlineData("copy", "all")]
+    [InlineData("temporal-order", "last")]
+    public void Trainer_ClassificationTasks_RunAndScore(string name, string sequence)
     {
-        var task = SequenceTasks.Create(name, 10);
-        var model = new SequenceModel<float>(new Gru<float>(task.InputSize, 8), task.OutputSize, task.Output);
-        model.Initialize(new SeededRandom(1));
-        var trainer = new SequenceTrainer<float>(model, task, new SequenceTrainerOptions { Steps = 20, BatchSize = 8 });
-        var result = trainer.Train();
-        Assert.True(double.IsFinite(result.FinalLoss));
-        Assert.InRange(result.Evaluation.Accuracy, 0.0, 1.0);
-        Assert.Equal(64, result.Evaluation.Sequences);
+        var data = SequenceTaskData.Create(name, 10, 160, seed: 1);
+        var model = Network($$"""{"layers":[{"type":"gru","hidden":8,"sequence":"{{sequence}}"}]}""", data, seed: 1);
+        var trainer = new Trainer<float>(model, Loss.Parse<float>("cross-entropy"), Optimizer.Create<float>("adam", new OptimizerOptions()),
+            new TrainerOptions { Epochs = 1, BatchSize = 8 });
+
+        var result = trainer.Train(data);
+
+        Assert.Equal(20, result.Steps);
+        Assert.True(double.IsFinite(result.Final!.TrainLoss));
+        Assert.InRange(result.Final.TrainAccuracy, 0.0, 1.0);
+    }
+
+    private static Sequential<float> Network(string json, Dataset data, int seed)
+    {
+        int outputs = data.Regression?.Width ?? data.ClassCount;
+        var spec = NetworkSpec.FromJson(json, data.Sequence!.Features, outputs) with { Steps = data.Sequence.Steps };
+        return spec.Build<float>(new GlorotUniform(), new SeededRandom(seed));
     }
 }

@@ -1,11 +1,12 @@
 using Gradscope.Data.Sequences;
+using Gradscope.Layers;
 using Gradscope.Recurrent;
 
 namespace Gradscope.Tests.TestSupport;
 
 /// <summary>
-/// Every recurrent cell type, each with a small double-precision model and input for the sequence
-/// gradient check; a reflection test fails when a concrete <see cref="RecurrentLayer{T}"/> has no
+/// Every recurrent cell type, each with a small double-precision network (the cell as a
+/// <see cref="SequenceLayer{T}"/>, then a dense head) for the gradient check; a reflection test fails when a concrete <see cref="RecurrentLayer{T}"/> has no
 /// entry here. ReLU's kink at 0 is met with probability 0 by the random pre-activations; the
 /// relu case uses a seed checked to keep every pre-activation at least 1e-3 away from it.
 /// </summary>
@@ -25,12 +26,26 @@ internal static class RecurrentRegistry
         new("gru", typeof(Gru<>), () => new Gru<double>(3, 4)),
     ];
 
-    /// <summary>A model around a fresh cell of case <paramref name="name"/>, initialized with a fixed seed and scaled-up weights.</summary>
-    public static SequenceModel<double> Model(string name, SequenceOutput output, int seed = 3)
+    /// <summary>
+    /// A fresh cell of case <paramref name="name"/> reading <paramref name="steps"/> steps, then a
+    /// dense head of 2 outputs (per step for many-to-many), with PyTorch's initialization from a
+    /// fixed seed and scaled-up weights; its input gradient is computed.
+    /// </summary>
+    public static Sequential<double> Model(string name, SequenceOutput output, int steps, int seed = 3)
     {
         var cell = All.Single(c => c.Name == name).Create();
-        var model = new SequenceModel<double>(cell, 2, output);
-        model.Initialize(new SeededRandom(seed));
+        var rng = new SeededRandom(seed);
+        cell.Initialize(rng);
+        var head = new Dense<double>(cell.HiddenSize, 2);
+        double bound = 1.0 / Math.Sqrt(cell.HiddenSize);
+        foreach (var p in head.Parameters)
+        {
+            Span<double> values = p.Value.Span;
+            for (int i = 0; i < values.Length; i++)
+                values[i] = rng.NextUniform(-bound, bound);
+        }
+
+        var model = new Sequential<double>([new SequenceLayer<double>(cell, steps, output) { ComputesInputGradient = true }, head]);
 
         // PyTorch's default U(-1/2, 1/2) at H = 4 is gentle; doubling it makes the gates and the
         // nonlinearities work away from their linear region, where mistakes show.

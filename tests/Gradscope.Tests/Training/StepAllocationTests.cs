@@ -101,6 +101,43 @@ public sealed class StepAllocationTests
         Assert.Equal(0, allocated);
     }
 
+    // Copy-task sequences (30 steps, a label per step) through stacked recurrent layers and a per-step head.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainerStep_ManyToManyRecurrent_AllocatesNothingInSteadyState(bool monitored)
+    {
+        const string Json = """{"layers":[{"type":"gru","hidden":16,"sequence":"all"},{"type":"lstm","hidden":16,"sequence":"all"}]}""";
+        var data = Gradscope.Data.Sequences.SequenceTaskData.Create("copy", 10, 128, seed: 2);
+        var spec = NetworkSpec.FromJson(Json, data.Sequence!.Features, data.ClassCount) with { Steps = data.Sequence.Steps };
+        var model = spec.Build<float>(Initializer.Parse("glorot-uniform"), new SeededRandom(1));
+        var trainer = new Trainer<float>(
+            model,
+            Loss.Parse<float>("cross-entropy"),
+            Optimizer.Create<float>("adam", new OptimizerOptions { LearningRate = 0.01 }),
+            new TrainerOptions { BatchSize = 32 });
+        if (monitored)
+            trainer.AddObserver(new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: (3 * Steps) + 16));
+        int[] batch = new int[32];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = i * 4;
+        for (int i = 0; i < 5; i++)
+            trainer.Step(data, batch);
+
+        long allocated = -1;
+        double loss = 0;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Steps; i++)
+                loss = trainer.Step(data, batch);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(double.IsFinite(loss), $"loss {loss}");
+        Assert.Equal(0, allocated);
+    }
+
     private static void RunOnThread(Action body)
     {
         Exception? failure = null;

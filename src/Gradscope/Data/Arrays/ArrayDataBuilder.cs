@@ -18,6 +18,10 @@ internal static class ArrayDataBuilder
     public static Dataset ToDataset(DataArray x, DataArray y, string source, string name)
     {
         CheckTypesAndRank(x, y, source);
+
+        // Sequences with a label per step (y [N, T]) train a network whose last recurrent layer has "sequence": "all".
+        if (x.Shape.Length == 3 && y.Shape is [_, int steps] && steps == x.Shape[1] && steps > 1)
+            return ToSequences(x, y, source, name).ToDataset();
         if (x.Shape.Length == 3)
             return FlatSequences(x, y, source, name);
 
@@ -86,13 +90,6 @@ internal static class ArrayDataBuilder
     private static Dataset FlatSequences(DataArray x, DataArray y, string source, string name)
     {
         int count = x.Shape[0], steps = x.Shape[1], features = x.Shape[2];
-        if (y.Shape.Length == 2 && y.Shape[0] == count && y.Shape[1] == steps && steps > 1)
-        {
-            throw new GradscopeException(
-                $"{source}: y has shape {y.ShapeText}, one label per step of x {x.ShapeText} (many-to-many); train, inspect and diagnose read one label " +
-                $"per sequence (many-to-one) so far: give y as [{count}], e.g. the last step's label y[:, -1].");
-        }
-
         bool column = y.Shape is [_, 1];
         if (!(y.Shape.Length == 1 || column) || y.Shape[0] != count)
         {

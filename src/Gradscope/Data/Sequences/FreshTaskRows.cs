@@ -14,9 +14,7 @@ internal sealed class FreshTaskRows : IEpochRefill
     private readonly ISequenceTask _task;
     private readonly int _seed;
     private readonly SequenceBatch<double> _batch;
-    private readonly double[] _values;
-    private readonly int[] _labels;
-    private readonly double[]? _targets;
+    private readonly TaskArrays _arrays;
     private int _epoch;
 
     /// <summary>Draws epoch 0's <paramref name="samples"/> sequences into a new data set, <see cref="Rows"/>.</summary>
@@ -25,11 +23,9 @@ internal sealed class FreshTaskRows : IEpochRefill
         _task = task;
         _seed = seed;
         _batch = new SequenceBatch<double>(task.InputSize, task.OutputSize);
-        _values = new double[samples * task.MaxLength * task.InputSize];
-        _labels = new int[samples];
-        _targets = task.Target == SequenceTarget.Regression ? new double[samples * task.OutputSize] : null;
-        SequenceTaskData.Draw(task, _batch, samples, new SeededRandom(DerivedSeed(seed, 0)), _values, _labels, _targets);
-        Rows = SequenceTaskData.Rows(task, _values, _labels, _targets, this);
+        _arrays = TaskArrays.For(task, samples);
+        int scoredFrom = SequenceTaskData.Draw(task, _batch, new SeededRandom(DerivedSeed(seed, 0)), _arrays);
+        Rows = SequenceTaskData.Rows(task, _arrays, scoredFrom, this);
     }
 
     /// <summary>The training set whose arrays this refills.</summary>
@@ -42,7 +38,7 @@ internal sealed class FreshTaskRows : IEpochRefill
     {
         if (epoch == _epoch)
             return;
-        SequenceTaskData.Draw(_task, _batch, _labels.Length, new SeededRandom(DerivedSeed(_seed, epoch)), _values, _labels, _targets);
+        SequenceTaskData.Draw(_task, _batch, new SeededRandom(DerivedSeed(_seed, epoch)), _arrays);
         _epoch = epoch;
     }
 
@@ -51,11 +47,9 @@ internal sealed class FreshTaskRows : IEpochRefill
         if (count < 1)
             throw new GradscopeException($"A held-out set needs at least 1 sequence; got {count}.");
         var batch = new SequenceBatch<double>(_task.InputSize, _task.OutputSize);
-        var values = new double[count * _task.MaxLength * _task.InputSize];
-        var labels = new int[count];
-        var targets = _targets is null ? null : new double[count * _task.OutputSize];
-        SequenceTaskData.Draw(_task, batch, count, new SeededRandom(DerivedSeed(_seed, HeldOutStream)), values, labels, targets);
-        return SequenceTaskData.Rows(_task, values, labels, targets, refill: null);
+        var arrays = TaskArrays.For(_task, count);
+        int scoredFrom = SequenceTaskData.Draw(_task, batch, new SeededRandom(DerivedSeed(_seed, HeldOutStream)), arrays);
+        return SequenceTaskData.Rows(_task, arrays, scoredFrom, refill: null);
     }
 
     /// <summary>A seed for stream <paramref name="stream"/> of run seed <paramref name="seed"/>: SplitMix64's finalizer, so nearby pairs give unrelated seeds.</summary>

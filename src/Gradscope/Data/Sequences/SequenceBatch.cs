@@ -1,5 +1,4 @@
 using System.Numerics;
-using Gradscope.Recurrent;
 using Gradscope.Tensors;
 
 namespace Gradscope.Data.Sequences;
@@ -17,9 +16,9 @@ public enum SequenceTarget
 /// <summary>
 /// One batch of a sequence task, reused from step to step. Every sequence of a batch has the same
 /// length; tasks with variable lengths draw one length per batch (so no padding or mask is needed
-/// and the last hidden state is every sequence's last step). Output rows follow
-/// <see cref="SequenceModel{T}"/>: one per sequence (many-to-one) or one per step and sequence,
-/// time-major (many-to-many, row <c>t * batch + b</c>).
+/// and the last hidden state is every sequence's last step). Labels and targets are one per
+/// sequence (many-to-one) or one per step and sequence, time-major (many-to-many, row
+/// <c>t * batch + b</c>); <see cref="SequenceTaskData"/> turns a batch into a <see cref="Dataset"/>.
 /// </summary>
 public sealed class SequenceBatch<T>
     where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using Gradscope.Recurrent;
 
 namespace Gradscope.Data.Sequences;
 
@@ -10,8 +9,7 @@ namespace Gradscope.Data.Sequences;
 /// sequences of <see cref="Length"/> steps of <see cref="FeatureCount"/> features
 /// (<c>[N, T, F]</c>, row-major, in double) and class labels, one per sequence (many-to-one,
 /// <c>[N]</c>) or one per step (many-to-many, <c>[N, T]</c>). Immutable by convention: the methods
-/// return new data sets. <see cref="ArraySequenceTask"/> serves it to a
-/// <see cref="SequenceTrainer{T}"/>.
+/// return new data sets.
 /// </summary>
 public sealed class SequenceDataset
 {
@@ -41,6 +39,20 @@ public sealed class SequenceDataset
 
     /// <summary>Name shown in reports.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// These sequences as the trainer reads them: rows of <c>[T, F]</c> with their <see cref="SequenceShape"/>,
+    /// and for many-to-many a label per step (<see cref="Data.StepLabels"/>, every step scored).
+    /// </summary>
+    internal Dataset ToDataset()
+    {
+        bool perStep = Output == SequenceOutput.ManyToMany;
+        return new Dataset(Name, Features, perStep ? new int[Count] : Labels, Length * FeatureCount, ClassCount)
+        {
+            Sequence = new SequenceShape(Length, FeatureCount),
+            StepLabels = perStep ? new StepLabels(Labels, Length) : null,
+        };
+    }
 
     /// <summary>Row-major features, <c>[Count, Length, FeatureCount]</c>.</summary>
     public double[] Features { get; }

@@ -3,7 +3,8 @@ namespace Gradscope.Data.Sequences;
 /// <summary>
 /// A built-in sequence task as a data set of <c>gradscope train</c>: sequences of exactly T steps
 /// drawn from the task's generator, each row a <c>[T, F]</c> sequence (time-major), with class labels
-/// (classification) or real targets (regression, one per sequence). The generator never runs out:
+/// (classification: one per sequence, or one per step for the copy task, see <see cref="StepLabels"/>)
+/// or real targets (regression, one per sequence). The generator never runs out:
 /// the data set redraws its rows at every epoch (<see cref="Dataset.EpochRefill"/>), and its held-out
 /// set is drawn once from a seed of its own.
 /// </summary>
@@ -24,7 +25,7 @@ public static class SequenceTaskData
     /// <paramref name="length"/>: epoch 0's draw, from a seed derived from <paramref name="seed"/>;
     /// <see cref="Dataset.EpochRefill"/> redraws them in place for each later epoch.
     /// </summary>
-    /// <exception cref="GradscopeException">The task is unknown, the length out of range or the task reads every step (copy).</exception>
+    /// <exception cref="GradscopeException">The task is unknown or the length out of range.</exception>
     public static Dataset Create(string name, int length, int samples, int seed)
     {
         if (samples < 1)
@@ -36,23 +37,21 @@ public static class SequenceTaskData
             TemporalOrder => new TemporalOrder(length) { FixedLength = true },
             _ => task,
         };
-        if (task.Output != SequenceOutput.ManyToOne)
-            throw new GradscopeException($"The {task.Name} task scores every step (many-to-many), which train does not read yet; use adding or temporal-order.");
-
         return new FreshTaskRows(task, samples, seed).Rows;
     }
 
     /// <summary>
-    /// Draws <paramref name="samples"/> sequences of <paramref name="task"/> from <paramref name="rng"/>
-    /// and writes them into a data set's arrays: <paramref name="values"/> <c>[samples, T, F]</c>,
-    /// <paramref name="labels"/> <c>[samples]</c> (classification) or <paramref name="targets"/>
-    /// <c>[samples, outputs]</c> (regression). The one place a generator's batch becomes rows, for the
-    /// first draw and every refill alike. Allocates only when <paramref name="batch"/> grows.
+    /// Draws <see cref="TaskArrays.Samples"/> sequences of <paramref name="task"/> from
+    /// <paramref name="rng"/> and writes them into a data set's <paramref name="arrays"/>. The one
+    /// place a generator's batch becomes rows, for the first draw and every refill alike. Allocates
+    /// only when <paramref name="batch"/> grows. Returns the first scored step (0 but for copy).
     /// </summary>
-    internal static void Draw(ISequenceTask task, SequenceBatch<double> batch, int samples, SeededRandom rng, double[] values, int[] labels, double[]? targets)
+    internal static int Draw(ISequenceTask task, SequenceBatch<double> batch, SeededRandom rng, TaskArrays arrays)
     {
+        int samples = arrays.Samples;
         task.Fill(batch, samples, rng);
         int steps = batch.Inputs.Length, features = task.InputSize;
+        var values = arrays.Values;
         if (values.Length != samples * steps * features)
             throw new InvalidOperationException($"The {task.Name} task drew {steps} steps; its rows hold {values.Length / (samples * features)}.");
         for (int t = 0; t < steps; t++)
@@ -62,24 +61,46 @@ public static class SequenceTaskData
                 step.Row(b).CopyTo(values.AsSpan(((b * steps) + t) * features, features));
         }
 
-        if (targets is not null)
+        if (arrays.Targets is { } targets)
             batch.Targets.Span.CopyTo(targets);
+        else if (arrays.StepLabels is { } stepLabels)
+            ToSequenceMajor(batch.Labels, samples, steps, stepLabels);
         else
-            batch.Labels.CopyTo(labels);
+            batch.Labels.CopyTo(arrays.Labels);
+        return batch.ScoredFromStep;
     }
 
-    /// <summary>A data set over arrays <see cref="Draw"/> fills, with <paramref name="refill"/> attached (null for a fixed set).</summary>
-    internal static Dataset Rows(ISequenceTask task, double[] values, int[] labels, double[]? targets, IEpochRefill? refill)
+    /// <summary>
+    /// A data set over <paramref name="arrays"/> that <see cref="Draw"/> fills, with
+    /// <paramref name="refill"/> attached (null for a fixed set); <paramref name="scoredFrom"/> is the
+    /// first scored step of a many-to-many task.
+    /// </summary>
+    internal static Dataset Rows(ISequenceTask task, TaskArrays arrays, int scoredFrom, IEpochRefill? refill)
     {
         int steps = task.MaxLength, features = task.InputSize;
-        var shape = new SequenceShape(steps, features, task.Name);
-        if (targets is not null)
+        var shape = new SequenceShape(steps, features, task.Name) { TaskLength = steps == task.Length ? null : task.Length };
+        if (arrays.Targets is { } targets)
         {
             var regression = new RegressionTargets(targets, task.OutputSize, task.Tolerance);
-            return new Dataset(task.Name, values, labels, steps * features, 1, StepNames(steps, features)) { Sequence = shape, Regression = regression, EpochRefill = refill };
+            return new Dataset(task.Name, arrays.Values, arrays.Labels, steps * features, 1, StepNames(steps, features)) { Sequence = shape, Regression = regression, EpochRefill = refill };
         }
 
-        return new Dataset(task.Name, values, labels, steps * features, task.OutputSize, StepNames(steps, features)) { Sequence = shape, EpochRefill = refill };
+        return new Dataset(task.Name, arrays.Values, arrays.Labels, steps * features, task.OutputSize, StepNames(steps, features))
+        {
+            Sequence = shape,
+            StepLabels = arrays.StepLabels is { } stepLabels ? new StepLabels(stepLabels, steps, scoredFrom) : null,
+            EpochRefill = refill,
+        };
+    }
+
+    // A label per sequence and step, reordered from the batch's time-major rows to [N, T].
+    private static void ToSequenceMajor(ReadOnlySpan<int> timeMajor, int samples, int steps, int[] labels)
+    {
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < samples; b++)
+                labels[(b * steps) + t] = timeMajor[(t * samples) + b];
+        }
     }
 
     /// <summary>Column names of flattened sequences: <c>t0_x0, t0_x1, ..., t{T-1}_x{F-1}</c>.</summary>

@@ -1,10 +1,10 @@
-namespace Gradscope.Recurrent;
+namespace Gradscope.Diagnostics;
 
 /// <summary>
-/// The gradient through time of one recurrent layer over training: ||dL/dh_t|| for every time
-/// step t (columns) at every training step (rows), as one compact <c>double[steps * maxLength]</c>
-/// beside the layer x steps <see cref="Diagnostics.Trace"/>. Batches may differ in length; entries
-/// past a step's length are NaN.
+/// The gradient through time of one recurrent layer over training, as the <see cref="GradientMonitor{T}"/>
+/// records it: ||dL/dh_t|| for every time step t (columns) at every training step (rows), as one
+/// compact <c>double[steps * maxLength]</c> beside the layer x steps <see cref="Trace"/>. Batches may
+/// differ in length; entries past a step's length are NaN.
 /// </summary>
 public sealed class TimeTrace
 {
@@ -37,7 +37,7 @@ public sealed class TimeTrace
     /// <summary>||dL/dh_t|| for t = 0..length-1 at one training step.</summary>
     public ReadOnlySpan<double> AtStep(int step) => _norms.AsSpan(step * MaxLength, _lengths[step]);
 
-    /// <summary>Appends one training step's norms (from <see cref="RecurrentLayer{T}.HiddenGradNorms"/>). Grows by doubling when full.</summary>
+    /// <summary>Appends one training step's norms (from <see cref="Recurrent.RecurrentLayer{T}.HiddenGradNorms"/>). Grows by doubling when full.</summary>
     /// <exception cref="GradscopeException">The sequence is longer than <see cref="MaxLength"/>.</exception>
     public void Record(ReadOnlySpan<double> norms)
     {
