@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Serialization;
 using Spectre.Console;
 
