@@ -78,14 +78,6 @@ public static class RunSpecs
         return NetworkSpec.FromLayers(1, spec.Network.Layers, 1, spec.Network.OutputModule).HiddenSizes;
     }
 
-    /// <summary><paramref name="spec"/> with its budget changed by <paramref name="change"/>.</summary>
-    public static RunSpec WithBudget(this RunSpec spec, Func<BudgetSpec, BudgetSpec> change)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(change);
-        return spec with { Budget = change(spec.Budget) };
-    }
-
     /// <summary>The loader settings of <paramref name="spec"/>'s data, its seed the run's.</summary>
     public static DataOptions DataOptions(this RunSpec spec)
     {
