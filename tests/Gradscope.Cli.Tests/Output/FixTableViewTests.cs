@@ -1,7 +1,7 @@
 using Gradscope.Cli.Commands;
 using Gradscope.Cli.Output;
-using Gradscope.Lab.Fixes;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 
 namespace Gradscope.Cli.Tests.Output;
 
