@@ -16,7 +16,7 @@ internal static class DemoRunner
         var results = new MonitoredRunResult[variants.Count];
         var runs = new PreparedRun<float>[variants.Count];
         for (int i = 0; i < variants.Count; i++)
-            runs[i] = PreparedRun<float>.Create(variants[i].Spec);
+            runs[i] = PreparedRun<float>.Create(variants[i].Spec, flagForm: true);
 
         if (terminal is null || terminal.Plain)
         {

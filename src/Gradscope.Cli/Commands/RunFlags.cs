@@ -24,7 +24,7 @@ internal sealed record RunFlags
     /// <summary>
     /// Fraction of the rows held out; 0 for none. Null (the default) holds out 0.2 as a test split, or
     /// nothing for a set with official test files, which are the test set then; a fraction given for
-    /// such a set holds out a validation split (see <see cref="PreparedRun{T}.Create(RunSpec, Dataset?, string)"/>).
+    /// such a set holds out a validation split (see <see cref="PreparedRun{T}.Create(RunSpec, Dataset?, string, bool)"/>).
     /// </summary>
     public double? TestSplit { get; init; }
 
@@ -124,11 +124,10 @@ internal sealed record RunFlags
     /// <summary>
     /// The run these flags describe: the flags' layout expanded into layers (or the model spec's
     /// layers), "auto" init resolved to the activation's initializer, the optimizer's default
-    /// learning rate stated; starting from the tensors of the model file <paramref name="weights"/>
-    /// (null: from the initializer).
+    /// learning rate stated.
     /// </summary>
     /// <exception cref="GradscopeException">A setting does not parse; the message names it.</exception>
-    public RunSpec ToSpec(string? weights = null)
+    public RunSpec ToSpec()
     {
         var optimizer = OptimizerKinds.Parse(Optimizer);
         return new RunSpec
@@ -147,7 +146,6 @@ internal sealed record RunFlags
             },
             Network = Network(),
             Init = ParsedInitializer,
-            Weights = weights,
             Optimizer = new OptimizerSpec(optimizer, LearningRate ?? RunSpecs.DefaultLearningRate(optimizer))
             {
                 Momentum = Momentum ?? 0.9,

@@ -138,7 +138,7 @@ internal static class TrainCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var terminal = context.CreateTerminal();
-        var run = PreparedRun<T>.Create(config.Spec, null, config.NetworkSource);
+        var run = PreparedRun<T>.Create(config.Spec, null, config.NetworkSource, config.FromFlags);
         GradientMonitor<T>? monitor = null;
         if (outputs.Monitor != MonitorPreset.Off)
         {

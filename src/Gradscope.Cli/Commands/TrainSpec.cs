@@ -19,7 +19,7 @@ internal static class TrainSpec
         {
             var flags = TrainCommand.ToFlags(o, parsed);
             var described = CommonOptions.AsUsage(() => flags.ToSpec());
-            return new TrainRun(described, flags.ModelSpecSource, $"train: {flags.DescribeLayers()}, {flags.Activation}, {flags.Init}");
+            return new TrainRun(described, flags.ModelSpecSource, $"train: {flags.DescribeLayers()}, {flags.Activation}, {flags.Init}", flags.ModelSpec is null);
         }
 
         foreach (var option in o.Described)
@@ -37,7 +37,7 @@ internal static class TrainSpec
                 $"{path}: the run starts from the weights of '{weights}' (\"init\": \"{RunSpecJson.FromFile}\"); train initializes its network. Continue those weights with 'gradscope diagnose --model {weights}', or set \"init\" to an initializer and \"weights\" to null.");
         }
 
-        return new TrainRun(spec, path + ": network", $"train: {Title(spec)}");
+        return new TrainRun(spec, path + ": network", $"train: {Title(spec)}", false);
     }
 
     /// <summary>Prints the run description <paramref name="spec"/>; exit code 0.</summary>
@@ -63,4 +63,5 @@ internal static class TrainSpec
 /// <param name="Spec">The run description.</param>
 /// <param name="NetworkSource">The network's source in messages: the model spec or run description file, or "model spec".</param>
 /// <param name="Title">The run's name in an HTML report.</param>
-internal sealed record TrainRun(RunSpec Spec, string NetworkSource, string Title);
+/// <param name="FromFlags">True when the layout flags described the network: it keeps their form (description, model file metadata).</param>
+internal sealed record TrainRun(RunSpec Spec, string NetworkSource, string Title, bool FromFlags);

@@ -71,11 +71,12 @@ public sealed class PreparedRun<T>
     /// Loads the data and builds everything <paramref name="config"/> describes. A set with official
     /// test files (<see cref="DatasetCatalog.LoadOfficialTest"/>) is tested on them; a test split
     /// then carves a validation split from the training files. <paramref name="networkSource"/>
-    /// names the network in messages (the file it came from).
+    /// names the network in messages (the file it came from); <paramref name="flagForm"/> keeps a
+    /// network the layout flags described in their form (see <see cref="RunSpecs.NetworkFor"/>).
     /// </summary>
     /// <exception cref="GradscopeException">The data cannot be loaded, has fewer than two classes, or does not fit the configuration.</exception>
     /// <exception cref="MemoryLimitException">The run needs more memory than the process may use; checked before the network is built.</exception>
-    public static PreparedRun<T> Create(RunSpec config, Dataset? preloaded = null, string networkSource = "model spec")
+    public static PreparedRun<T> Create(RunSpec config, Dataset? preloaded = null, string networkSource = "model spec", bool flagForm = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         var options = config.DataOptions();
@@ -86,7 +87,7 @@ public sealed class PreparedRun<T>
                 $"{config.Data.Source}: the data has one class ('{data.ClassNames[0]}'); training a classifier needs two or more classes. Is the label column the right one?");
         }
 
-        var spec = SpecFor(config, data, networkSource);
+        var spec = SpecFor(config, data, networkSource, flagForm);
 
         // Before the split and standardization copy the data, and before the network exists.
         RunMemory.Ensure(config, spec, data.Count, MemoryEstimate.DataSetBytes(data.Count, data.FeatureCount) * RunMemory.DataCopies(config));
@@ -152,15 +153,15 @@ public sealed class PreparedRun<T>
     /// The architecture <paramref name="config"/> builds for <paramref name="data"/>: its features (per
     /// step, with the data's steps, for sequences) and classes (targets, for regression).
     /// </summary>
-    public static NetworkSpec SpecFor(RunSpec config, Dataset data, string networkSource = "model spec")
+    public static NetworkSpec SpecFor(RunSpec config, Dataset data, string networkSource = "model spec", bool flagForm = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         int outputs = data.Regression?.Width ?? data.ClassCount;
         var layout = config.Network.Layers;
         if (data.Sequence is not { } sequence || layout.Count == 0 || layout[0] is not RecurrentSpec)
-            return config.NetworkFor(data.FeatureCount, outputs, networkSource);
-        return config.NetworkFor(sequence.Features, outputs, networkSource) with { Steps = sequence.Steps };
+            return config.NetworkFor(data.FeatureCount, outputs, networkSource, flagForm);
+        return config.NetworkFor(sequence.Features, outputs, networkSource, flagForm) with { Steps = sequence.Steps };
     }
 
     /// <summary>Loss and accuracy of the network on <see cref="FinalTest"/>; null when there is none.</summary>

@@ -99,15 +99,16 @@ public static class RunSpecs
     /// <summary>
     /// The architecture of <paramref name="spec"/> for data of <paramref name="inputSize"/> features
     /// and <paramref name="outputSize"/> outputs; <paramref name="source"/> names the network in
-    /// messages. A layer list that is exactly what the flags build is given in the flags' form, so
-    /// it describes itself as they do (<c>2-32-32-3 relu</c>).
+    /// messages. With <paramref name="flagForm"/> (a run the layout flags described) a layer list
+    /// that is exactly what the flags build is given in the flags' form, so it describes and saves
+    /// itself as they do (<c>2-32-32-3 relu</c>); otherwise it is given as its layers.
     /// </summary>
     /// <exception cref="GradscopeException">The network does not fit the data.</exception>
-    public static NetworkSpec NetworkFor(this RunSpec spec, int inputSize, int outputSize, string source = "model spec")
+    public static NetworkSpec NetworkFor(this RunSpec spec, int inputSize, int outputSize, string source = "model spec", bool flagForm = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var network = spec.Network;
-        if (network.Input is null && network.Output is null && network.OutputModule is null && FlagLayouts.Match(network.Layers) is { } flags)
+        if (flagForm && network.Input is null && network.Output is null && network.OutputModule is null && FlagLayouts.Match(network.Layers) is { } flags)
             return flags.Network(inputSize, outputSize);
         return NetworkSpec.FromDocument(network, inputSize, outputSize, source);
     }

@@ -15,7 +15,7 @@ public sealed class RunFlagsTests
     {
         var spec = new RunFlags { Hidden = [5, 5], Activation = "sigmoid", Norm = "batch", Residual = true, Dropout = 0.3 }.ToSpec();
 
-        var network = spec.NetworkFor(2, 3);
+        var network = spec.NetworkFor(2, 3, flagForm: true);
 
         Assert.Equal(NormKind.Batch, network.Norm);
         Assert.Equal(ResidualStyle.PreActivation, network.Residual);
