@@ -1,6 +1,7 @@
+using Gradscope.Activations;
 using Gradscope.Diagnostics;
+using Gradscope.Initialization;
 using Gradscope.Lab.Runs;
-using Gradscope.Training;
 
 namespace Gradscope.Browser.Tests;
 
@@ -13,16 +14,9 @@ internal static class ReportRuns
 
     private static RunRecord Train(string name, string activation, string init)
     {
-        var config = new RunConfig
+        var config = RunSpecs.Dense("spiral", [32, 32, 32, 32, 32, 32, 32, 32, 32, 32], Activation.Parse(activation), Initializer.Parse(init)) with
         {
-            Data = "spiral",
-            Hidden = [32, 32, 32, 32, 32, 32, 32, 32, 32, 32],
-            Activation = activation,
-            Init = init,
-            Optimizer = "sgd",
-            LearningRate = 0.1,
-            Epochs = 10,
-            Seed = 1,
+            Budget = new BudgetSpec { Epochs = 10 },
         };
         var result = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Standard));
         var last = result.Training.Final!;
@@ -30,7 +24,7 @@ internal static class ReportRuns
         {
             Id = name.Replace(' ', '-'),
             Name = name,
-            Spec = RunSpecs.FromConfig(config),
+            Spec = config,
             Data = new DataIdentity("spiral"),
             Status = RunStatus.Completed,
             Trace = result.Trace,

@@ -60,11 +60,14 @@ public sealed class DiagnosticsCommandsTests
         Assert.Equal(3, fixes.GetArrayLength());
         Assert.Equal("relu-he", fixes[1].GetProperty("remedy").GetString());
 
-        // The swap continues the file's sigmoid-sized weights (all 32 tensors) with ReLU units.
-        Assert.Equal(32, fixes[1].GetProperty("kept_tensors").GetInt32());
+        // "Switch to ReLU with He initialization" draws the 15 hidden dense layers it changes from He
+        // normal (30 tensors) and continues the file's output layer (2 tensors): the title holds.
+        Assert.Equal(2, fixes[1].GetProperty("kept_tensors").GetInt32());
         Assert.Equal(32, fixes[1].GetProperty("total_tensors").GetInt32());
+        Assert.Equal(30, fixes[1].GetProperty("reinitialized").GetArrayLength());
         string network = fixes[1].GetProperty("spec").GetProperty("network").GetRawText();
         Assert.Contains("\"relu\"", network, StringComparison.Ordinal);
+        Assert.Contains("\"he-normal\"", network, StringComparison.Ordinal);
         Assert.DoesNotContain("\"sigmoid\"", network, StringComparison.Ordinal);
         Assert.NotEqual(fixes[0].GetProperty("orders_lost").GetDouble(), fixes[1].GetProperty("orders_lost").GetDouble());
     }

@@ -68,11 +68,11 @@ public sealed class NetworkAwareDiagnosisCliTests
             Assert.Contains("\"residual\"", network, StringComparison.Ordinal);
             Assert.Contains("\"batchnorm\"", network, StringComparison.Ordinal);
 
-            // Every row continues the file's weights; only the init remedy draws layers afresh.
+            // Every row continues the file's weights; only the init and activation-swap remedies draw layers afresh.
             Assert.Equal("from-file", fix.GetProperty("spec").GetProperty("init").GetString());
             Assert.Equal(model, fix.GetProperty("spec").GetProperty("weights").GetString());
             int kept = fix.GetProperty("kept_tensors").GetInt32(), total = fix.GetProperty("total_tensors").GetInt32();
-            bool reinitializes = fix.GetProperty("remedy").GetString() == "recommended-init";
+            bool reinitializes = fix.GetProperty("remedy").GetString() is "recommended-init" or "relu-he" or "gelu-he" or "leaky-relu-he" or "tanh-glorot";
             Assert.True(reinitializes ? kept < total : kept == total, $"{fix.GetProperty("label")}: kept {kept} of {total}");
             Assert.Equal(total - kept, fix.GetProperty("reinitialized").GetArrayLength());
         }

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Reports;
-using Gradscope.Training;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Tests;
 
 public sealed class TraceFileTests
 {
     private static MonitoredRunResult SmallRun(MonitorPreset preset) => MonitoredRun.Run(
-        new RunConfig { Data = "spiral", Hidden = [8, 8, 8], Activation = "tanh", Epochs = 2, Seed = 1 },
+        new TestFlags { Data = "spiral", Hidden = [8, 8, 8], Activation = "tanh", Epochs = 2, Seed = 1 },
         MonitorOptions.For(preset));
 
     [Fact]

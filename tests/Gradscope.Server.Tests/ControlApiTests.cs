@@ -6,7 +6,7 @@ namespace Gradscope.Server.Tests;
 
 public sealed class ControlApiTests
 {
-    private static string SpecJson() => RunSpecJson.Write(RunSpecs.FromConfig(TestRuns.Config()));
+    private static string SpecJson() => RunSpecJson.Write(TestRuns.Config());
 
     [Fact]
     public async Task StartRun_WithoutHost_Is503()
@@ -63,7 +63,7 @@ public sealed class ControlApiTests
     {
         var host = new FakeRunHost();
         await using var harness = await ServerHarness.Start(host: host);
-        var spec = RunSpecs.FromConfig(TestRuns.Config());
+        var spec = TestRuns.Config();
         string body = RunSpecJson.Write(spec with { Data = spec.Data with { Source = source } });
 
         using var response = await harness.PostJson("/api/runs", body);

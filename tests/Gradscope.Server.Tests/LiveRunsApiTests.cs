@@ -10,7 +10,7 @@ namespace Gradscope.Server.Tests;
 /// <summary>What the API says about runs this server trains: live status, hosted, capacity, control answers.</summary>
 public sealed class LiveRunsApiTests
 {
-    private static string SpecJson(int epochs = 1) => RunSpecJson.Write(RunSpecs.FromConfig(TestRuns.Config() with { Epochs = epochs }));
+    private static string SpecJson(int epochs = 1) => RunSpecJson.Write(TestRuns.Config() with { Budget = TestRuns.Config().Budget with { Epochs = epochs } });
 
     [Fact]
     public async Task RunObjects_OfAPausedHostedRun_SayPausedAndHosted()

@@ -1,7 +1,6 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
-using Gradscope.Training;
 
 namespace Gradscope.Server.Tests;
 
@@ -10,7 +9,7 @@ internal static class TestRuns
 {
     public static string TempStore() => Path.Combine(Directory.CreateTempSubdirectory("gradscope-server-test-").FullName, "gradscope.db");
 
-    public static RunConfig Config() => new() { Data = "spiral", Hidden = [8, 8], Activation = "tanh", Epochs = 1, BatchSize = 32, Seed = 3 };
+    public static RunSpec Config() => new Cli.Commands.RunFlags { Data = "spiral", Hidden = [8, 8], Activation = "tanh", Epochs = 1, BatchSize = 32, Seed = 3 }.ToSpec();
 
     /// <summary>The value of statistic <paramref name="stat"/> of layer <paramref name="layer"/> at step <paramref name="step"/>: smooth, with a spike at every 997th step.</summary>
     public static double Value(int stat, int layer, int step) =>
@@ -50,7 +49,7 @@ internal static class TestRuns
         Name = name,
         Tags = tags,
         Kind = "train",
-        Spec = RunSpecs.FromConfig(Config()),
+        Spec = Config(),
         Data = new DataIdentity("spiral"),
         Status = status,
         Started = DateTimeOffset.UtcNow,

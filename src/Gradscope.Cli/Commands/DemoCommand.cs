@@ -47,22 +47,25 @@ internal static class DemoCommand
             int e = parsed.GetValue(epochs);
             if (e < 1)
                 throw new UsageException($"--epochs must be at least 1; got {e}.");
-            var baseConfig = new RunConfig { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
+            var baseConfig = new RunFlags { Data = "spiral", Hidden = hidden, Epochs = e, Seed = parsed.GetValue(seed), Optimizer = "sgd", LearningRate = 0.1 };
             return Run(context, baseConfig, new DemoOutputs(OptionChecks.Path(parsed.GetValue(png), "--png"), OptionChecks.Path(parsed.GetValue(report), "--report"), parsed.GetValue(json), store.Read(parsed)));
         });
         return command;
     }
 
-    internal static IReadOnlyList<(string Label, RunConfig Config)> Variants(RunConfig baseConfig) =>
+    internal static IReadOnlyList<(string Label, RunSpec Spec)> Variants(RunFlags baseConfig) =>
     [
-        ("sigmoid + standard init", baseConfig with { Activation = "sigmoid", Init = "standard" }),
-        ("tanh + Glorot init", baseConfig with { Activation = "tanh", Init = "glorot-uniform" }),
-        ("ReLU + He init", baseConfig with { Activation = "relu", Init = "he-normal" }),
+        ("sigmoid + standard init", (baseConfig with { Activation = "sigmoid", Init = "standard" }).ToSpec()),
+        ("tanh + Glorot init", (baseConfig with { Activation = "tanh", Init = "glorot-uniform" }).ToSpec()),
+        ("ReLU + He init", (baseConfig with { Activation = "relu", Init = "he-normal" }).ToSpec()),
     ];
+
+    /// <summary>The activation of a demo network (its first): <c>sigmoid</c>, <c>tanh</c> or <c>relu</c>.</summary>
+    internal static string ActivationOf(RunSpec spec) => spec.Network.FirstActivation?.Name ?? "identity";
 
     private sealed record DemoOutputs(string? Png, string? Report, bool Json, StoreRequest Store);
 
-    private static int Run(CliContext context, RunConfig baseConfig, DemoOutputs outputs)
+    private static int Run(CliContext context, RunFlags baseConfig, DemoOutputs outputs)
     {
         var variants = Variants(baseConfig);
         // Every output is checked (and the folder created) before the three networks train, against the others too.
@@ -100,14 +103,14 @@ internal static class DemoCommand
     }
 
     // The page names each run by its store id when the runs were recorded, so 'gradscope runs show' finds what the report shows.
-    private static void WriteReport(OutputFiles files, OutputTarget? report, RunConfig baseConfig, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, DateTimeOffset started, IReadOnlyList<string> storedIds, Terminal? terminal)
+    private static void WriteReport(OutputFiles files, OutputTarget? report, RunFlags baseConfig, IReadOnlyList<(string Label, RunSpec Spec)> variants, IReadOnlyList<MonitoredRunResult> results, DateTimeOffset started, IReadOnlyList<string> storedIds, Terminal? terminal)
     {
         if (report is null)
             return;
         var records = new RunRecord[results.Count];
         for (int i = 0; i < results.Count; i++)
         {
-            records[i] = ReportRecords.For(results[i].Config, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
+            records[i] = ReportRecords.For(results[i].Spec, results[i].Training, results[i].Trace, results[i].Report.Findings, "demo", variants[i].Label, started);
             if (storedIds.Count == results.Count)
                 records[i] = records[i] with { Id = storedIds[i] };
         }
@@ -116,7 +119,7 @@ internal static class DemoCommand
         terminal?.Text($"wrote {report}");
     }
 
-    private static void WritePlots(Plots? plots, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results, Terminal? terminal)
+    private static void WritePlots(Plots? plots, IReadOnlyList<(string Label, RunSpec Spec)> variants, IReadOnlyList<MonitoredRunResult> results, Terminal? terminal)
     {
         if (plots is null)
             return;
@@ -134,7 +137,7 @@ internal static class DemoCommand
     }
 
     // The three runs into the store, each named by its variant and tagged demo.
-    private static IReadOnlyList<string> Record(CliContext context, Terminal? terminal, StoreRequest store, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    private static IReadOnlyList<string> Record(CliContext context, Terminal? terminal, StoreRequest store, IReadOnlyList<(string Label, RunSpec Spec)> variants, IReadOnlyList<MonitoredRunResult> results)
     {
         var runs = new List<RunRecord>();
         for (int i = 0; i < results.Count; i++)
@@ -151,13 +154,13 @@ internal static class DemoCommand
 
     private sealed record Plots(OutputFiles Files, IReadOnlyList<(OutputTarget Heatmap, OutputTarget Curves)> Targets);
 
-    private static Plots PlanPlots(OutputFiles files, string folder, IReadOnlyList<(string Label, RunConfig Config)> variants)
+    private static Plots PlanPlots(OutputFiles files, string folder, IReadOnlyList<(string Label, RunSpec Spec)> variants)
     {
         var target = files.AddFolder("--png", folder);
         var targets = new List<(OutputTarget, OutputTarget)>();
         foreach (var (_, config) in variants)
         {
-            var (heatmap, curves) = GradientPlots.FileNames(config.Activation);
+            var (heatmap, curves) = GradientPlots.FileNames(ActivationOf(config));
             targets.Add((files.AddFileIn(target, heatmap), files.AddFileIn(target, curves)));
         }
 
@@ -167,6 +170,6 @@ internal static class DemoCommand
     internal static IEnumerable<IReadOnlyList<double>> EarlyDeltas(IReadOnlyList<MonitoredRunResult> results)
     {
         foreach (var r in results)
-            yield return DiagnosisContext.For(r.Trace, r.Config).Early(LayerStat.DeltaRms);
+            yield return MonitoredRun.Context(r.Trace, r.Spec).Early(LayerStat.DeltaRms);
     }
 }

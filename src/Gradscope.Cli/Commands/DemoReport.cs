@@ -1,8 +1,8 @@
 using System.Globalization;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Lab.Runs;
-using Gradscope.Theory;
 using Gradscope.Training;
 using Spectre.Console;
 
@@ -13,7 +13,7 @@ internal static class DemoReport
 {
     public static void Section(Terminal terminal, string label, MonitoredRunResult result, GradientChart chart)
     {
-        var context = DiagnosisContext.For(result.Trace, result.Config);
+        var context = MonitoredRun.Context(result.Trace, result.Spec);
         var delta = context.Early(LayerStat.DeltaRms);
         var grad = context.Early(LayerStat.GradNorm);
         var update = result.Trace.MedianOver(LayerStat.UpdateRatio, 0, result.Trace.StepCount);
@@ -22,7 +22,7 @@ internal static class DemoReport
 
         terminal.Text(string.Empty);
         terminal.Write(new Rule($"[bold]{Markup.Escape(label)}[/]").LeftJustified());
-        if (Preflight.For(result.Config) is { } preflight)
+        if (context.Preflight is { } preflight)
             terminal.Text(preflight.Text);
         var table = Terminal.NewTable(terminal.Plain, "layer", "delta_rms (start)", "grad_norm (start)", "update_ratio", "saturated (end)", "dead (end)");
         for (int l = 0; l < delta.Length; l++)
@@ -34,14 +34,14 @@ internal static class DemoReport
         terminal.Line($"final accuracy: train {Format.Percent(Final(result).TrainAccuracy)}, test {Format.Percent(Final(result).TestAccuracy)}");
     }
 
-    public static void Verdict(Terminal terminal, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    public static void Verdict(Terminal terminal, IReadOnlyList<(string Label, RunSpec Spec)> variants, IReadOnlyList<MonitoredRunResult> results)
     {
         terminal.Text(string.Empty);
         terminal.Write(new Rule("[bold]Verdict[/]").LeftJustified());
         var lines = new List<string>();
         for (int i = 0; i < results.Count; i++)
         {
-            var profile = GradientProfile.Fit(DiagnosisContext.For(results[i].Trace, results[i].Config).Early(LayerStat.DeltaRms));
+            var profile = GradientProfile.Fit(MonitoredRun.Context(results[i].Trace, results[i].Spec).Early(LayerStat.DeltaRms));
             double ratio = Math.Pow(10, -profile.OrdersLastToFirst);
             lines.Add($"{variants[i].Label}: the gradient reaching layer 1 was {ratio.ToString("0.0e+0", CultureInfo.InvariantCulture)} of the last layer's " +
                 $"({profile.OrdersLastToFirst.ToString("0.0", CultureInfo.InvariantCulture)} orders of magnitude lost, x{profile.PerLayerFactor.ToString("0.00", CultureInfo.InvariantCulture)} per layer); " +
@@ -62,7 +62,7 @@ internal static class DemoReport
                 best = i;
         }
 
-        string winner = results[best].Config.Activation;
+        string winner = DemoCommand.ActivationOf(results[best].Spec);
         return $"In plain words: squashing activations multiply derivatives below 1 layer after layer (sigmoid's never exceeds 0.25), so the early layers of a deep network receive almost no gradient and barely learn. " +
             $"An activation that does not squash, with an initialization matched to it, keeps the gradient's scale through depth; here {winner} learned best. " +
             "Try 'gradscope diagnose ... --try-fixes' on your own model to measure the fix.";
@@ -82,7 +82,7 @@ internal static class DemoReport
         result.Training.Final ?? new EpochResult(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
 
     /// <summary><c>demo --json</c>: each run's description, status, loss, accuracy, gradient profile and findings.</summary>
-    public static void Json(TextWriter output, IReadOnlyList<(string Label, RunConfig Config)> variants, IReadOnlyList<MonitoredRunResult> results)
+    public static void Json(TextWriter output, IReadOnlyList<(string Label, RunSpec Spec)> variants, IReadOnlyList<MonitoredRunResult> results)
     {
         JsonOutput.WriteObject(output, w =>
         {
@@ -92,7 +92,7 @@ internal static class DemoReport
                 var outcome = FixTrials.Outcome(variants[i].Label, null, results[i]);
                 w.WriteStartObject();
                 w.WriteString("label", variants[i].Label);
-                DiagnosisJson.WriteSpec(w, results[i].Config);
+                DiagnosisJson.WriteSpec(w, results[i].Spec);
                 w.WriteString("status", results[i].Training.Status.ToString().ToLowerInvariant());
                 JsonNumbers.Write(w, "loss", outcome.Loss);
                 JsonNumbers.Write(w, "accuracy", outcome.Accuracy);

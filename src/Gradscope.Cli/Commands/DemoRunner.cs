@@ -1,5 +1,6 @@
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Training;
 using Spectre.Console;
@@ -10,12 +11,12 @@ namespace Gradscope.Cli.Commands;
 internal static class DemoRunner
 {
     /// <summary>Trains every variant under <paramref name="preset"/>; with no <paramref name="terminal"/> (JSON output) nothing is drawn.</summary>
-    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal? terminal, IReadOnlyList<(string Label, RunConfig Config)> variants, MonitorPreset preset = MonitorPreset.Cheap)
+    public static IReadOnlyList<MonitoredRunResult> RunAll(Terminal? terminal, IReadOnlyList<(string Label, RunSpec Spec)> variants, MonitorPreset preset = MonitorPreset.Cheap)
     {
         var results = new MonitoredRunResult[variants.Count];
         var runs = new PreparedRun<float>[variants.Count];
         for (int i = 0; i < variants.Count; i++)
-            runs[i] = PreparedRun<float>.Create(variants[i].Config);
+            runs[i] = PreparedRun<float>.Create(variants[i].Spec, flagForm: true);
 
         if (terminal is null || terminal.Plain)
         {

@@ -3,6 +3,9 @@ using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Cli.Commands.Runs;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
+using Gradscope.Losses;
 using Gradscope.Serialization;
 using Gradscope.Training;
 
@@ -101,14 +104,10 @@ internal static class DiagnoseCommand
     {
         var (loaded, dataset) = CommonOptions.LoadModelAndData<T>(request.Model, request.Activation, request.Spec, request.Data, request.Label, request.Seed, request.SeqLen, request.Samples);
 
-        var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with
+        var config = LoadedRun.WithOptimizer(LoadedRun.For(loaded, dataset, request.Label, request.Seed), request.Optimizer, request.LearningRate) with
         {
-            Optimizer = request.Optimizer,
-            LearningRate = request.LearningRate,
-            Epochs = int.MaxValue / 2,
-            MaxSteps = request.Steps,
-            BatchSize = request.BatchSize,
-            Loss = dataset.Regression is null ? "cross-entropy" : "mse",
+            Budget = new BudgetSpec { Epochs = int.MaxValue / 2, MaxSteps = request.Steps, BatchSize = request.BatchSize },
+            Loss = dataset.Regression is null ? LossKind.CrossEntropy : LossKind.MeanSquaredError,
         };
         var run = PreparedRun<T>.Create(config, dataset, null, null, loaded.Spec, loaded.Network);
         var weights = StartingWeights.Of(loaded.Network, request.Model);

@@ -1,6 +1,8 @@
 using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
 using Spectre.Console;
 
 namespace Gradscope.Cli.Commands;
@@ -15,7 +17,7 @@ internal static class DiagnoseReport
             terminal.Line($"[red]{Markup.Escape(run.Training.Message)}[/]");
         if (interrupted)
             terminal.Text($"interrupted: the findings below cover the {run.Trace.StepCount} steps measured" + (fixes.Count > 0 ? " and the remedies tried before the interrupt." : "."));
-        var context = DiagnosisContext.For(run.Trace, run.Config);
+        var context = MonitoredRun.Context(run.Trace, run.Spec);
         GradientChart.For([context.Early(LayerStat.DeltaRms)]).Write(terminal, context.Early(LayerStat.DeltaRms), run.Trace.LayerNames);
         FindingsView.Write(terminal, run.Report);
         if (fixes.Count > 0)
@@ -30,7 +32,7 @@ internal static class DiagnoseReport
     {
         JsonOutput.WriteObject(output, w =>
         {
-            DiagnosisJson.WriteSpec(w, run.Config, weights);
+            DiagnosisJson.WriteSpec(w, run.Spec, weights);
             w.WriteString("status", interrupted ? "interrupted" : run.Training.Status.ToString().ToLowerInvariant());
             DiagnosisJson.WriteFindings(w, run.Report);
             LayerReport.WriteLayers(w, TraceStatistics.AtStep(run.Trace));

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Gradscope.Cli.Commands.Runs;
 using Gradscope.Cli.Output;
-using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
 using Gradscope.Lab.Outputs;
 using Gradscope.Lab.Reports.Experiments;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Cli.Commands;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Outputs;
+using Gradscope.Lab.Runs;
 using Gradscope.Serialization;
 using Gradscope.Training;
 
@@ -83,7 +84,7 @@ internal static class InspectCommand
         if (request.Json)
         {
             // One forward and backward pass over every row: a budget of one step of the whole set.
-            var config = LoadedRunConfig.For(loaded, dataset, request.Label, request.Seed) with { Epochs = 1, MaxSteps = 1, BatchSize = dataset.Count };
+            var config = LoadedRun.For(loaded, dataset, request.Label, request.Seed) with { Budget = new BudgetSpec { Epochs = 1, MaxSteps = 1, BatchSize = dataset.Count } };
             LayerReport.Json(context.Out, result, request.Mode, config, request.Model);
         }
         else

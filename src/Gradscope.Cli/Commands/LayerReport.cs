@@ -3,7 +3,6 @@ using Gradscope.Cli.Output;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
-using Gradscope.Training;
 using Spectre.Console;
 
 namespace Gradscope.Cli.Commands;
@@ -39,11 +38,11 @@ internal static class LayerReport
         return percent + (activation.IsReluFamily ? " inactive" : " saturated");
     }
 
-    public static void Json(TextWriter output, InspectionResult result, InspectionMode mode, RunConfig config, string model)
+    public static void Json(TextWriter output, InspectionResult result, InspectionMode mode, RunSpec spec, string model)
     {
         JsonOutput.WriteObject(output, w =>
         {
-            DiagnosisJson.WriteSpec(w, config, model);
+            DiagnosisJson.WriteSpec(w, spec, model);
             JsonNumbers.Write(w, "loss", result.Loss);
             w.WriteString("mode", ModeName(mode));
             WriteLayers(w, result.Layers);

@@ -11,13 +11,13 @@ namespace Gradscope.Cli.Commands;
 /// </summary>
 internal static class ReportRecords
 {
-    public static RunRecord For(RunConfig config, TrainingResult training, Trace trace, IReadOnlyList<Finding> findings, string kind, string name, DateTimeOffset started) => new()
+    public static RunRecord For(RunSpec spec, TrainingResult training, Trace trace, IReadOnlyList<Finding> findings, string kind, string name, DateTimeOffset started) => new()
     {
         Id = Ulid.New(started),
         Name = name,
         Kind = kind,
-        Spec = SpecOf(config),
-        Data = new DataIdentity(config.Data),
+        Spec = spec,
+        Data = new DataIdentity(spec.Data.Source),
         Status = training.Status switch
         {
             TrainingStatus.Diverged => RunStatus.Diverged,
@@ -31,17 +31,4 @@ internal static class ReportRecords
         Findings = findings,
         Final = training.Final is { } last ? new RunMetrics(last.TrainLoss, last.TrainAccuracy, last.TestAccuracy) : RunMetrics.None,
     };
-
-    // A configuration the run description cannot say (it ran, so this is rare) leaves the report without one.
-    private static RunSpec? SpecOf(RunConfig config)
-    {
-        try
-        {
-            return RunSpecs.FromConfig(config);
-        }
-        catch (GradscopeException)
-        {
-            return null;
-        }
-    }
 }

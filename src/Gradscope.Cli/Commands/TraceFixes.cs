@@ -2,8 +2,11 @@ using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
+using Gradscope.Lab.Fixes;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Traces;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
 using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
@@ -28,7 +31,7 @@ internal static class TraceFixes
         if (run.Spec is null && WhyNot(layers) is { } why)
             return new Outcome([], why);
         var dataset = CommonOptions.LoadData(request.Data!, DataOptions.Default with { Label = request.Label });
-        var config = ConfigFor(run, layers, result.Init, request) with { Data = request.Data! };
+        var config = ConfigFor(run, layers, result.Init, request);
         if (layers[0].Inputs != dataset.FeatureCount)
             throw new GradscopeException($"--data {request.Data}: {dataset.FeatureCount} features per row, but the traced network's first layer {layers[0].Layer} takes {layers[0].Inputs}.");
         var baseline = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), dataset, null, stop);
@@ -61,12 +64,19 @@ internal static class TraceFixes
     }
 
     // A Gradscope trace brings its description; a foreign one is rebuilt from its header.
-    private static RunConfig ConfigFor(RunRecord run, IReadOnlyList<RecordedLayer> layers, InitMatch init, DiagnoseTrace.Request request)
+    private static RunSpec ConfigFor(RunRecord run, IReadOnlyList<RecordedLayer> layers, InitMatch init, DiagnoseTrace.Request request)
     {
         int steps = Math.Max(1, run.Trace.StepNumber(run.Trace.StepCount - 1) + 1);
-        var budget = new RunConfig { Epochs = int.MaxValue / 2, MaxSteps = steps, BatchSize = request.BatchSize, Seed = request.Seed };
         if (run.Spec is { } spec)
-            return RunSpecs.ToConfig(spec) with { Epochs = budget.Epochs, MaxSteps = steps, Seed = request.Seed, DataOptions = DataOptions.Default with { Label = request.Label } };
+        {
+            return spec with
+            {
+                Data = new DataSpec { Source = request.Data!, Label = request.Label, TestSplit = spec.Data.TestSplit, Standardize = spec.Data.Standardize },
+                Budget = spec.Budget with { Epochs = int.MaxValue / 2, MaxSteps = steps },
+                Seed = request.Seed,
+            };
+        }
+
         var hidden = new List<LayerSpec>();
         for (int l = 0; l < layers.Count - 1; l++)
         {
@@ -76,14 +86,13 @@ internal static class TraceFixes
         }
 
         var (optimizer, lr) = Optimizer(run.Framework);
-        return budget with
+        var kind = OptimizerKinds.Parse(optimizer);
+        return RunSpecs.ForNetwork(request.Data!, new ModelSpecDocument(layers[0].Inputs, hidden, null), InitializerFor(init)) with
         {
-            ModelSpec = ModelSpecJson.Write(layers[0].Inputs, hidden, null),
-            ModelSpecSource = "the trace's header",
-            Init = InitializerFor(init).ToSpec(),
-            Optimizer = optimizer,
-            LearningRate = lr,
-            Loss = run.Framework?.LossFunction is "MSELoss" ? "mse" : "cross-entropy",
+            Optimizer = new OptimizerSpec(kind, lr ?? RunSpecs.DefaultLearningRate(kind)),
+            Loss = run.Framework?.LossFunction is "MSELoss" ? LossKind.MeanSquaredError : LossKind.CrossEntropy,
+            Budget = new BudgetSpec { Epochs = int.MaxValue / 2, MaxSteps = steps, BatchSize = request.BatchSize },
+            Seed = request.Seed,
         };
     }
 

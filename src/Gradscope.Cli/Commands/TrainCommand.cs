@@ -41,14 +41,14 @@ internal static class TrainCommand
     {
         var config = TrainSpec.Config(o, parsed);
         if (parsed.GetValue(o.PrintSpec))
-            return TrainSpec.Print(context, config);
+            return TrainSpec.Print(context, config.Spec);
         var outputs = new Outputs(parsed.GetValue(o.Save), parsed.GetValue(o.Json), MonitorFor(o, parsed), parsed.GetValue(o.Trace), parsed.GetValue(o.Report), store.Read(parsed));
         if (outputs.Trace is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--trace needs the monitor: use --monitor cheap, standard or full.");
         if (outputs.Report is not null && outputs.Monitor == MonitorPreset.Off)
             throw new UsageException("--report needs the monitor: use --monitor cheap, standard or full.");
-        var files = TrainOutputs.Plan(context, config, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), new TrainOutputs.Paths(outputs.Save, outputs.Trace, outputs.Report), outputs.Json);
-        return config.UseDouble ? Run<double>(files.Report, config, outputs, files) : Run<float>(files.Report, config, outputs, files);
+        var files = TrainOutputs.Plan(context, config.Spec, parsed.GetValue(o.ModelSpec), parsed.GetValue(o.RunSpec), new TrainOutputs.Paths(outputs.Save, outputs.Trace, outputs.Report), outputs.Json);
+        return config.Spec.DType == NumberType.Float64 ? Run<double>(files.Report, config, outputs, files) : Run<float>(files.Report, config, outputs, files);
     }
 
     // A report shows histograms, so --report records them (standard) unless --monitor says otherwise.
@@ -59,9 +59,9 @@ internal static class TrainCommand
         return parsed.GetValue(o.Report) is not null && !given ? MonitorPreset.Standard : preset;
     }
 
-    internal static RunConfig ToConfig(TrainOptions o, ParseResult parsed)
+    internal static RunFlags ToFlags(TrainOptions o, ParseResult parsed)
     {
-        var config = new RunConfig
+        var config = new RunFlags
         {
             Data = parsed.GetValue(o.Data)!,
             DataOptions = new DataOptions
@@ -134,13 +134,11 @@ internal static class TrainCommand
     }
 
 
-    private static int Run<T>(CliContext context, RunConfig config, Outputs outputs, TrainOutputs files)
+    private static int Run<T>(CliContext context, TrainRun config, Outputs outputs, TrainOutputs files)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Usage problems in the specs surface before any data is loaded.
-        _ = config.ParsedInitializer;
         var terminal = context.CreateTerminal();
-        var run = PreparedRun<T>.Create(config);
+        var run = PreparedRun<T>.Create(config.Spec, null, config.NetworkSource, config.FromFlags);
         GradientMonitor<T>? monitor = null;
         if (outputs.Monitor != MonitorPreset.Off)
         {
@@ -149,7 +147,7 @@ internal static class TrainCommand
         }
 
         // After the monitor, so each step it records is complete when the recorder copies it.
-        var record = RunRecording.NewRecord("train", config, monitor?.Trace ?? new Gradscope.Diagnostics.Trace([], [], [], "identity", 1));
+        var record = RunRecording.NewRecord("train", config.Spec, monitor?.Trace ?? new Gradscope.Diagnostics.Trace([], [], [], "identity", 1));
         var recorder = monitor is null ? null : RunRecording.Start<T>(context, outputs.Store, record);
         if (recorder is not null)
             run.Trainer.AddObserver(recorder);
@@ -175,11 +173,11 @@ internal static class TrainCommand
         clock.Stop();
 
         files.Keep(run, result);
-        var report = monitor is null ? null : Diagnosis.Run(DiagnosisContext.For(monitor.Trace, config));
+        var report = monitor is null ? null : Diagnosis.Run(MonitoredRun.Context(monitor.Trace, config.Spec));
         trace?.Complete(TrainOutputs.StatusOf(result.Status), TrainOutputs.FinalOf(result), report?.Findings ?? [], result.Message);
         if (monitor is not null && files.HtmlReport is not null)
         {
-            var reported = ReportRecords.For(config, result, monitor.Trace, report?.Findings ?? [], "train", $"train: {config.DescribeLayers()}, {config.Activation}, {config.Init}", started) with { Id = record.Id };
+            var reported = ReportRecords.For(config.Spec, result, monitor.Trace, report?.Findings ?? [], "train", config.Title, started) with { Id = record.Id };
             files.WriteReport(reported);
         }
 

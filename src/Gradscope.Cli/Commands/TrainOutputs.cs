@@ -43,11 +43,11 @@ internal sealed class TrainOutputs
     public CliContext Report { get; }
 
     /// <summary>Checks every output against the inputs and each other; throws <see cref="OutputPathException"/> (exit code 2).</summary>
-    public static TrainOutputs Plan(CliContext context, RunConfig config, string? modelSpecPath, string? runSpecPath, Paths paths, bool json)
+    public static TrainOutputs Plan(CliContext context, RunSpec config, string? modelSpecPath, string? runSpecPath, Paths paths, bool json)
     {
         var files = new OutputFiles(context.OpenStandardOutput);
-        if (!IsBuiltInData(config.Data))
-            files.AddInput("--data", config.Data);
+        if (!IsBuiltInData(config.Data.Source))
+            files.AddInput("--data", config.Data.Source);
         if (modelSpecPath is not null)
             files.AddInput("--model-spec", modelSpecPath);
         if (runSpecPath is not null)
@@ -74,8 +74,8 @@ internal sealed class TrainOutputs
         {
             Id = id,
             Kind = "train",
-            Spec = RunSpecs.FromConfig(run.Config),
-            Data = DataOf(run.Config.Data),
+            Spec = run.Config,
+            Data = DataOf(run.Config.Data.Source),
             Started = DateTimeOffset.UtcNow,
             Host = Environment.MachineName,
             Status = RunStatus.Running,

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Cli.Output;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Training;
 using Spectre.Console;
@@ -18,7 +19,7 @@ internal static class TrainProgress
     {
         if (terminal.Plain)
         {
-            var printer = new EpochPrinter<T>(terminal, run.Config.Epochs, run.TestKind?.Name() ?? "test");
+            var printer = new EpochPrinter<T>(terminal, run.Config.Budget.Epochs, run.TestKind?.Name() ?? "test");
             run.Trainer.AddObserver(printer);
             return run.Trainer.Train(run.Train, run.Test, stop);
         }
@@ -29,8 +30,8 @@ internal static class TrainProgress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("training", maxValue: run.Config.Epochs);
-                run.Trainer.AddObserver(new ProgressObserver<T>(task, run.Config.Epochs));
+                var task = ctx.AddTask("training", maxValue: run.Config.Budget.Epochs);
+                run.Trainer.AddObserver(new ProgressObserver<T>(task, run.Config.Budget.Epochs));
                 result = run.Trainer.Train(run.Train, run.Test, stop);
                 if (result.Status != TrainingStatus.Interrupted)
                     task.Value = task.MaxValue;

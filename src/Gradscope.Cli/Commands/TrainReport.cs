@@ -17,9 +17,9 @@ internal static class TrainReport
     {
         var c = run.Config;
         terminal.Line($"[bold]Gradscope train[/]  {Markup.Escape(run.Train.Name)}: {Markup.Escape(DescribeRows(run))}, {Markup.Escape(DescribeShape(run))}");
-        terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.ParsedInitializer.Name)}, " +
-            $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.BatchSize}, {c.Epochs} epochs, {(c.UseDouble ? "float64" : "float32")}, seed {c.Seed}");
-        if (Preflight.For(c) is { } preflight)
+        terminal.Line($"network {Markup.Escape(run.Spec.Describe())} ({run.Network.ParameterCount:N0} parameters), init {Markup.Escape(c.Init.Name)}, " +
+            $"{Markup.Escape(run.Trainer.Optimizer.Name)} lr {run.Trainer.Optimizer.LearningRate:G4}, batch {c.Budget.BatchSize}, {c.Budget.Epochs} epochs, {(c.DType == NumberType.Float64 ? "float64" : "float32")}, seed {c.Seed}");
+        if (Preflight.For(run.Spec, c.Init) is { } preflight)
             terminal.Text(preflight.Text);
     }
 
@@ -55,7 +55,7 @@ internal static class TrainReport
             // The id the run was recorded under in the run store; null when not recorded.
             w.WriteString("run_id", runId);
             w.WritePropertyName("spec");
-            RunSpecJson.Write(w, RunSpecs.FromConfig(run.Config));
+            RunSpecJson.Write(w, run.Config);
             w.WriteString("data", run.Train.Name);
             w.WriteString("network", run.Spec.Describe());
             w.WriteString("status", result.Status.ToString().ToLowerInvariant());

@@ -4,7 +4,6 @@ using Gradscope.Data.Catalog;
 using Gradscope.Initialization;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
-using Gradscope.Training;
 
 namespace Gradscope.Cli.Commands;
 
@@ -14,7 +13,7 @@ namespace Gradscope.Cli.Commands;
 /// </summary>
 internal static class TrainValidation
 {
-    public static void Check(RunConfig config, TrainOptions o, ParseResult parsed)
+    public static void Check(RunFlags config, TrainOptions o, ParseResult parsed)
     {
         Budget(config);
         Data(config);
@@ -38,14 +37,18 @@ internal static class TrainValidation
         OptionChecks.NonNegative(weightDecay, "--weight-decay");
         var optimizer = OptionChecks.Parse("--optimizer", name, () => Optimizers.Optimizer.Create<float>(name, new OptimizerOptions
         {
-            LearningRate = learningRate ?? PreparedRun<float>.DefaultLearningRate(name),
+            LearningRate = learningRate ?? DefaultLearningRate(name),
             Momentum = momentum ?? 0.9,
             WeightDecay = weightDecay,
         }));
         OptionChecks.Parse("--schedule", schedule, () => LearningRateSchedule.Parse(schedule, optimizer.LearningRate, epochs));
     }
 
-    private static void Budget(RunConfig config)
+    // 0.1 for the SGD family (PyTorch has no default there), null (PyTorch's default) for adaptive optimizers.
+    private static double? DefaultLearningRate(string optimizer) =>
+        optimizer.Trim().ToLowerInvariant() is "sgd" or "momentum" or "nesterov" ? 0.1 : null;
+
+    private static void Budget(RunFlags config)
     {
         OptionChecks.AtLeast(config.Epochs, 1, "--epochs");
         OptionChecks.AtLeast(config.BatchSize, 1, "--batch-size");
@@ -55,7 +58,7 @@ internal static class TrainValidation
         OptionChecks.Fraction(config.Dropout, "--dropout");
     }
 
-    private static void Data(RunConfig config)
+    private static void Data(RunFlags config)
     {
         var options = config.DataOptions;
         OptionChecks.Name(config.Data, "--data");
@@ -91,7 +94,7 @@ internal static class TrainValidation
         }
     }
 
-    private static void Architecture(RunConfig config, string layers)
+    private static void Architecture(RunFlags config, string layers)
     {
         var widths = new List<int?> { null };
         foreach (int width in config.Hidden)

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Lab.Runs;
 using Gradscope.Serialization;
-using Gradscope.Training;
 
 namespace Gradscope.Cli.Output;
 
@@ -26,13 +26,13 @@ internal static class DiagnosisJson
     }
 
     /// <summary>
-    /// The run description of <paramref name="config"/> as <c>"spec"</c>; <paramref name="weights"/>
+    /// The run description <paramref name="spec"/> as <c>"spec"</c>; <paramref name="weights"/>
     /// names the model file the run starts from (null: from the initializer).
     /// </summary>
-    public static void WriteSpec(Utf8JsonWriter w, RunConfig config, string? weights = null)
+    public static void WriteSpec(Utf8JsonWriter w, RunSpec spec, string? weights = null)
     {
         w.WritePropertyName("spec");
-        RunSpecJson.Write(w, RunSpecs.FromConfig(config, weights));
+        RunSpecJson.Write(w, spec with { Weights = weights });
     }
 
     /// <summary>A layer reference, the one identity of a layer in every JSON output: <c>{"layer": k, "name": "&lt;module path&gt;"}</c>.</summary>
@@ -46,7 +46,7 @@ internal static class DiagnosisJson
             w.WriteString("remedy", o.Remedy.Id);
         else
             w.WriteNull("remedy");
-        WriteSpec(w, o.Config, o.Weights?.Source);
+        WriteSpec(w, o.Spec, o.Weights?.Source);
         WriteWeights(w, o.Weights);
         JsonNumbers.Write(w, "first_to_last_ratio", o.FirstToLastRatio);
         JsonNumbers.Write(w, "orders_lost", o.OrdersLost);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Serialization;
 using Spectre.Console;
 
@@ -16,8 +16,6 @@ internal static class FixTableView
         var given = outcomes.Count > 0 && outcomes[0].Remedy is null ? outcomes[0] : null;
         var fixes = Ranked(outcomes);
         terminal.Text("Remedies tried (same data, seed and budget), best first; accuracy is on the training data:");
-        if (given?.Weights is not null)
-            terminal.Text("Each row continues the model file's weights wherever its network keeps a tensor; a remedy's initializer applies to the layers it adds or re-initializes.");
         bool continued = given?.Weights is not null || fixes.Exists(f => f.Weights is not null);
         string[] columns = ["configuration", "layer 1 / last gradient", "orders lost", "loss", "train accuracy", "findings left"];
         var table = Terminal.NewTable(terminal.Plain, continued ? [.. columns, "weights kept"] : columns);

@@ -1,4 +1,4 @@
-using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Experiments;
 

@@ -28,15 +28,12 @@ internal sealed class HostedRun<T>(string storePath, RunSpec spec, HostedRunOpti
     {
         if (Spec.Weights is { } weights)
             throw new GradscopeException($"The run description starts from the weights of '{weights}'; a run started here initializes its network. Set \"init\" to an initializer and \"weights\" to null.");
-        var config = RunSpecs.ToConfig(Spec);
-        _ = config.ParsedInitializer;
-        var run = PreparedRun<T>.Create(config);
+        var run = PreparedRun<T>.Create(Spec);
 
         // Standard is the cheap statistics plus histograms every 50 steps.
         var monitor = new GradientMonitor<T>(run.Network, MonitorOptions.For(MonitorPreset.Standard), MonitoredRun.ExpectedSteps(run));
-        var record = RunRecords.NewRecord(Kind, config, monitor.Trace, Options.ParentId) with
+        var record = RunRecords.NewRecord(Kind, Spec, monitor.Trace, Options.ParentId) with
         {
-            Spec = Spec,
             Name = Options.Name,
             Tags = TagsOf(Options),
         };
@@ -60,7 +57,7 @@ internal sealed class HostedRun<T>(string storePath, RunSpec spec, HostedRunOpti
         {
             Gate.AtBoundary(_take!);
             var result = run.Trainer.Train(run.Train, run.Test, StopToken);
-            var report = Diagnosis.Run(DiagnosisContext.For(_monitor!.Trace, run.Config));
+            var report = Diagnosis.Run(MonitoredRun.Context(_monitor!.Trace, run.Config));
             var status = RunRecords.StatusOf(result.Status);
             if (result.Status != TrainingStatus.Diverged)
                 model = new ModelSnapshot(Steps, Save(run, status == RunStatus.Interrupted));

@@ -1,7 +1,6 @@
 using Gradscope.Data;
 using Gradscope.Data.Catalog;
 using Gradscope.Lab.Runs;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Live;
 
@@ -44,10 +43,9 @@ internal sealed record PlaneSample(double XMin, double XMax, double YMin, double
     /// <summary>Generates <paramref name="spec"/>'s data again and keeps its training split's sample.</summary>
     public static PlaneSample For(RunSpec spec)
     {
-        var config = RunSpecs.ToConfig(spec);
-        var data = DatasetCatalog.Load(config.Data, config.DataOptions with { Seed = config.Seed });
-        double fraction = config.TestSplit ?? PreparedRun<double>.DefaultTestSplit;
-        var train = fraction > 0 && data.Count >= 2 ? data.Split(fraction, config.Seed).Train : data;
+        var data = DatasetCatalog.Load(spec.Data.Source, spec.DataOptions());
+        double fraction = spec.Data.TestSplit ?? PreparedRun<double>.DefaultTestSplit;
+        var train = fraction > 0 && data.Count >= 2 ? data.Split(fraction, spec.Seed).Train : data;
         return Of(train);
     }
 

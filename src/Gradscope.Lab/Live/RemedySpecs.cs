@@ -1,10 +1,11 @@
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Live;
 
 /// <summary>
-/// A remedy applied to a run description: the engine's rewrite of the configuration (activation
+/// A remedy applied to a run description: its rewrite of the run (activation
 /// swap, initializer, norms, residual blocks, clipping, recurrent cell), carried back into the
 /// description, whose other settings (data, budget, seed) stay exactly as they were.
 /// </summary>
@@ -19,7 +20,7 @@ internal static class RemedySpecs
     {
         ArgumentNullException.ThrowIfNull(spec);
         var remedy = Remedies.Get(remedyId);
-        var rewritten = RunSpecs.FromConfig(remedy.Apply(RunSpecs.ToConfig(spec)));
+        var rewritten = RemedyRewriter.Apply(spec, remedy);
         var result = spec with
         {
             Network = rewritten.Network,

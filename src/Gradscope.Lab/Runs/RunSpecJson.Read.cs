@@ -73,7 +73,7 @@ public static partial class RunSpecJson
             return (Parsed(root, "init", Initializer.Parse), weights);
         if (weights is null || weights.Trim().Length == 0)
             throw root.Fail("init", $"is \"{FromFile}\" but \"weights\" names no model file");
-        var fallback = new RunConfig { ModelSpec = ModelSpecJson.Write(null, network.Layers, null) }.ParsedInitializer;
+        var fallback = RunSpecs.RecommendedInit(network);
         return (fallback, weights);
     }
 

@@ -99,7 +99,7 @@ internal static class FindingsJson
                 return known;
         }
 
-        return new Remedy(id, r.GetProperty("title").GetString()!, r.GetProperty("why").GetString()!, static config => config);
+        return new Remedy(id, r.GetProperty("title").GetString()!, r.GetProperty("why").GetString()!, new RemedyRewrite.None());
     }
 
     private static Dictionary<string, double> ReadNumbers(JsonElement e)

@@ -12,16 +12,16 @@ namespace Gradscope.Lab.Store;
 public static class RunRecords
 {
     /// <summary>The record of a run about to start: a new id, the description, data identity, this version and host.</summary>
-    public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null)
+    public static RunRecord NewRecord(string kind, RunSpec spec, Trace trace, string? parentId = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(spec);
         return new RunRecord
         {
             Id = Ulid.New(),
             Kind = kind,
             ParentId = parentId,
-            Spec = RunSpecs.FromConfig(config),
-            Data = Identify(config.Data),
+            Spec = spec,
+            Data = Identify(spec.Data.Source),
             Status = RunStatus.Running,
             Started = DateTimeOffset.UtcNow,
             Version = RunStore.GradscopeVersion,

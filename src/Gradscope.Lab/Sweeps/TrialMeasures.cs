@@ -19,7 +19,7 @@ public readonly record struct TrialMeasures(double OrdersLost, double FirstToLas
         var trace = run.Trace;
         if (trace.StepCount == 0 || trace.LayerCount == 0 || run.Spec is null)
             return new TrialMeasures(double.NaN, double.NaN);
-        var context = DiagnosisContext.For(trace, RunSpecs.ToConfig(run.Spec));
+        var context = MonitoredRun.Context(trace, run.Spec);
         var early = context.Early(LayerStat.DeltaRms);
         var profile = GradientProfile.Fit(early);
         double ratio = early.Length > 1 && early[^1] > 0 ? early[0] / early[^1] : double.NaN;

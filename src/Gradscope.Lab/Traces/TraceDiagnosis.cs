@@ -23,9 +23,8 @@ public static class TraceDiagnosis
         var trace = run.Trace;
         if (run.Spec is { } spec && trace.LayerCount > 0)
         {
-            var config = RunSpecs.ToConfig(spec);
-            var context = DiagnosisContext.For(trace, config);
-            return (context, new InitMatch(config.ParsedInitializer, context.Initializer, double.NaN));
+            var context = MonitoredRun.Context(trace, spec);
+            return (context, new InitMatch(spec.Init, context.Initializer, double.NaN));
         }
 
         var layers = LayersOf(run);

@@ -22,7 +22,7 @@ public static partial class TraceReader
         if (root.TryGetProperty("remedies", out var list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (var r in list.EnumerateArray())
-                remedies.Add(new Remedy(at.Text(r, "id"), at.Text(r, "title"), at.OptionalText(r, "why") ?? "", config => config));
+                remedies.Add(new Remedy(at.Text(r, "id"), at.Text(r, "title"), at.OptionalText(r, "why") ?? "", new RemedyRewrite.None()));
         }
 
         return new Finding(kind, severity, layers, Numbers(root, "evidence", at), Numbers(root, "thresholds", at), at.OptionalText(root, "cause") ?? "", remedies)

@@ -1,4 +1,5 @@
 using Gradscope.Activations;
+using Gradscope.Initialization;
 using Gradscope.Theory;
 using Gradscope.Training;
 
@@ -16,13 +17,17 @@ public sealed record DiagnosisContext(Trace Trace, NetworkFacts Network, Diagnos
     /// <summary>The activation after most hidden layers (see <see cref="NetworkFacts.MainActivation"/>).</summary>
     public Activation Activation => Network.MainActivation;
 
-    /// <summary>Creates a context from a run configuration (its flags or its model spec), with its <see cref="Preflight"/> when the theory applies.</summary>
-    public static DiagnosisContext For(Trace trace, RunConfig config, DiagnosisThresholds? thresholds = null)
+    /// <summary>
+    /// Creates a context for a trace of the network <paramref name="spec"/> initialized with
+    /// <paramref name="initializer"/> (null when unknown, such as weights loaded from a file), with
+    /// its <see cref="Preflight"/> when the theory applies.
+    /// </summary>
+    public static DiagnosisContext For(Trace trace, NetworkSpec spec, Initializer? initializer, DiagnosisThresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        ArgumentNullException.ThrowIfNull(config);
-        var spec = config.CreateSpec(trace.LayerInputs[0], trace.LayerWidths[^1]);
-        return new(trace, NetworkFacts.For(spec, config.ParsedInitializer), thresholds ?? DiagnosisThresholds.Default) { Preflight = Preflight.For(config) };
+        ArgumentNullException.ThrowIfNull(spec);
+        var preflight = initializer is null ? null : Preflight.For(spec, initializer);
+        return new(trace, NetworkFacts.For(spec, initializer), thresholds ?? DiagnosisThresholds.Default) { Preflight = preflight };
     }
 
     /// <summary>The facts of trace layer <paramref name="layer"/>; none known (no activation) when the network lists fewer layers than the trace.</summary>
@@ -32,7 +37,11 @@ public sealed record DiagnosisContext(Trace Trace, NetworkFacts Network, Diagnos
     public int EarlyEnd => Math.Clamp((int)Math.Ceiling(Trace.StepCount * Thresholds.EarlyWindowFraction), 1, 50);
 
     /// <summary>First step of the late window.</summary>
-    public int LateStart => Math.Max(0, Trace.StepCount - Math.Max(1, (int)Math.Ceiling(Trace.StepCount * Thresholds.LateWindowFraction)));
+    public int LateStart => LateStartOf(Trace.StepCount, Thresholds);
+
+    /// <summary>First step of the late window of a trace of <paramref name="steps"/> steps.</summary>
+    internal static int LateStartOf(int steps, DiagnosisThresholds thresholds) =>
+        Math.Max(0, steps - Math.Max(1, (int)Math.Ceiling(steps * thresholds.LateWindowFraction)));
 
     /// <summary>Per-layer median of <paramref name="stat"/> over the early window.</summary>
     public double[] Early(LayerStat stat) => Trace.MedianOver(stat, 0, EarlyEnd);

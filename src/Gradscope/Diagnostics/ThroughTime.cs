@@ -1,7 +1,7 @@
 namespace Gradscope.Diagnostics;
 
 /// <summary>
-/// The gradient through time of a monitored recurrent run, measured as the diagnosis measures it
+/// The gradient through time of a monitored recurrent run's trace, measured as the diagnosis measures it
 /// (<c>VanishingThroughTime</c>): for experiments that print the memory horizon and decay beside
 /// their own numbers.
 /// </summary>
@@ -11,12 +11,12 @@ public static class ThroughTime
     /// The first recurrent layer's gradient through time over the diagnosis's late window (its
     /// thresholds' horizon fraction); null when the run traced no recurrent layer or too few steps.
     /// </summary>
-    public static ThroughTimeMeasure? Measure(MonitoredRunResult run)
+    public static ThroughTimeMeasure? Measure(Trace trace, DiagnosisThresholds? thresholds = null)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        if (run.Trace.ThroughTime.Count == 0)
+        ArgumentNullException.ThrowIfNull(trace);
+        if (trace.ThroughTime.Count == 0)
             return null;
-        var context = DiagnosisContext.For(run.Trace, run.Config);
-        return VanishingThroughTimeRule.Measure(run.Trace.ThroughTime[0], context.LateStart, context.Thresholds.TimeHorizonFraction);
+        var t = thresholds ?? DiagnosisThresholds.Default;
+        return VanishingThroughTimeRule.Measure(trace.ThroughTime[0], DiagnosisContext.LateStartOf(trace.StepCount, t), t.TimeHorizonFraction);
     }
 }

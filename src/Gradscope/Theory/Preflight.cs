@@ -49,15 +49,18 @@ public sealed record Preflight
     /// <summary>One line for people, e.g. <c>theory: chi_1 = 0.021 (ordered): the gradient is predicted to shrink by 1e-17 ...</c>.</summary>
     public required string Text { get; init; }
 
-    /// <summary>The prediction for <paramref name="config"/>, or null when the theory does not apply (see the type's summary) or sigma_w^2 is 0.</summary>
-    /// <exception cref="GradscopeException">The activation or initializer name is invalid.</exception>
-    public static Preflight? For(RunConfig config)
+    /// <summary>
+    /// The prediction for the network <paramref name="spec"/> initialized with
+    /// <paramref name="initializer"/>, or null when the theory does not apply (see the type's
+    /// summary) or sigma_w^2 is 0.
+    /// </summary>
+    public static Preflight? For(NetworkSpec spec, Initializer initializer)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        if (PlainChain(config.HiddenLayout()) is not { } chain)
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(initializer);
+        if (PlainChain(spec.Layout()) is not { } chain)
             return null;
         var (hidden, activation) = chain;
-        var initializer = config.ParsedInitializer;
         double sum = 0;
         int layers = Math.Max(1, hidden.Count - 1);
         for (int i = 0; i < layers; i++)

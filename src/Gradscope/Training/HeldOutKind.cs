@@ -3,7 +3,7 @@ namespace Gradscope.Training;
 /// <summary>Where a run's held-out rows come from, so that every reported accuracy can say which split it is.</summary>
 public enum HeldOutKind
 {
-    /// <summary>A random share of the data (<see cref="RunConfig.TestSplit"/>), held out as the test set: "test split".</summary>
+    /// <summary>A random share of the data (a run's test split), held out as the test set: "test split".</summary>
     TestSplit,
 
     /// <summary>A random share of the training files, held out while the set's official test set waits for the end: "validation".</summary>

@@ -27,19 +27,6 @@ public static class LayerPaths
         return (pinned, outputModule ?? ByIndex(string.Empty, layers.Count, given));
     }
 
-    /// <summary>
-    /// <paramref name="config"/> as a layer list whose module paths are all given (see
-    /// <see cref="Pin(IReadOnlyList{LayerSpec}, string?)"/>), the output layer's included: the
-    /// same network under the same tensor names, ready for rewrites that keep them.
-    /// </summary>
-    public static RunConfig Pin(RunConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var doc = config.ModelSpec is null ? null : ModelSpecJson.Parse(config.ModelSpec);
-        var (layers, output) = Pin(config.HiddenLayout(), doc?.OutputModule);
-        return config.WithLayers(layers) with { ModelSpec = ModelSpecJson.Write(doc?.Input, layers, doc?.Output, outputModule: output) };
-    }
-
     /// <summary>Each dense layer's own initializer (null: the network's), by module path; layers without a path are left out.</summary>
     public static IReadOnlyDictionary<string, Initializer?> DenseInits(IReadOnlyList<LayerSpec> layers)
     {

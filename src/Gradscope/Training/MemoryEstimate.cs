@@ -170,7 +170,7 @@ public sealed record MemoryEstimate
     internal const int MonitorStatisticsPerLayer = 11;
 
     // GradientMonitor: the previous weights (for update ratios), alive units, and a trace of every
-    // statistic of every dense layer for each expected step (see MonitoredRun.ExpectedSteps).
+    // statistic of every dense layer for each expected step (see Gradscope.Lab's MonitoredRun.ExpectedSteps).
     private static long MonitorBytes(MemoryTally tally, MemoryShape shape)
     {
         long weights = Product(tally.DenseWeights, shape.ElementSize);

@@ -158,8 +158,17 @@ public sealed partial record NetworkSpec
     /// </summary>
     /// <exception cref="GradscopeException">The JSON is malformed, the spec invalid, or a size missing or mismatched.</exception>
     public static NetworkSpec FromJson(string json, int? inputSize = null, int? outputSize = null, string source = "model spec")
+        => FromDocument(ModelSpecJson.Parse(json, source), inputSize, outputSize, source);
+
+    /// <summary>
+    /// The spec of a parsed model spec <paramref name="doc"/>; <paramref name="inputSize"/> and
+    /// <paramref name="outputSize"/> (the data's features and classes) fill in what it leaves out
+    /// and must match what it says. <paramref name="source"/> names it in messages.
+    /// </summary>
+    /// <exception cref="GradscopeException">The spec is invalid, or a size missing or mismatched.</exception>
+    public static NetworkSpec FromDocument(ModelSpecDocument doc, int? inputSize = null, int? outputSize = null, string source = "model spec")
     {
-        var doc = ModelSpecJson.Parse(json, source);
+        ArgumentNullException.ThrowIfNull(doc);
         int input = Resolve(doc.Input, inputSize, source, "input", "features");
         int output = Resolve(doc.Output, outputSize, source, "output", "classes");
         return FromLayers(input, doc.Layers, output, doc.OutputModule);

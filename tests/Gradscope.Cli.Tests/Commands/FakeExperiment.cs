@@ -1,6 +1,7 @@
+using Gradscope.Cli.Commands;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
-using Gradscope.Training;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Cli.Tests.Commands;
 
@@ -28,7 +29,7 @@ internal sealed class FakeExperiment(string name = "fake", bool fails = false, b
         Parallel.For(0, 4, i => settings.Report($"cell {i} done"));
         var runs = new List<ExperimentRun>();
         if (trains)
-            runs.Add(new ExperimentRun("tiny xor", MonitoredRun.Run(new RunConfig { Data = "xor", Hidden = [4], Epochs = 1, Seed = settings.Seed }, MonitorOptions.For(MonitorPreset.Cheap))));
+            runs.Add(new ExperimentRun("tiny xor", MonitoredRun.Run(new RunFlags { Data = "xor", Hidden = [4], Epochs = 1, Seed = settings.Seed }.ToSpec(), MonitorOptions.For(MonitorPreset.Cheap))));
         return new ExperimentResult
         {
             Experiment = Name,

@@ -1,3 +1,4 @@
+
 namespace Gradscope.Cli.Tests.Fuzz;
 
 /// <summary>

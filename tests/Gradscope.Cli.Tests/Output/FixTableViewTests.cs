@@ -1,13 +1,14 @@
+using Gradscope.Cli.Commands;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
-using Gradscope.Training;
+using Gradscope.Lab.Fixes;
 
 namespace Gradscope.Cli.Tests.Output;
 
 public sealed class FixTableViewTests
 {
     private static FixOutcome Outcome(string label, double accuracy, double loss, Remedy? remedy) =>
-        new(label, remedy, new RunConfig(), 1, 0, loss, accuracy, []);
+        new(label, remedy, new RunFlags().ToSpec(), 1, 0, loss, accuracy, []);
 
     [Fact]
     public void Ranked_PutsTheBestOutcomeFirst_AndTheDivergedLast()

@@ -1,5 +1,6 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Tests.Experiments;
 
@@ -105,7 +106,7 @@ public sealed class DepthScanMeasurementTests
         // Four hidden layers (the trace's fifth layer is the output).
         Assert.Equal(4, trial.Depth);
         Assert.Equal(4, trial.UpdateRatios.Count);
-        var context = DiagnosisContext.For(run.Trace, config);
+        var context = MonitoredRun.Context(run.Trace, config);
         var delta = context.Early(LayerStat.DeltaRms);
         Assert.Equal(Math.Log10(delta[3] / delta[0]), trial.OrdersLost, 9);
 

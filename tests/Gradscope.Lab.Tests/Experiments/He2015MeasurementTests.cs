@@ -1,5 +1,6 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
+using Gradscope.Lab.Runs;
 using Gradscope.Tensors;
 using Gradscope.Training;
 
@@ -96,7 +97,7 @@ public sealed class He2015MeasurementTests
 
     private static He2015Trial Trial(string label, double start, double[] losses, double testAccuracy = 0.1)
     {
-        var config = new RunConfig();
+        var config = new TestFlags();
         var empty = new Trace(["0"], [2], [3], "relu");
         var result = new MonitoredRunResult(config, new TrainingResult([], 0, TrainingStatus.Completed, null), empty, new DiagnosisReport([]));
         return new He2015Trial(label, "init", [0.5], start, losses, 0.5, testAccuracy, result);

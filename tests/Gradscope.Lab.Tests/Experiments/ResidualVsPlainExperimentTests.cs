@@ -1,4 +1,7 @@
 using Gradscope.Lab.Experiments;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
+using Gradscope.Training;
 using Xunit.Abstractions;
 
 namespace Gradscope.Lab.Tests.Experiments;
@@ -72,8 +75,12 @@ public sealed class ResidualVsPlainExperimentTests(ITestOutputHelper output)
     public void CreateConfig_Residual_IsDeepSigmoidAdamInFloat64()
     {
         var config = ResidualVsPlainRuns.CreateConfig(new ResidualVsPlainOptions(), 20, "residual+batch-norm");
-        Assert.Equal(20, config.Hidden.Count);
-        Assert.Equal(("sigmoid", true, "batch", "adam", 0.001, true), (config.Activation, config.Residual, config.Norm, config.Optimizer, config.LearningRate!.Value, config.UseDouble));
+        Assert.Equal(20, config.DenseWidths().Count);
+        var layers = config.Network.Layers;
+        Assert.Equal("sigmoid", config.Network.FirstActivation!.Name);
+        Assert.Contains(layers, l => l is ResidualSpec);
+        Assert.Contains(layers, l => l is NormSpec { Kind: NormKind.Batch } || (l is ResidualSpec r && r.Layers.Any(b => b is NormSpec { Kind: NormKind.Batch })));
+        Assert.Equal((OptimizerKind.Adam, 0.001, NumberType.Float64), (config.Optimizer.Kind, config.Optimizer.LearningRate, config.DType));
     }
 
     private static ResidualVsPlainRow Row(int depth, string variant, double loss, double ratio, double accuracy = 0.5) =>

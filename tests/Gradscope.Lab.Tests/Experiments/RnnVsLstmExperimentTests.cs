@@ -1,5 +1,6 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
+using Gradscope.Lab.Runs;
 using Gradscope.Training;
 using Xunit.Abstractions;
 
@@ -66,15 +67,15 @@ public sealed class RnnVsLstmExperimentTests(ITestOutputHelper output)
     {
         var options = new RnnVsLstmOptions { Quick = false };
         var config = RnnVsLstmRuns.CreateConfig(options, 500, "lstm");
-        Assert.True(config.MaxSteps * config.BatchSize >= 1_000_000, $"{config.MaxSteps} steps of {config.BatchSize}");
-        var lstm = Assert.IsType<RecurrentSpec>(ModelSpecJson.Parse(config.ModelSpec!, "spec").Layers[0]);
+        Assert.True(config.Budget.MaxSteps * config.Budget.BatchSize >= 1_000_000, $"{config.Budget.MaxSteps} steps of {config.Budget.BatchSize}");
+        var lstm = Assert.IsType<RecurrentSpec>(config.Network.Layers[0]);
         Assert.Equal((5.0, -3.0), (lstm.ForgetBias, lstm.InputBias));
         Assert.Contains((500, "lstm"), RnnVsLstmRuns.Plan(quick: false));
         Assert.DoesNotContain(RnnVsLstmRuns.Plan(quick: true), run => run.Length > 50);
 
         // The GRU has no gate of that name; without the setting the LSTM keeps PyTorch's biases.
-        Assert.Null(((RecurrentSpec)ModelSpecJson.Parse(RnnVsLstmRuns.CreateConfig(new RnnVsLstmOptions { InputGateBias = null }, 50, "lstm").ModelSpec!, "spec").Layers[0]).InputBias);
-        Assert.DoesNotContain("input_bias", RnnVsLstmRuns.CreateConfig(options, 500, "gru").ModelSpec!);
+        Assert.Null(((RecurrentSpec)RnnVsLstmRuns.CreateConfig(new RnnVsLstmOptions { InputGateBias = null }, 50, "lstm").Network.Layers[0]).InputBias);
+        Assert.DoesNotContain("input_bias", RunSpecJson.Write(RnnVsLstmRuns.CreateConfig(options, 500, "gru")));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Gradscope.Data;
 using Gradscope.Lab.Live;
 using Gradscope.Lab.Runs;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Tests.Live;
 
@@ -11,7 +10,7 @@ internal static class HostedSpecs
 {
     /// <summary>A spiral run of <paramref name="epochs"/> epochs (300 points, batch 16: 15 steps an epoch).</summary>
     public static RunSpec Spiral(int epochs, string activation = "tanh", string init = "glorot-uniform", IReadOnlyList<int>? hidden = null, string optimizer = "adam", double learningRate = 0.01) =>
-        RunSpecs.FromConfig(new RunConfig
+        new TestFlags
         {
             Data = "spiral",
             DataOptions = new DataOptions { Count = 300 },
@@ -23,7 +22,7 @@ internal static class HostedSpecs
             Epochs = epochs,
             BatchSize = 16,
             Seed = 3,
-        });
+        }.ToSpec();
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test after <paramref name="seconds"/>.</summary>
     public static void WaitUntil(Func<bool> condition, string what, double seconds = 20)

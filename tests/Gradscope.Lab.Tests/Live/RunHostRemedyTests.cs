@@ -72,7 +72,7 @@ public sealed class RunHostRemedyTests
     public void StartRemedy_ImportedRunWithoutDescription_SaysSo()
     {
         string path = StoreTestRuns.TempStore();
-        var imported = StoreTestRuns.Header(new RunConfig(), new Gradscope.Diagnostics.Trace([], [], [], "identity", 1)) with { Spec = null, Status = RunStatus.Completed };
+        var imported = StoreTestRuns.Header(new TestFlags(), new Gradscope.Diagnostics.Trace([], [], [], "identity", 1)) with { Spec = null, Status = RunStatus.Completed };
         using (var store = RunStore.Open(path))
             store.Save(imported);
         using var host = new RunHost(path);

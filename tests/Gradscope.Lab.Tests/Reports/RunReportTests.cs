@@ -5,7 +5,6 @@ using Gradscope.Diagnostics;
 using Gradscope.Lab.Reports;
 using Gradscope.Lab.Reports.Html;
 using Gradscope.Lab.Runs;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Tests.Reports;
 
@@ -15,9 +14,9 @@ public sealed partial class RunReportTests
 
     private static RunRecord Record(string name, string activation, string init, int depth)
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [.. Enumerable.Repeat(16, depth)], Activation = activation, Init = init, Epochs = 2, Seed = 1, Optimizer = "sgd", LearningRate = 0.1 };
+        var config = new TestFlags { Data = "spiral", Hidden = [.. Enumerable.Repeat(16, depth)], Activation = activation, Init = init, Epochs = 2, Seed = 1, Optimizer = "sgd", LearningRate = 0.1 };
         var result = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Standard));
-        return new RunRecord { Id = name, Name = name, Spec = RunSpecs.FromConfig(config), Trace = result.Trace, Findings = result.Report.Findings };
+        return new RunRecord { Id = name, Name = name, Spec = config, Trace = result.Trace, Findings = result.Report.Findings };
     }
 
     [Theory]

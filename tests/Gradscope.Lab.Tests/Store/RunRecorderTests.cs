@@ -1,7 +1,6 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Tests.Store;
 

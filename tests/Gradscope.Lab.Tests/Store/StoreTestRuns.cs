@@ -1,14 +1,13 @@
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Tests.Store;
 
 /// <summary>Small real runs for the store's tests.</summary>
 internal static class StoreTestRuns
 {
-    public static RunConfig Config(string activation = "sigmoid", int epochs = 2) => new()
+    public static TestFlags Config(string activation = "sigmoid", int epochs = 2) => new()
     {
         Data = "spiral",
         Hidden = [8, 8, 8],
@@ -20,21 +19,21 @@ internal static class StoreTestRuns
 
     public static string TempStore() => Path.Combine(Directory.CreateTempSubdirectory("gradscope-store-test-").FullName, "gradscope.db");
 
-    public static RunRecord Header(RunConfig config, Trace trace, string? name = null, params string[] tags) => new()
+    public static RunRecord Header(RunSpec config, Trace trace, string? name = null, params string[] tags) => new()
     {
         Id = Ulid.New(),
         Name = name,
         Tags = tags,
         Kind = "train",
-        Spec = RunSpecs.FromConfig(config),
-        Data = new DataIdentity(config.Data),
+        Spec = config,
+        Data = new DataIdentity(config.Data.Source),
         Status = RunStatus.Running,
         Started = DateTimeOffset.UtcNow,
         Trace = trace,
     };
 
     /// <summary>Trains <paramref name="config"/> under the monitor (standard: histograms too) and returns the finished record.</summary>
-    public static RunRecord Finished(RunConfig config, string? name = null, params string[] tags)
+    public static RunRecord Finished(RunSpec config, string? name = null, params string[] tags)
     {
         var result = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Standard));
         var final = result.Training.Final!;

@@ -10,7 +10,7 @@ internal static class SweepTestSupport
 {
     public static RunSpec Describe(IReadOnlyList<SweepSetting> settings)
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [8, 8], MaxSteps = 20, Epochs = 1, BatchSize = 32 };
+        var config = new TestFlags { Data = "spiral", Hidden = [8, 8], MaxSteps = 20, Epochs = 1, BatchSize = 32 };
         foreach (var s in settings)
         {
             config = s.Option switch
@@ -26,7 +26,7 @@ internal static class SweepTestSupport
             };
         }
 
-        return RunSpecs.FromConfig(config);
+        return config.ToSpec();
     }
 
     public static readonly string[] Options = ["activation", "layers", "lr", "dropout", "init", "max-steps"];

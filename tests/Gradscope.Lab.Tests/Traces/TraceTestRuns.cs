@@ -8,11 +8,11 @@ namespace Gradscope.Lab.Tests.Traces;
 /// <summary>Small recorded runs for the trace and export tests, streamed through a <see cref="TraceWriter"/>.</summary>
 internal static class TraceTestRuns
 {
-    public static RunConfig Config(string activation = "tanh", int epochs = 2) =>
+    public static TestFlags Config(string activation = "tanh", int epochs = 2) =>
         new() { Data = "spiral", Hidden = [8, 8, 8], Activation = activation, Epochs = epochs, Seed = 1 };
 
     /// <summary>Trains with the monitor and a streaming writer; returns the record and the trace text.</summary>
-    public static (RunRecord Record, string Text) Streamed(MonitorPreset preset, RunConfig? config = null)
+    public static (RunRecord Record, string Text) Streamed(MonitorPreset preset, TestFlags? config = null)
     {
         var run = PreparedRun<float>.Create(config ?? Config());
         var monitor = new GradientMonitor<float>(run.Network, MonitorOptions.For(preset), MonitoredRun.ExpectedSteps(run));
@@ -22,7 +22,7 @@ internal static class TraceTestRuns
             Id = "01JTESTRUN0000000000000000",
             Name = "tanh-3x8",
             Tags = ["test"],
-            Spec = RunSpecs.FromConfig(run.Config),
+            Spec = run.Config,
             Data = new DataIdentity("spiral"),
             Started = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
             Status = RunStatus.Running,
@@ -35,7 +35,7 @@ internal static class TraceTestRuns
         {
             run.Trainer.AddObserver(new TraceObserver<float>(writer));
             var result = run.Trainer.Train(run.Train, run.Test);
-            var report = Diagnosis.Run(DiagnosisContext.For(monitor.Trace, run.Config));
+            var report = Diagnosis.Run(MonitoredRun.Context(monitor.Trace, run.Config));
             var final = result.Epochs.Count == 0 ? RunMetrics.None : new RunMetrics(result.Epochs[^1].TrainLoss, result.Epochs[^1].TrainAccuracy, result.Epochs[^1].TestAccuracy);
             var status = result.Status == TrainingStatus.Diverged ? RunStatus.Diverged : RunStatus.Completed;
             writer.Complete(status, final, report.Findings);

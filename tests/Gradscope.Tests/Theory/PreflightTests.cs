@@ -33,9 +33,7 @@ public sealed class PreflightTests
     [Fact]
     public void For_DeepSigmoidStandard_IsOrderedWithTinyRatio()
     {
-        var config = new RunConfig { Hidden = Enumerable.Repeat(32, 20).ToArray(), Activation = "sigmoid", Init = "standard" };
-
-        var p = Preflight.For(config);
+        var p = For(Enumerable.Repeat(32, 20).ToArray(), "sigmoid", "standard");
 
         // sigma_w^2 = 1/3 and sigma_b^2 = 0; the ratio spans the 21 dense layers: chi_1^(20/2).
         Assert.NotNull(p);
@@ -53,7 +51,7 @@ public sealed class PreflightTests
     [Fact]
     public void For_ReluHe_IsCritical()
     {
-        var p = Preflight.For(new RunConfig { Hidden = [32, 32, 32], Activation = "relu", Init = "he-normal" });
+        var p = For([32, 32, 32], "relu", "he-normal");
 
         // ReLU: chi_1 = sigma_w^2 / 2 = 1 exactly.
         Assert.NotNull(p);
@@ -65,7 +63,7 @@ public sealed class PreflightTests
     [Fact]
     public void For_ConstantBias_IsMentionedAndIgnored()
     {
-        var p = Preflight.For(new RunConfig { Hidden = [16, 16], Activation = "relu", Init = "he-normal:gain=2:bias=-1" });
+        var p = For([16, 16], "relu", "he-normal:gain=2:bias=-1");
 
         // gain 2: sigma_w^2 = 4, chi_1 = 2 (chaotic); the constant bias is not a variance.
         Assert.NotNull(p);
@@ -79,26 +77,33 @@ public sealed class PreflightTests
     [Fact]
     public void For_NormResidualDropoutOrSpec_IsSkipped()
     {
-        var plain = new RunConfig { Hidden = [32, 32, 32, 32], Activation = "tanh" };
+        int[] plain = [32, 32, 32, 32];
 
-        Assert.NotNull(Preflight.For(plain));
-        Assert.Null(Preflight.For(plain with { Norm = "batch" }));
-        Assert.Null(Preflight.For(plain with { Residual = true }));
-        Assert.Null(Preflight.For(plain with { Dropout = 0.5 }));
-        Assert.Null(Preflight.For(plain with { Hidden = [] }));
-        Assert.Null(Preflight.For(plain with { Init = "normal:0" }));
-        Assert.Null(Preflight.For(plain with { ModelSpec = """{"layers": [{"type": "dense", "units": 8}, {"type": "activation", "name": "tanh"}, {"type": "dropout", "p": 0.1}]}""" }));
+        Assert.NotNull(For(plain, "tanh", "glorot-uniform"));
+        Assert.Null(For(plain, "tanh", "glorot-uniform", NormKind.Batch));
+        Assert.Null(For(plain, "tanh", "glorot-uniform", residual: true));
+        Assert.Null(For(plain, "tanh", "glorot-uniform", dropout: 0.5));
+        Assert.Null(For([], "tanh", "glorot-uniform"));
+        Assert.Null(For(plain, "tanh", "normal:0"));
+        Assert.Null(For(ModelSpecJson.Parse("""{"layers": [{"type": "dense", "units": 8}, {"type": "activation", "name": "tanh"}, {"type": "dropout", "p": 0.1}]}""").Layers, "glorot-uniform"));
     }
 
     [Fact]
     public void For_PlainChainGivenAsSpec_IsTheFlagsPrediction()
     {
-        var flags = new RunConfig { Hidden = [32, 32, 32, 32], Activation = "tanh", Init = "glorot-uniform" };
-        var spec = flags.WithLayers(flags.HiddenLayout());
+        var flags = new NetworkSpec(2, [32, 32, 32, 32], 3, Activation.Parse("tanh"));
 
-        Assert.NotNull(spec.ModelSpec);
-        Assert.Equal(Preflight.For(flags)!.Text, Preflight.For(spec)!.Text);
-        Assert.Null(Preflight.For(flags.WithLayers(
-            [new DenseSpec(8), new ActivationSpec(Activation.Parse("relu")), new DenseSpec(8), new ActivationSpec(Activation.Parse("tanh"))])));
+        Assert.Equal(For([32, 32, 32, 32], "tanh", "glorot-uniform")!.Text, For(flags.Layout(), "glorot-uniform")!.Text);
+        Assert.Null(For([new DenseSpec(8), new ActivationSpec(Activation.Parse("relu")), new DenseSpec(8), new ActivationSpec(Activation.Parse("tanh"))], "glorot-uniform"));
     }
+
+    // The prediction for the dense network the layout flags build (2 inputs, 3 classes).
+    private static Preflight? For(IReadOnlyList<int> hidden, string activation, string init, NormKind norm = NormKind.None, bool residual = false, double dropout = 0) =>
+        Preflight.For(
+            new NetworkSpec(2, hidden, 3, Activation.Parse(activation)) { Norm = norm, Residual = residual ? ResidualStyle.PreActivation : ResidualStyle.None, Dropout = dropout },
+            Initializer.Parse(init));
+
+    // The prediction for a network given by its layers.
+    private static Preflight? For(IReadOnlyList<LayerSpec> layers, string init) =>
+        Preflight.For(NetworkSpec.FromLayers(2, layers, 3), Initializer.Parse(init));
 }

@@ -102,28 +102,4 @@ public sealed class NetworkLayoutTests
         var ex = Assert.Throws<GradscopeException>(() => NetworkSpec.ParseNorm("group"));
         Assert.Equal("Unknown normalization 'group'. Use none, batch or layer.", ex.Message);
     }
-
-    [Fact]
-    public void RunConfig_CreateSpec_PassesTheRemediesThrough()
-    {
-        var config = new RunConfig { Hidden = [5, 5], Activation = "sigmoid", Norm = "batch", Residual = true, Dropout = 0.3 };
-
-        var spec = config.CreateSpec(2, 3);
-
-        Assert.Equal(NormKind.Batch, spec.Norm);
-        Assert.Equal(ResidualStyle.PreActivation, spec.Residual);
-        Assert.Equal(0.3, spec.Dropout);
-        Assert.Equal("glorot-uniform", config.ParsedInitializer.Name);
-    }
-
-    [Fact]
-    public void RunConfig_ModelSpec_ReplacesTheFlagsAndPicksTheInitializer()
-    {
-        var config = new RunConfig { ModelSpec = "{\"layers\":[{\"type\":\"dense\",\"units\":7},{\"type\":\"activation\",\"name\":\"relu\"}]}" };
-
-        var spec = config.CreateSpec(2, 3);
-
-        Assert.Equal("2-dense7-relu-3", spec.Describe());
-        Assert.Equal("he-normal", config.ParsedInitializer.Name);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
 using Gradscope.Lab.Runs;
 using Gradscope.Lab.Store;
 using Gradscope.Training;
@@ -119,7 +120,7 @@ internal static class RunRecording
         var ended = DateTimeOffset.UtcNow;
         var trace = run.Trace;
         double seconds = trace.StepCount > 0 ? trace.WallSeconds(trace.StepCount - 1) : double.NaN;
-        return NewRecord(kind, run.Config, trace, parentId) with
+        return NewRecord(kind, run.Spec, trace, parentId) with
         {
             Name = name,
             Tags = tags ?? [],
@@ -154,8 +155,8 @@ internal static class RunRecording
         ids.Count == 1 ? $"recorded run {ids[0]} in {request.Path}" : $"recorded {ids.Count} runs in {request.Path}";
 
     /// <summary>The record of a run about to start (see <see cref="RunRecords.NewRecord"/>).</summary>
-    public static RunRecord NewRecord(string kind, RunConfig config, Trace trace, string? parentId = null) =>
-        RunRecords.NewRecord(kind, config, trace, parentId);
+    public static RunRecord NewRecord(string kind, RunSpec spec, Trace trace, string? parentId = null) =>
+        RunRecords.NewRecord(kind, spec, trace, parentId);
 
     /// <summary>A built-in set by name; a file by name, full path, size and SHA-256.</summary>
     public static DataIdentity Identify(string data) => RunRecords.Identify(data);

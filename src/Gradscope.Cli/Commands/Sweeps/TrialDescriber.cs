@@ -7,7 +7,7 @@ namespace Gradscope.Cli.Commands.Sweeps;
 /// <summary>
 /// Turns a trial's settings into its run description exactly as <c>train</c> turns its options into
 /// one: the settings become a <c>train</c> command line, parsed by <c>train</c>'s options and
-/// read by <see cref="TrainCommand.ToConfig"/> (defaults, checks and messages included).
+/// read by <see cref="TrainCommand.ToFlags"/> (defaults, checks and messages included).
 /// </summary>
 internal sealed class TrialDescriber
 {
@@ -37,8 +37,7 @@ internal sealed class TrialDescriber
             throw Usage(settings, parsed.Errors[0].Message);
         try
         {
-            var config = TrainCommand.ToConfig(_options, parsed);
-            return RunSpecs.FromConfig(config);
+            return TrainCommand.ToFlags(_options, parsed).ToSpec();
         }
         catch (Exception ex) when (ex is UsageException or GradscopeException)
         {

@@ -1,4 +1,5 @@
 using Gradscope.Activations;
+using Gradscope.Lab.Runs;
 using Gradscope.Theory;
 
 namespace Gradscope.Lab.Experiments;
@@ -57,7 +58,7 @@ internal sealed class DepthScanExperiment : IExperiment
         ArgumentNullException.ThrowIfNull(settings);
         var depths = Depths(settings.Quick);
         int epochs = Epochs(settings.Quick);
-        var jobs = new List<(DepthScanArm Arm, Training.RunConfig Config)>();
+        var jobs = new List<(DepthScanArm Arm, RunSpec Config)>();
         foreach (var arm in Arms)
         {
             foreach (int depth in depths)
@@ -70,7 +71,7 @@ internal sealed class DepthScanExperiment : IExperiment
         var trials = new DepthScanTrial[jobs.Count];
 
         // Deepest first, so the last runs to finish are short ones.
-        var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].Config.Hidden.Count).ToArray();
+        var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].Config.DenseWidths().Count).ToArray();
         int done = 0;
         ParallelTrials.Run(order, settings, i =>
         {

@@ -1,5 +1,9 @@
+using Gradscope.Activations;
 using Gradscope.Diagnostics;
-using Gradscope.Training;
+using Gradscope.Initialization;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
 
 namespace Gradscope.Lab.Experiments;
 
@@ -36,31 +40,24 @@ internal sealed record DepthScanTrial(
 internal static class DepthScanTrials
 {
     /// <summary>The configuration of one run: spiral, <paramref name="depth"/> x <paramref name="width"/>, plain SGD, float64.</summary>
-    public static RunConfig Config(DepthScanArm arm, int depth, int width, int epochs, double learningRate, int seed)
+    public static RunSpec Config(DepthScanArm arm, int depth, int width, int epochs, double learningRate, int seed)
     {
         var hidden = new int[depth];
         Array.Fill(hidden, width);
-        return new RunConfig
+        return RunSpecs.Dense("spiral", hidden, Activation.Parse(arm.Activation), Initializer.Parse(arm.Init)) with
         {
-            Data = "spiral",
-            Hidden = hidden,
-            Activation = arm.Activation,
-            Init = arm.Init,
-            Optimizer = "sgd",
-
             // No momentum: a step is then -lr * grad, so its size follows from the gradient alone.
-            Momentum = 0,
-            LearningRate = learningRate,
-            Epochs = epochs,
+            Optimizer = new OptimizerSpec(OptimizerKind.Sgd, learningRate) { Momentum = 0 },
+            Budget = new BudgetSpec { Epochs = epochs },
             Seed = seed,
 
             // Deep sigmoid gradients fall below float32's smallest normal number (1e-38).
-            UseDouble = true,
+            DType = NumberType.Float64,
         };
     }
 
     /// <summary>Trains <paramref name="config"/> under the monitor (every statistic at every step) and measures it.</summary>
-    public static DepthScanTrial Run(DepthScanArm arm, RunConfig config, CancellationToken cancellation)
+    public static DepthScanTrial Run(DepthScanArm arm, RunSpec config, CancellationToken cancellation)
     {
         var run = MonitoredRun.Run(config, new MonitorOptions(), cancellation: cancellation);
         return Measure(arm, run);
@@ -70,13 +67,13 @@ internal static class DepthScanTrials
     public static DepthScanTrial Measure(DepthScanArm arm, MonitoredRunResult run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var context = DiagnosisContext.For(run.Trace, run.Config);
+        var context = MonitoredRun.Context(run.Trace, run.Spec);
         int depth = run.Trace.LayerCount - 1;
         var delta = context.Early(LayerStat.DeltaRms).AsSpan(0, depth);
         double orders = GradientProfile.Fit(delta).OrdersLastToFirst;
         var ratios = EarlyUpdateRatios(run.Trace, context.EarlyEnd, depth);
         var outcome = FixTrials.Outcome(arm.Label, null, run);
-        return new DepthScanTrial(arm, depth, run.Config.Seed, orders, ratios, outcome.Loss, outcome.Accuracy, run);
+        return new DepthScanTrial(arm, depth, run.Spec.Seed, orders, ratios, outcome.Loss, outcome.Accuracy, run);
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 using Gradscope.Data;
-using Gradscope.Training;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Lab.Experiments;
 
@@ -46,7 +46,7 @@ internal static class Glorot2010Control
             features[i] = probe.Features[i] * scale;
         var scaled = new Dataset(probe.Name, features, probe.Labels, probe.FeatureCount, probe.ClassCount);
         var tanh = new Glorot2010Configuration("tanh", Glorot2010Configuration.NormalizedInit, null);
-        var config = Glorot2010Trial.CreateConfig(plan, tanh, plan.LearningRates[0], seed, dataDir) with { TestSplit = 0 };
+        var config = Glorot2010Trial.CreateConfig(plan, tanh, plan.LearningRates[0], seed, dataDir) with { Data = Glorot2010Trial.CreateConfig(plan, tanh, plan.LearningRates[0], seed, dataDir).Data with { TestSplit = 0 } };
         var run = PreparedRun<float>.Create(config, scaled);
         return (scale, InitGradientProbe.Measure(run, n));
     }

@@ -1,5 +1,8 @@
-using Gradscope.Data;
+using Gradscope.Activations;
 using Gradscope.Diagnostics;
+using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
 using Gradscope.Training;
 
 namespace Gradscope.Lab.Experiments;
@@ -31,21 +34,14 @@ internal sealed record Glorot2010Trial(
     public const int SmoothingSteps = 10;
 
     /// <summary>The run description of one trial: the paper's SGD on mini-batches of 10, raw pixels in [0, 1], biases 0.</summary>
-    public static RunConfig CreateConfig(Glorot2010Plan plan, Glorot2010Configuration configuration, double learningRate, int seed, string? dataDir) => new()
-    {
-        Data = "fashion-mnist",
-        DataOptions = new DataOptions { DataDir = dataDir, Limit = plan.TrainRows },
-        TestSplit = plan.ValidationSplit,
-        Standardize = false,
-        Hidden = plan.Hidden(),
-        Activation = configuration.Activation,
-        Init = configuration.Init,
-        Optimizer = "sgd",
-        LearningRate = learningRate,
-        Epochs = plan.Epochs,
-        BatchSize = Glorot2010Plan.BatchSize,
-        Seed = seed,
-    };
+    public static RunSpec CreateConfig(Glorot2010Plan plan, Glorot2010Configuration configuration, double learningRate, int seed, string? dataDir) =>
+        RunSpecs.Dense("fashion-mnist", plan.Hidden(), Activation.Parse(configuration.Activation), Initializer.Parse(configuration.Init)) with
+        {
+            Data = new DataSpec { Source = "fashion-mnist", DataDir = dataDir, Samples = plan.TrainRows, TestSplit = plan.ValidationSplit, Standardize = false },
+            Optimizer = new OptimizerSpec(OptimizerKind.Sgd, learningRate),
+            Budget = new BudgetSpec { Epochs = plan.Epochs, BatchSize = Glorot2010Plan.BatchSize },
+            Seed = seed,
+        };
 
     /// <summary>Trains one configuration at one learning rate on <paramref name="data"/> and measures it.</summary>
     public static Glorot2010Trial Train(Glorot2010Plan plan, Glorot2010Configuration configuration, double learningRate, Glorot2010Rows data, ExperimentSettings settings)

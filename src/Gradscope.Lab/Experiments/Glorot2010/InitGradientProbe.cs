@@ -1,9 +1,9 @@
 using System.Numerics;
 using Gradscope.Data;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Losses;
 using Gradscope.Tensors;
-using Gradscope.Training;
 
 namespace Gradscope.Lab.Experiments;
 

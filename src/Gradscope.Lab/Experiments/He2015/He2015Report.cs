@@ -24,7 +24,7 @@ internal static class He2015Report
         {
             Experiment = name,
             Setup = string.Create(C, $"{He2015Experiment.Data(quick)}, {He2015Experiment.Depth} fully connected ReLU layers of {width}, SGD momentum 0.9 lr 0.01 batch 128, " +
-                $"{He2015Experiment.Epochs(quick)} epochs, float32, seed {xavier.Run.Config.Seed}{(quick ? " (quick)" : "")}"),
+                $"{He2015Experiment.Epochs(quick)} epochs, float32, seed {xavier.Run.Spec.Seed}{(quick ? " (quick)" : "")}"),
             Cells = CellTable(xavier, he),
             Tables = [SignalTable(xavier, he)],
             Expectations =

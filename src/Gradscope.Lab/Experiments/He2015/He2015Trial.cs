@@ -1,6 +1,8 @@
-using Gradscope.Data;
+using Gradscope.Activations;
 using Gradscope.Diagnostics;
-using Gradscope.Training;
+using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
 
 namespace Gradscope.Lab.Experiments;
 
@@ -44,28 +46,21 @@ internal static class He2015Trials
     public const int ProbeRows = 1000;
 
     /// <summary>The configuration: <paramref name="depth"/> ReLU layers of <paramref name="width"/>, SGD with momentum 0.9, lr 0.01, batch 128, float32.</summary>
-    public static RunConfig Config(string data, string? dataDir, int depth, int width, string init, int epochs, int seed)
+    public static RunSpec Config(string data, string? dataDir, int depth, int width, string init, int epochs, int seed)
     {
         var hidden = new int[depth];
         Array.Fill(hidden, width);
-        return new RunConfig
+        return RunSpecs.Dense(data, hidden, Activation.Parse("relu"), Initializer.Parse(init)) with
         {
-            Data = data,
-            DataOptions = DataOptions.Default with { DataDir = dataDir },
-            Hidden = hidden,
-            Activation = "relu",
-            Init = init,
-            Optimizer = "sgd",
-            Momentum = 0.9,
-            LearningRate = 0.01,
-            BatchSize = 128,
-            Epochs = epochs,
+            Data = new DataSpec { Source = data, DataDir = dataDir },
+            Optimizer = new OptimizerSpec(OptimizerKind.Sgd, 0.01) { Momentum = 0.9 },
+            Budget = new BudgetSpec { BatchSize = 128, Epochs = epochs },
             Seed = seed,
         };
     }
 
     /// <summary>Measures the fresh network's forward signal, then trains it under the cheap monitor.</summary>
-    public static He2015Trial Run(string label, RunConfig config, CancellationToken cancellation)
+    public static He2015Trial Run(string label, RunSpec config, CancellationToken cancellation)
     {
         var run = PreparedRun<float>.Create(config);
         var ratios = ForwardSignal.MeanSquareRatios(run.Network, ForwardSignal.FirstRows(run.Train, ProbeRows));
@@ -87,7 +82,7 @@ internal static class He2015Trials
         for (int e = 0; e < losses.Length; e++)
             losses[e] = epochs[e].TrainLoss;
         var final = run.Training.Final;
-        return new He2015Trial(label, run.Config.Init, hiddenRatios, startLoss, losses,
+        return new He2015Trial(label, run.Spec.Init.ToSpec(), hiddenRatios, startLoss, losses,
             final?.TrainAccuracy ?? double.NaN, final?.TestAccuracy ?? double.NaN, run);
     }
 }

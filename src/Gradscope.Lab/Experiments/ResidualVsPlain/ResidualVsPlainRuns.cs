@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using Gradscope.Activations;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
+using Gradscope.Optimizers;
 using Gradscope.Training;
 
 namespace Gradscope.Lab.Experiments;
@@ -69,7 +73,7 @@ internal static class ResidualVsPlainRuns
     /// <exception cref="OperationCanceledException">The cancellation token was signalled.</exception>
     public static IReadOnlyList<ResidualVsPlainRow> Run(ResidualVsPlainOptions options, Action<ResidualVsPlainRow>? finished = null)
     {
-        var jobs = new List<(RunConfig Config, string Variant)>();
+        var jobs = new List<(RunSpec Config, string Variant)>();
         foreach (int depth in options.Depths ?? Depths(options.Quick))
         {
             foreach (string variant in options.Variants ?? AllVariants)
@@ -79,7 +83,7 @@ internal static class ResidualVsPlainRuns
         var rows = new ResidualVsPlainRow[jobs.Count];
 
         // Deepest runs first, so the last ones to finish are short.
-        var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].Config.Hidden.Count).ToArray();
+        var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].Config.DenseWidths().Count).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation };
         Parallel.ForEach(order, parallel, i =>
         {
@@ -92,42 +96,36 @@ internal static class ResidualVsPlainRuns
 
     /// <summary>The configuration of one (depth, variant) run.</summary>
     /// <exception cref="GradscopeException">The variant is unknown or the depth or width is not positive.</exception>
-    public static RunConfig CreateConfig(ResidualVsPlainOptions options, int depth, string variant)
+    public static RunSpec CreateConfig(ResidualVsPlainOptions options, int depth, string variant)
     {
         if (depth < 1 || options.Width < 1)
             throw new GradscopeException($"Depth and width must be positive; got depth {depth}, width {options.Width}.");
         var (residual, norm) = variant switch
         {
-            "plain" => (false, "none"),
-            "residual" => (true, "none"),
-            "batch-norm" => (false, "batch"),
-            "residual+batch-norm" => (true, "batch"),
+            "plain" => (false, NormKind.None),
+            "residual" => (true, NormKind.None),
+            "batch-norm" => (false, NormKind.Batch),
+            "residual+batch-norm" => (true, NormKind.Batch),
             _ => throw new GradscopeException($"Unknown variant '{variant}'. Valid variants: {string.Join(", ", AllVariants)}."),
         };
         var hidden = new int[depth];
         Array.Fill(hidden, options.Width);
-        return new RunConfig
+        return RunSpecs.Dense("spiral", hidden, Activation.Parse(options.Activation), null, norm, residual, 0) with
         {
-            Data = "spiral",
-            Hidden = hidden,
-            Activation = options.Activation,
-            Residual = residual,
-            Norm = norm,
-            Optimizer = "adam",
-            LearningRate = options.LearningRate,
-            Epochs = options.Epochs,
+            Optimizer = new OptimizerSpec(OptimizerKind.Adam, options.LearningRate),
+            Budget = new BudgetSpec { Epochs = options.Epochs },
             Seed = options.Seed,
-            UseDouble = true,
+            DType = NumberType.Float64,
         };
     }
 
     /// <summary>Trains one configuration under the cheap monitor and measures it.</summary>
-    public static ResidualVsPlainRow RunOne(RunConfig config, string variant, CancellationToken cancellation = default)
+    public static ResidualVsPlainRow RunOne(RunSpec config, string variant, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), cancellation: cancellation);
         var outcome = FixTrials.Outcome(variant, null, run);
-        return new ResidualVsPlainRow(config.Hidden.Count, variant, outcome.FirstToLastRatio, outcome.OrdersLost,
+        return new ResidualVsPlainRow(config.DenseWidths().Count, variant, outcome.FirstToLastRatio, outcome.OrdersLost,
             outcome.Loss, outcome.Accuracy, outcome.FindingsLeft, clock.Elapsed.TotalSeconds, run);
     }
 }

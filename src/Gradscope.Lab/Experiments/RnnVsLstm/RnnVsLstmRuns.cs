@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using Gradscope.Data;
 using Gradscope.Data.Sequences;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
 using Gradscope.Training;
 
 namespace Gradscope.Lab.Experiments;
@@ -70,13 +72,13 @@ internal static class RnnVsLstmRuns
     public static IReadOnlyList<RnnVsLstmRow> Run(RnnVsLstmOptions options, Action<RnnVsLstmRow>? finished = null)
     {
         var plan = options.Runs ?? Plan(options.Quick);
-        var configs = new RunConfig[plan.Count];
+        var configs = new RunSpec[plan.Count];
         for (int i = 0; i < plan.Count; i++)
             configs[i] = CreateConfig(options, plan[i].Length, plan[i].Cell);
         var rows = new RnnVsLstmRow[plan.Count];
 
         // Longest runs first, so the last ones to finish are short.
-        var order = Enumerable.Range(0, plan.Count).OrderByDescending(i => (long)plan[i].Length * (configs[i].MaxSteps ?? 0)).ToArray();
+        var order = Enumerable.Range(0, plan.Count).OrderByDescending(i => (long)plan[i].Length * (configs[i].Budget.MaxSteps ?? 0)).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation };
         Parallel.ForEach(order, parallel, i =>
         {
@@ -92,7 +94,7 @@ internal static class RnnVsLstmRuns
     /// sequences every epoch, a fixed held-out fifth as many more), a one-layer recurrent model spec, the optimizer with clipping, in float32.
     /// </summary>
     /// <exception cref="GradscopeException">The cell is unknown or a size is not positive.</exception>
-    public static RunConfig CreateConfig(RnnVsLstmOptions options, int length, string cell)
+    public static RunSpec CreateConfig(RnnVsLstmOptions options, int length, string cell)
     {
         if (!AllCells.Contains(cell))
             throw new GradscopeException($"Unknown cell '{cell}'. Valid cells: {string.Join(", ", AllCells)}.");
@@ -108,21 +110,15 @@ internal static class RnnVsLstmRuns
         int samples = options.Samples ?? DefaultSamples;
         // Every epoch trains on `samples` fresh sequences (the held-out ones are drawn besides them).
         int perEpoch = (samples + options.BatchSize - 1) / options.BatchSize;
-        return new RunConfig
+        var optimizer = OptimizerKinds.Parse(options.Optimizer);
+        return RunSpecs.ForNetwork("adding", new ModelSpecDocument(null, [layer], null) { OutputModule = "head" }) with
         {
-            Data = "adding",
-
             // The same sequences for every cell at a given T, and the same weights seed.
-            DataOptions = new DataOptions { Count = samples, SequenceLength = length },
-            Standardize = false,
-            ModelSpec = ModelSpecJson.Write(null, [layer], null, outputModule: "head"),
-            Loss = "mse",
-            Optimizer = options.Optimizer,
-            LearningRate = options.LearningRate,
+            Data = new DataSpec { Source = "adding", Samples = samples, SeqLen = length, Standardize = false },
+            Loss = LossKind.MeanSquaredError,
+            Optimizer = new OptimizerSpec(optimizer, options.LearningRate),
             ClipNorm = options.ClipNorm,
-            BatchSize = options.BatchSize,
-            Epochs = (steps + perEpoch - 1) / perEpoch,
-            MaxSteps = steps,
+            Budget = new BudgetSpec { BatchSize = options.BatchSize, Epochs = (steps + perEpoch - 1) / perEpoch, MaxSteps = steps },
             Seed = unchecked((options.Seed * 1000003) + length),
         };
     }
@@ -139,7 +135,7 @@ internal static class RnnVsLstmRuns
     public const int PaperBudget = 1_024_000;
 
     /// <summary>One run: trains the cell on the adding problem at length T under the monitor, diagnoses it and scores it on fresh sequences.</summary>
-    public static RnnVsLstmRow RunOne(RunConfig config, int length, string cell, CancellationToken cancellation = default)
+    public static RnnVsLstmRow RunOne(RunSpec config, int length, string cell, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         var prepared = PreparedRun<float>.Create(config);
@@ -149,8 +145,8 @@ internal static class RnnVsLstmRuns
         double accuracy = diverged ? double.NaN : final?.TestAccuracy ?? double.NaN;
         double loss = diverged ? double.NaN : final?.TestLoss ?? double.NaN;
         int wrong = diverged ? FreshSequences : FreshWrong(prepared, length, config.Seed);
-        return new RnnVsLstmRow(length, cell, accuracy, new AddingProblem(length).ChanceAccuracy, loss, ThroughTime.Measure(run),
-            wrong, (long)run.Training.Steps * config.BatchSize, clock.Elapsed.TotalSeconds, run);
+        return new RnnVsLstmRow(length, cell, accuracy, new AddingProblem(length).ChanceAccuracy, loss, ThroughTime.Measure(run.Trace),
+            wrong, (long)run.Training.Steps * config.Budget.BatchSize, clock.Elapsed.TotalSeconds, run);
     }
 
     // Wrong predictions of the trained network on sequences it never saw (another seed), as the paper scores it.

@@ -31,21 +31,19 @@ public static partial class TrialTraining
         ArgumentNullException.ThrowIfNull(store);
         var trial = claim.Trial;
         var started = DateTimeOffset.UtcNow;
-        RunSpec? spec = null;
-        RunConfig config;
+        RunSpec spec;
         try
         {
             spec = RunSpecJson.Read(trial.Spec, Source(store.Display, claim.Sweep, trial));
-            config = RunSpecs.ToConfig(spec);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not StoreException)
         {
-            return SaveFailed(claim, store, retryBudget, spec, started, ex.Message);
+            return SaveFailed(claim, store, retryBudget, null, started, ex.Message);
         }
 
         var recording = new Recording(claim, store, retryBudget, warn, spec, RunName(trial), [RunStore.SweepTag(claim.Sweep)]);
         using (ComputeThreads.SingleThreaded())
-            return config.UseDouble ? recording.Train<double>(config, stop) : recording.Train<float>(config, stop);
+            return spec.DType == NumberType.Float64 ? recording.Train<double>(spec, stop) : recording.Train<float>(spec, stop);
     }
 
     // A trial that cannot even start is a failed run, stored whole.
@@ -58,16 +56,16 @@ public static partial class TrialTraining
         return new TrialOutcome(run.Id, RunStatus.Failed, error);
     }
 
-    private sealed record Recording(ClaimedTrial Claim, StoreLocation Store, TimeSpan RetryBudget, Action<string> Warn, RunSpec? Spec, string Name, IReadOnlyList<string> Tags)
+    private sealed record Recording(ClaimedTrial Claim, StoreLocation Store, TimeSpan RetryBudget, Action<string> Warn, RunSpec Spec, string Name, IReadOnlyList<string> Tags)
     {
-        public TrialOutcome Train<T>(RunConfig config, CancellationToken stop)
+        public TrialOutcome Train<T>(RunSpec spec, CancellationToken stop)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var started = DateTimeOffset.UtcNow;
             PreparedRun<T> run;
             try
             {
-                run = PreparedRun<T>.Create(config);
+                run = PreparedRun<T>.Create(spec);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not StoreException)
             {
@@ -76,7 +74,7 @@ public static partial class TrialTraining
 
             // The same monitor and diagnosis as MonitoredRun, with the recorder after the monitor.
             var monitor = new GradientMonitor<T>(run.Network, MonitorOptions.For(MonitorPreset.Cheap), MonitoredRun.ExpectedSteps(run));
-            var record = RunRecords.NewRecord(Kind, config, monitor.Trace) with { Id = Claim.RunId, Spec = Spec, Name = Name, Tags = Tags };
+            var record = RunRecords.NewRecord(Kind, spec, monitor.Trace) with { Id = Claim.RunId, Name = Name, Tags = Tags };
             using var recorder = RunRecorder<T>.Start(Store, record, Warn, 0, RetryBudget);
             run.Trainer.AddObserver(monitor);
             run.Trainer.AddObserver(recorder);
@@ -93,7 +91,7 @@ public static partial class TrialTraining
             try
             {
                 var result = run.Trainer.Train(run.Train, run.Test, stop);
-                var context = DiagnosisContext.For(monitor.Trace, run.Config) with { Network = NetworkFacts.For(run.Spec, run.Config.ParsedInitializer) };
+                var context = MonitoredRun.Context(monitor.Trace, run.Config) with { Network = NetworkFacts.For(run.Spec, run.Config.Init) };
                 var report = Diagnosis.Run(context);
                 return new RunEnd(RunRecords.StatusOf(result.Status), DateTimeOffset.UtcNow, RunRecords.Metrics(result), report.Findings)
                 {

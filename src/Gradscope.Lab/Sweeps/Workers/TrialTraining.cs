@@ -32,10 +32,9 @@ public static partial class TrialTraining
         try
         {
             spec = RunSpecJson.Read(trial.Spec, Source(storeName, sweep, trial));
-            var config = RunSpecs.ToConfig(spec);
             MonitoredRunResult result;
             using (ComputeThreads.SingleThreaded())
-                result = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), cancellation: stop);
+                result = MonitoredRun.Run(spec, MonitorOptions.For(MonitorPreset.Cheap), cancellation: stop);
             var run = FinishedRecord(result, name, tags) with { Spec = spec };
             return (run, result.Training.Status == TrainingStatus.Interrupted ? TrialState.Interrupted : TrialState.Done);
         }
@@ -61,7 +60,7 @@ public static partial class TrialTraining
         var ended = DateTimeOffset.UtcNow;
         var trace = run.Trace;
         double seconds = trace.StepCount > 0 ? trace.WallSeconds(trace.StepCount - 1) : double.NaN;
-        return RunRecords.NewRecord(Kind, run.Config, trace) with
+        return RunRecords.NewRecord(Kind, run.Spec, trace) with
         {
             Name = name,
             Tags = tags,

@@ -1,14 +1,15 @@
 using Gradscope.Diagnostics;
-using Gradscope.Training;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Fixes;
 
 public sealed class FixTrialsTests
 {
     [Fact]
     public void DeepSigmoid_ReluHeRemedy_RecoversGradientAndLoss()
     {
-        var config = new RunConfig
+        var config = new TestFlags
         {
             Data = "spiral",
             Hidden = Enumerable.Repeat(32, 20).ToArray(),
@@ -28,8 +29,8 @@ public sealed class FixTrialsTests
         Assert.DoesNotContain(relu.FindingsLeft, f => f.Kind == FindingKind.Vanishing);
         Assert.Equal(3, outcomes.Count);
         Assert.Equal("relu-he", outcomes[0].Remedy!.Id);
-        Assert.Equal("relu", relu.Config.Activation);
-        Assert.Equal(config.Seed, relu.Config.Seed);
+        Assert.Equal("relu", relu.Spec.Network.FirstActivation!.Name);
+        Assert.Equal(config.Seed, relu.Spec.Seed);
     }
 }
 
@@ -38,7 +39,7 @@ public sealed class ArchitecturalRemedyTests
     [Fact]
     public void FiftyLayerSigmoid_RecommendsAndProvesResidualAndBatchNorm()
     {
-        var config = new RunConfig
+        var config = new TestFlags
         {
             Data = "spiral",
             Hidden = Enumerable.Repeat(16, 50).ToArray(),
@@ -70,7 +71,7 @@ public sealed class ArchitecturalRemedyTests
     [Fact]
     public void Monitor_SeesDenseLayersInsideResidualBlocks_AndActivationsPastNorms()
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [16, 16, 16, 16, 16], Activation = "tanh", Residual = true, Norm = "batch", Epochs = 1, Seed = 1 };
+        var config = new TestFlags { Data = "spiral", Hidden = [16, 16, 16, 16, 16], Activation = "tanh", Residual = true, Norm = "batch", Epochs = 1, Seed = 1 };
         var run = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
         Assert.Equal(6, run.Trace.LayerCount);
         Assert.Contains(run.Trace.LayerNames, n => n.Contains(".body.", StringComparison.Ordinal));

@@ -1,12 +1,13 @@
 using Gradscope.Data;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Training;
+namespace Gradscope.Lab.Tests.Runs;
 
 public sealed class TrainerTests
 {
-    private static RunConfig SpiralRelu(int seed = 1) => new()
+    private static TestFlags SpiralRelu(int seed = 1) => new()
     {
         Data = "spiral",
         Hidden = [32, 32, 32, 32],

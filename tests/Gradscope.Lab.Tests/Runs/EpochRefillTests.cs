@@ -1,12 +1,13 @@
 using Gradscope.Data;
+using Gradscope.Lab.Runs;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Training;
+namespace Gradscope.Lab.Tests.Runs;
 
 /// <summary>The trainer asks a data set with fresh rows for each epoch's draw, once per epoch, and the run stays reproducible.</summary>
 public sealed class EpochRefillTests
 {
-    private static RunConfig TemporalOrder(int seed = 3) => new()
+    private static TestFlags TemporalOrder(int seed = 3) => new()
     {
         Data = "temporal-order",
         DataOptions = new DataOptions { SequenceLength = 10, Count = 64 },
@@ -25,7 +26,7 @@ public sealed class EpochRefillTests
         var spiral = Gradscope.Data.Catalog.DatasetCatalog.Load("spiral", new DataOptions { Count = 60 });
         var counting = new CountingRefill();
         var train = new Dataset(spiral.Name, spiral.Features, spiral.Labels, spiral.FeatureCount, spiral.ClassCount) { EpochRefill = counting };
-        var run = PreparedRun<double>.Create(new RunConfig { Data = "spiral", Hidden = [8], Epochs = 4, BatchSize = 16 }, train, null, null, new NetworkSpec(2, [8], 3, Gradscope.Activations.Activation.Parse("tanh")), BuildNetwork());
+        var run = PreparedRun<double>.Create(new TestFlags { Data = "spiral", Hidden = [8], Epochs = 4, BatchSize = 16 }, train, null, null, new NetworkSpec(2, [8], 3, Gradscope.Activations.Activation.Parse("tanh")), BuildNetwork());
 
         run.Trainer.Train(train);
 
@@ -38,7 +39,7 @@ public sealed class EpochRefillTests
         var spiral = Gradscope.Data.Catalog.DatasetCatalog.Load("spiral", new DataOptions { Count = 60 });
         var counting = new CountingRefill();
         var train = new Dataset(spiral.Name, spiral.Features, spiral.Labels, spiral.FeatureCount, spiral.ClassCount) { EpochRefill = counting };
-        var config = new RunConfig { Data = "spiral", Hidden = [8], Epochs = 10, BatchSize = 16, MaxSteps = 8 };
+        RunSpec config = new TestFlags { Data = "spiral", Hidden = [8], Epochs = 10, BatchSize = 16, MaxSteps = 8 };
         var run = PreparedRun<double>.Create(config, train, null, null, new NetworkSpec(2, [8], 3, Gradscope.Activations.Activation.Parse("tanh")), BuildNetwork());
 
         var result = run.Trainer.Train(train);

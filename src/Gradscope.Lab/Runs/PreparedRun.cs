@@ -5,17 +5,18 @@ using Gradscope.Layers;
 using Gradscope.Losses;
 using Gradscope.Memory;
 using Gradscope.Optimizers;
+using Gradscope.Training;
 
-namespace Gradscope.Training;
+namespace Gradscope.Lab.Runs;
 
-/// <summary>A <see cref="RunConfig"/> made concrete: split data, the network, and a trainer ready to run.</summary>
+/// <summary>A <see cref="RunSpec"/> made concrete: split data, the network, and a trainer ready to run.</summary>
 public sealed class PreparedRun<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The share of rows held out when <see cref="RunConfig.TestSplit"/> is null and the set has no official test set.</summary>
+    /// <summary>The share of rows held out when <see cref="DataSpec.TestSplit"/> is null and the set has no official test set.</summary>
     public const double DefaultTestSplit = 0.2;
 
-    private PreparedRun(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network, Trainer<T> trainer)
+    private PreparedRun(RunSpec config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network, Trainer<T> trainer)
     {
         Config = config;
         Train = train;
@@ -26,8 +27,8 @@ public sealed class PreparedRun<T>
         Trainer = trainer;
     }
 
-    /// <summary>The configuration this run was built from.</summary>
-    public RunConfig Config { get; }
+    /// <summary>The description this run was built from.</summary>
+    public RunSpec Config { get; }
 
     /// <summary>Training split (standardized when configured).</summary>
     public Dataset Train { get; }
@@ -69,46 +70,50 @@ public sealed class PreparedRun<T>
     /// <summary>
     /// Loads the data and builds everything <paramref name="config"/> describes. A set with official
     /// test files (<see cref="DatasetCatalog.LoadOfficialTest"/>) is tested on them; a test split
-    /// then carves a validation split from the training files.
+    /// then carves a validation split from the training files. <paramref name="networkSource"/>
+    /// names the network in messages (the file it came from); <paramref name="flagForm"/> keeps a
+    /// network the layout flags described in their form (see <see cref="RunSpecs.NetworkFor"/>).
     /// </summary>
     /// <exception cref="GradscopeException">The data cannot be loaded, has fewer than two classes, or does not fit the configuration.</exception>
     /// <exception cref="MemoryLimitException">The run needs more memory than the process may use; checked before the network is built.</exception>
-    public static PreparedRun<T> Create(RunConfig config, Dataset? preloaded = null)
+    public static PreparedRun<T> Create(RunSpec config, Dataset? preloaded = null, string networkSource = "model spec", bool flagForm = false)
     {
-        var options = config.DataOptions with { Seed = config.Seed };
-        var data = preloaded ?? DatasetCatalog.Load(config.Data, options);
+        ArgumentNullException.ThrowIfNull(config);
+        var options = config.DataOptions();
+        var data = preloaded ?? DatasetCatalog.Load(config.Data.Source, options);
         if (data.ClassCount < 2 && data.Regression is null)
         {
             throw new GradscopeException(
-                $"{config.Data}: the data has one class ('{data.ClassNames[0]}'); training a classifier needs two or more classes. Is the label column the right one?");
+                $"{config.Data.Source}: the data has one class ('{data.ClassNames[0]}'); training a classifier needs two or more classes. Is the label column the right one?");
         }
 
-        var spec = SpecFor(config, data);
+        var spec = SpecFor(config, data, networkSource, flagForm);
 
         // Before the split and standardization copy the data, and before the network exists.
         RunMemory.Ensure(config, spec, data.Count, MemoryEstimate.DataSetBytes(data.Count, data.FeatureCount) * RunMemory.DataCopies(config));
-        var official = preloaded is null ? DatasetCatalog.LoadOfficialTest(config.Data, options) : null;
-        var (train, heldOut) = Split(data, config.TestSplit ?? (official is null ? DefaultTestSplit : 0), config.Seed);
+        var official = preloaded is null ? DatasetCatalog.LoadOfficialTest(config.Data.Source, options) : null;
+        var (train, heldOut) = Split(data, config.Data.TestSplit ?? (official is null ? DefaultTestSplit : 0), config.Seed);
         var finalTest = heldOut is null ? null : official;
         var test = heldOut ?? official;
         Standardizer? standardizer = null;
         // A recurrent first layer reads F features per step; statistics of T * F columns would not fit it.
-        if (config.Standardize && spec.Recurrent is null)
-            (standardizer, train, test, finalTest) = Standardize(train, test, finalTest, config.Data);
+        if (config.Data.Standardize && spec.Recurrent is null)
+            (standardizer, train, test, finalTest) = Standardize(train, test, finalTest, config.Data.Source);
 
         var rng = new SeededRandom(config.Seed);
-        var network = spec.Build<T>(config.ParsedInitializer, rng);
+        var network = spec.Build<T>(config.Init, rng);
         var run = Build(config, train, test, standardizer, spec, network);
         run.TestKind = heldOut is null ? (official is null ? null : HeldOutKind.OfficialTest) : (official is null ? HeldOutKind.TestSplit : HeldOutKind.Validation);
         run.FinalTest = finalTest;
-        run.ClassLabels = DatasetCatalog.IsNamedSet(config.Data) ? null : data.ClassNames;
+        run.ClassLabels = DatasetCatalog.IsNamedSet(config.Data.Source) ? null : data.ClassNames;
         return run;
     }
 
     /// <summary>Wraps an existing network (for example one loaded from a file) with a trainer for <paramref name="config"/>.</summary>
     /// <exception cref="MemoryLimitException">Training it needs more memory than the process may use.</exception>
-    public static PreparedRun<T> Create(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
+    public static PreparedRun<T> Create(RunSpec config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
     {
+        ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(train);
         RunMemory.Ensure(config, spec, train.Count, MemoryEstimate.DataSetBytes(train.Count, train.FeatureCount));
         return Build(config, train, test, standardizer, spec, network);
@@ -129,21 +134,16 @@ public sealed class PreparedRun<T>
         }
     }
 
-    private static PreparedRun<T> Build(RunConfig config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
+    private static PreparedRun<T> Build(RunSpec config, Dataset train, Dataset? test, Standardizer? standardizer, NetworkSpec spec, Sequential<T> network)
     {
-        var optimizer = Optimizers.Optimizer.Create<T>(config.Optimizer, new OptimizerOptions
+        var optimizer = Optimizers.Optimizer.Create<T>(config.Optimizer.Kind.Name(), config.Optimizer.ToOptions());
+        var schedule = config.Schedule.Create(optimizer.LearningRate, config.Budget.Epochs);
+        var trainer = new Trainer<T>(network, Loss.Parse<T>(config.Loss.Name()), optimizer, new TrainerOptions
         {
-            LearningRate = config.LearningRate ?? DefaultLearningRate(config.Optimizer),
-            Momentum = config.Momentum ?? 0.9,
-            WeightDecay = config.WeightDecay,
-        });
-        var schedule = LearningRateSchedule.Parse(config.Schedule, optimizer.LearningRate, config.Epochs);
-        var trainer = new Trainer<T>(network, Loss.Parse<T>(config.Loss), optimizer, new TrainerOptions
-        {
-            Epochs = config.Epochs,
-            BatchSize = RunMemory.BatchRows(config, train.Count),
+            Epochs = config.Budget.Epochs,
+            BatchSize = RunMemory.BatchRows(config.Budget.BatchSize, train.Count),
             Seed = config.Seed,
-            MaxSteps = config.MaxSteps,
+            MaxSteps = config.Budget.MaxSteps,
             ClipNorm = config.ClipNorm,
             ClipValue = config.ClipValue,
         }, schedule);
@@ -155,23 +155,19 @@ public sealed class PreparedRun<T>
     /// The architecture <paramref name="config"/> builds for <paramref name="data"/>: its features (per
     /// step, with the data's steps, for sequences) and classes (targets, for regression).
     /// </summary>
-    public static NetworkSpec SpecFor(RunConfig config, Dataset data)
+    public static NetworkSpec SpecFor(RunSpec config, Dataset data, string networkSource = "model spec", bool flagForm = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         int outputs = data.Regression?.Width ?? data.ClassCount;
-        var layout = config.HiddenLayout();
+        var layout = config.Network.Layers;
         if (data.Sequence is not { } sequence || layout.Count == 0 || layout[0] is not RecurrentSpec)
-            return config.CreateSpec(data.FeatureCount, outputs);
-        return config.CreateSpec(sequence.Features, outputs) with { Steps = sequence.Steps };
+            return config.NetworkFor(data.FeatureCount, outputs, networkSource, flagForm);
+        return config.NetworkFor(sequence.Features, outputs, networkSource, flagForm) with { Steps = sequence.Steps };
     }
 
     /// <summary>Loss and accuracy of the network on <see cref="FinalTest"/>; null when there is none.</summary>
     public Evaluation? EvaluateFinalTest() => FinalTest is null ? null : Trainer.Evaluate(FinalTest);
-
-    /// <summary>0.1 for the SGD family (PyTorch has no default there), null (PyTorch's default) for adaptive optimizers.</summary>
-    public static double? DefaultLearningRate(string optimizer) =>
-        optimizer.Trim().ToLowerInvariant() is "sgd" or "momentum" or "nesterov" ? 0.1 : null;
 
     private static (Dataset Train, Dataset? Test) Split(Dataset data, double fraction, int seed)
     {

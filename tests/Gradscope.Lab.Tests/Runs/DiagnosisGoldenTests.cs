@@ -1,13 +1,14 @@
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Runs;
 
 /// <summary>Known-bad networks yield the expected finding with its numbers; known-good ones yield none.</summary>
 public sealed class DiagnosisGoldenTests
 {
-    private static RunConfig Deep(string activation, string init, int depth = 20, int steps = 60) => new()
+    private static TestFlags Deep(string activation, string init, int depth = 20, int steps = 60) => new()
     {
         Data = "spiral",
         Hidden = Enumerable.Repeat(32, depth).ToArray(),
@@ -18,7 +19,7 @@ public sealed class DiagnosisGoldenTests
         Seed = 1,
     };
 
-    private static MonitoredRunResult Run(RunConfig config) => MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
+    private static MonitoredRunResult Run(TestFlags config) => MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
 
     [Fact]
     public void DeepSigmoidNet_IsDiagnosedVanishing()
@@ -112,7 +113,7 @@ public sealed class DiagnosisGoldenTests
     [Fact]
     public void HealthyShallowNet_HasNoFinding()
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [32, 32], Activation = "relu", Init = "he-normal", Epochs = 30, Seed = 1 };
+        var config = new TestFlags { Data = "spiral", Hidden = [32, 32], Activation = "relu", Init = "he-normal", Epochs = 30, Seed = 1 };
         var result = Run(config);
         Assert.Empty(result.Report.Findings);
         Assert.True(result.Report.Healthy);

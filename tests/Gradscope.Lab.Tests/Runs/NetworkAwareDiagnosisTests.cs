@@ -1,9 +1,11 @@
 using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Runs;
 
 /// <summary>
 /// Diagnosis reads the network that was trained, not the flags: causes name its real activation
@@ -19,13 +21,13 @@ public sealed class NetworkAwareDiagnosisTests
         return "{\"layers\": [" + string.Join(", ", layers) + "]}";
     }
 
-    private static MonitoredRunResult Run(RunConfig config) => MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
+    private static MonitoredRunResult Run(TestFlags config) => MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap));
 
     [Fact]
     public void SigmoidModelSpec_IsDiagnosedAsSigmoidNotAsTheFlagsActivation()
     {
         // The flags still say relu (their default); the spec's layers are what was trained.
-        var result = Run(new RunConfig { ModelSpec = SigmoidSpec(8), Init = "standard", MaxSteps = 30, Seed = 1 });
+        var result = Run(new TestFlags { ModelSpec = SigmoidSpec(8), Init = "standard", MaxSteps = 30, Seed = 1 });
         var finding = result.Report.Find(FindingKind.Vanishing);
 
         Assert.NotNull(finding);
@@ -39,18 +41,18 @@ public sealed class NetworkAwareDiagnosisTests
     [Fact]
     public void SigmoidModelSpec_ActivationRemedyRewritesTheSpecsLayers()
     {
-        var config = new RunConfig { ModelSpec = SigmoidSpec(3), Init = "standard" };
-        var fixedConfig = Remedies.ReluHe.Apply(config);
-        var activations = fixedConfig.HiddenLayout().OfType<ActivationSpec>().Select(a => a.Activation.Name).Distinct().ToList();
+        var config = new TestFlags { ModelSpec = SigmoidSpec(3), Init = "standard" };
+        var fixedConfig = RemedyRewriter.Apply(config, Remedies.ReluHe);
+        var activations = fixedConfig.Network.Layers.OfType<ActivationSpec>().Select(a => a.Activation.Name).Distinct().ToList();
         Assert.Equal(["relu"], activations);
-        Assert.Equal("he-normal", fixedConfig.ParsedInitializer.Name);
-        Assert.Equal(3, fixedConfig.HiddenLayout().OfType<DenseSpec>().Count());
+        Assert.Equal("he-normal", fixedConfig.Init.Name);
+        Assert.Equal(3, fixedConfig.Network.Layers.OfType<DenseSpec>().Count());
     }
 
     [Fact]
     public void ResidualNetwork_IsNeverOfferedResidualConnections()
     {
-        var config = new RunConfig { Hidden = Enumerable.Repeat(16, 9).ToArray(), Activation = "sigmoid", Init = "standard", Residual = true, MaxSteps = 30 };
+        var config = new TestFlags { Hidden = Enumerable.Repeat(16, 9).ToArray(), Activation = "sigmoid", Init = "standard", Residual = true, MaxSteps = 30 };
         var result = Run(config);
         Assert.NotEmpty(result.Report.Findings);
         foreach (var finding in result.Report.Findings)
@@ -61,7 +63,7 @@ public sealed class NetworkAwareDiagnosisTests
     public void ReluHeNetwork_IsNeverOfferedItsOwnInitialization()
     {
         // A learning rate this large blows the network up: NonFinite and Exploding findings.
-        var result = Run(new RunConfig { Hidden = [32, 32, 32, 32], Activation = "relu", Init = "he-normal", LearningRate = 1e3, MaxSteps = 20 });
+        var result = Run(new TestFlags { Hidden = [32, 32, 32, 32], Activation = "relu", Init = "he-normal", LearningRate = 1e3, MaxSteps = 20 });
         Assert.NotEmpty(result.Report.Findings);
         foreach (var finding in result.Report.Findings)
             Assert.DoesNotContain(finding.Remedies, r => r.Id == "recommended-init");
@@ -72,14 +74,14 @@ public sealed class NetworkAwareDiagnosisTests
     {
         // A learning rate this large blows the network up: the remedies are tried on the same architecture.
         var data = SyntheticData.Spiral(300, 3, 0.2, seed: 1);
-        var config = new RunConfig { Hidden = [16, 16, 16, 16, 16], Activation = "tanh", Init = "standard", LearningRate = 1e4, Residual = true, Norm = "batch", MaxSteps = 20, TestSplit = 0 };
+        var config = new TestFlags { Hidden = [16, 16, 16, 16, 16], Activation = "tanh", Init = "standard", LearningRate = 1e4, Residual = true, Norm = "batch", MaxSteps = 20, TestSplit = 0 };
         var baseline = MonitoredRun.Run(config, MonitorOptions.For(MonitorPreset.Cheap), data);
         var trials = FixTrials.Run(baseline, data, maxRemedies: 3);
 
         Assert.NotEmpty(trials);
         foreach (var trial in trials)
         {
-            var layout = trial.Config.HiddenLayout();
+            var layout = trial.Spec.Network.Layers;
             Assert.Contains(layout, l => l is ResidualSpec);
             Assert.Contains(Flatten(layout), l => l is NormSpec { Kind: NormKind.Batch });
             Assert.NotEqual("residual", trial.Remedy!.Id);
@@ -95,8 +97,8 @@ public sealed class NetworkAwareDiagnosisTests
         for (int trial = 0; trial < 400; trial++)
         {
             var layers = RandomLayers(random, depth: 0);
-            var config = new RunConfig { ModelSpec = ModelSpecJson.Write(null, layers, null), Init = inits[random.Next(inits.Length)] };
-            var facts = NetworkFacts.For(NetworkSpec.FromLayers(2, layers, 3), config.ParsedInitializer);
+            RunSpec config = new TestFlags { ModelSpec = ModelSpecJson.Write(null, layers, null), Init = inits[random.Next(inits.Length)] };
+            var facts = NetworkFacts.For(NetworkSpec.FromLayers(2, layers, 3), config.Init);
             IReadOnlyList<Remedy>[] offered =
             [
                 RemedyChoice.Vanishing(facts), RemedyChoice.Saturation(facts), RemedyChoice.DeadUnits(facts),
@@ -105,7 +107,7 @@ public sealed class NetworkAwareDiagnosisTests
             foreach (var remedies in offered)
             {
                 foreach (var remedy in remedies)
-                    Assert.True(remedy.Changes(config), $"{remedy.Id} changes nothing for {config.ModelSpec} with {config.Init}");
+                    Assert.True(RemedyRewriter.Changes(config, remedy), $"{remedy.Id} changes nothing for {ModelSpecJson.Write(null, layers, null)} with {config.Init.ToSpec()}");
             }
         }
     }
@@ -113,16 +115,16 @@ public sealed class NetworkAwareDiagnosisTests
     [Fact]
     public void FlagAndLayerRewrites_BuildTheSameNetwork()
     {
-        var flags = new RunConfig { Hidden = [8, 8, 8, 8, 8], Activation = "tanh", Dropout = 0.1 };
-        var asLayers = flags.WithLayers(flags.HiddenLayout());
+        RunSpec flags = new TestFlags { Hidden = [8, 8, 8, 8, 8], Activation = "tanh", Dropout = 0.1 };
+        var asLayers = RunLayerPaths.Pin(flags);
         foreach (var remedy in Remedies.All)
         {
             // A layer list names the dense layers an init remedy re-initializes; they get the network's initializer.
-            var (fromFlags, fromLayers) = (remedy.Apply(flags), remedy.Apply(asLayers));
-            Assert.Equal(fromFlags.ParsedInitializer, fromLayers.ParsedInitializer);
-            Assert.All(LayerPaths.DenseInits(LayerPaths.Pin(fromLayers.HiddenLayout(), null).Layers).Values, init => Assert.True(init is null || init == fromLayers.ParsedInitializer, remedy.Id));
-            var plain = LayerRewrites.InitializeDense(fromLayers.HiddenLayout(), null);
-            Assert.True(LayerRewrites.SameLayout(fromFlags.HiddenLayout(), plain), remedy.Id);
+            var (fromFlags, fromLayers) = (RemedyRewriter.Apply(flags, remedy), RemedyRewriter.Apply(asLayers, remedy));
+            Assert.Equal(fromFlags.Init, fromLayers.Init);
+            Assert.All(LayerPaths.DenseInits(fromLayers.Network.Layers).Values, init => Assert.True(init is null || init == fromLayers.Init, remedy.Id));
+            var plain = LayerRewrites.InitializeDense(fromLayers.Network.Layers, null);
+            Assert.True(LayerRewrites.SameLayout(fromFlags.Network.Layers, plain), remedy.Id);
         }
     }
 

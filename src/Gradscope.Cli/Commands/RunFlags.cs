@@ -1,17 +1,21 @@
 using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
+using Gradscope.Losses;
+using Gradscope.Optimizers;
+using Gradscope.Training;
 
-namespace Gradscope.Training;
+namespace Gradscope.Cli.Commands;
 
 /// <summary>
-/// Everything that defines a training run, as plain values: data, architecture, initialization,
-/// optimizer and budget. Remedies rewrite it (<c>config with { Activation = "relu" }</c>), so they
-/// compose, and the same config with the same seed reproduces the same run.
+/// The run options of <c>train</c> (and <c>demo</c>'s runs) as given, before they become a
+/// <see cref="RunSpec"/> at the command's edge (<see cref="ToSpec"/>): the only place the names
+/// and texts of the flags are parsed. Nothing past the edge sees this record.
 /// </summary>
-public sealed record RunConfig
+internal sealed record RunFlags
 {
-    /// <summary>Data set name or file path: CSV, .npz or .safetensors (see <see cref="Data.Catalog.DatasetCatalog"/>).</summary>
+    /// <summary>Data set name or file path: CSV, .npz or .safetensors (see <see cref="Gradscope.Data.Catalog.DatasetCatalog"/>).</summary>
     public string Data { get; init; } = "spiral";
 
     /// <summary>Generator and loader settings; its seed is replaced by <see cref="Seed"/>.</summary>
@@ -20,7 +24,7 @@ public sealed record RunConfig
     /// <summary>
     /// Fraction of the rows held out; 0 for none. Null (the default) holds out 0.2 as a test split, or
     /// nothing for a set with official test files, which are the test set then; a fraction given for
-    /// such a set holds out a validation split (see <see cref="PreparedRun{T}.Create(RunConfig, Dataset?)"/>).
+    /// such a set holds out a validation split (see <see cref="PreparedRun{T}.Create(RunSpec, Dataset?, string, bool)"/>).
     /// </summary>
     public double? TestSplit { get; init; }
 
@@ -95,7 +99,7 @@ public sealed record RunConfig
     public bool UseDouble { get; init; }
 
     /// <summary>The activation, parsed.</summary>
-    public Activation ParsedActivation => Activations.Activation.Parse(Activation);
+    public Activation ParsedActivation => Gradscope.Activations.Activation.Parse(Activation);
 
     /// <summary>
     /// The initializer, parsed; <c>auto</c> picks He for the ReLU family, LeCun for SELU and Glorot
@@ -109,7 +113,7 @@ public sealed record RunConfig
             if (!Init.Equals("auto", StringComparison.OrdinalIgnoreCase))
                 return Initializer.Parse(Init);
             var activation = ModelSpec is null ? ParsedActivation
-                : ModelSpecJson.Parse(ModelSpec).FirstActivation ?? Activations.Activation.Parse("identity");
+                : ModelSpecJson.Parse(ModelSpec).FirstActivation ?? Gradscope.Activations.Activation.Parse("identity");
             return Initializer.Parse(activation.IsReluFamily ? "he-normal" : activation.Name == "selu" ? "lecun-normal" : "glorot-uniform");
         }
     }
@@ -117,41 +121,44 @@ public sealed record RunConfig
     /// <summary>The normalization, parsed.</summary>
     public NormKind ParsedNorm => NetworkSpec.ParseNorm(Norm);
 
-    /// <summary>The architecture for data of <paramref name="inputSize"/> features and <paramref name="outputSize"/> classes.</summary>
-    /// <exception cref="GradscopeException">A setting is invalid or the model spec does not fit the data.</exception>
-    public NetworkSpec CreateSpec(int inputSize, int outputSize)
-    {
-        if (ModelSpec is not null)
-            return NetworkSpec.FromJson(ModelSpec, inputSize, outputSize, ModelSpecSource);
-        return new NetworkSpec(inputSize, Hidden, outputSize, ParsedActivation)
-        {
-            Norm = ParsedNorm,
-            Residual = Residual ? ResidualStyle.PreActivation : ResidualStyle.None,
-            Dropout = Dropout,
-        };
-    }
-
-    /// <summary>The hidden layout this configuration builds: the model spec's layers, or what the flags expand to.</summary>
-    /// <exception cref="GradscopeException">A setting is invalid.</exception>
-    public IReadOnlyList<LayerSpec> HiddenLayout() => ModelSpec is not null
-        ? ModelSpecJson.Parse(ModelSpec).Layers
-        : new NetworkSpec(1, Hidden, 1, ParsedActivation)
-        {
-            Norm = ParsedNorm,
-            Residual = Residual ? ResidualStyle.PreActivation : ResidualStyle.None,
-            Dropout = Dropout,
-        }.Layout();
-
     /// <summary>
-    /// This configuration with <paramref name="layers"/> as its hidden layout (a model spec keeping
-    /// the spec's input and output sizes); the flag settings of the layout are reset, since the spec
-    /// replaces them.
+    /// The run these flags describe: the flags' layout expanded into layers (or the model spec's
+    /// layers), "auto" init resolved to the activation's initializer, the optimizer's default
+    /// learning rate stated.
     /// </summary>
-    public RunConfig WithLayers(IReadOnlyList<LayerSpec> layers)
+    /// <exception cref="GradscopeException">A setting does not parse; the message names it.</exception>
+    public RunSpec ToSpec()
     {
-        var doc = ModelSpec is null ? null : ModelSpecJson.Parse(ModelSpec);
-        var widths = NetworkSpec.FromLayers(1, layers, 1).HiddenSizes;
-        return this with { ModelSpec = ModelSpecJson.Write(doc?.Input, layers, doc?.Output, outputModule: doc?.OutputModule), Hidden = widths, Norm = "none", Residual = false, Dropout = 0 };
+        var optimizer = OptimizerKinds.Parse(Optimizer);
+        return new RunSpec
+        {
+            Data = new DataSpec
+            {
+                Source = Data,
+                Samples = DataOptions.Count,
+                SeqLen = DataOptions.SequenceLength,
+                Classes = DataOptions.Classes,
+                Noise = DataOptions.Noise,
+                Label = DataOptions.Label,
+                DataDir = DataOptions.DataDir,
+                TestSplit = TestSplit,
+                Standardize = Standardize,
+            },
+            Network = Network(),
+            Init = ParsedInitializer,
+            Optimizer = new OptimizerSpec(optimizer, LearningRate ?? RunSpecs.DefaultLearningRate(optimizer))
+            {
+                Momentum = Momentum ?? 0.9,
+                WeightDecay = WeightDecay,
+            },
+            Schedule = ScheduleSpec.Parse(Schedule),
+            Loss = LossKinds.Parse(Loss),
+            Budget = new BudgetSpec { Epochs = Epochs, BatchSize = BatchSize, MaxSteps = MaxSteps },
+            ClipNorm = ClipNorm,
+            ClipValue = ClipValue,
+            DType = UseDouble ? NumberType.Float64 : NumberType.Float32,
+            Seed = Seed,
+        };
     }
 
     /// <summary>Hidden sizes as <c>10x32</c> when uniform, else <c>64,32</c>.</summary>
@@ -163,5 +170,20 @@ public sealed record RunConfig
         foreach (int size in Hidden)
             uniform &= size == Hidden[0];
         return uniform ? $"{Hidden.Count}x{Hidden[0]}" : string.Join(",", Hidden);
+    }
+
+    private ModelSpecDocument Network()
+    {
+        if (ModelSpec is not null)
+            return ModelSpecJson.Parse(ModelSpec);
+
+        // The flag layouts do not depend on the input width; 1 stands in for the data's.
+        var flags = new NetworkSpec(1, Hidden, 1, ParsedActivation)
+        {
+            Norm = ParsedNorm,
+            Residual = Residual ? ResidualStyle.PreActivation : ResidualStyle.None,
+            Dropout = Dropout,
+        };
+        return new ModelSpecDocument(null, flags.Layout(), null);
     }
 }

@@ -1,11 +1,11 @@
 using Gradscope.Data;
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Losses;
 using Gradscope.Tensors;
-using Gradscope.Training;
 using Xunit.Abstractions;
 
-namespace Gradscope.Tests.Training;
+namespace Gradscope.Lab.Tests.Fixes;
 
 /// <summary>
 /// The point of the remedies: a 30-layer sigmoid network's gradient vanishes before it reaches the
@@ -35,7 +35,7 @@ public sealed class RemedyTests(ITestOutputHelper output)
         Assert.True(batch.Loss < plain.Loss - 0.1, $"batch-norm loss {batch.Loss:F4} vs plain {plain.Loss:F4}");
     }
 
-    private static RunConfig Config() => new()
+    private static TestFlags Config() => new()
     {
         Hidden = Enumerable.Repeat(32, 30).ToArray(),
         Activation = "sigmoid",
@@ -47,7 +47,7 @@ public sealed class RemedyTests(ITestOutputHelper output)
         Seed = 1,
     };
 
-    private static (double Rms, double Loss, int Steps) Measure(Dataset data, RunConfig config)
+    private static (double Rms, double Loss, int Steps) Measure(Dataset data, TestFlags config)
     {
         var run = PreparedRun<float>.Create(config, data);
         double rms = FirstLayerGradRms(run);

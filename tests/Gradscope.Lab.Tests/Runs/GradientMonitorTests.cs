@@ -1,13 +1,14 @@
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Runs;
 
 public sealed class GradientMonitorTests
 {
     private static MonitoredRunResult Run(MonitorOptions options) => MonitoredRun.Run(
-        new RunConfig { Data = "spiral", Hidden = [16, 16], Activation = "tanh", Optimizer = "sgd", LearningRate = 0.1, Epochs = 2, Seed = 3 },
+        new TestFlags { Data = "spiral", Hidden = [16, 16], Activation = "tanh", Optimizer = "sgd", LearningRate = 0.1, Epochs = 2, Seed = 3 },
         options);
 
     [Fact]
@@ -45,14 +46,14 @@ public sealed class GradientMonitorTests
     [InlineData(true, 1e3)]
     public void EveryStatistic_MatchesTheNaiveProbe(bool useDouble, double learningRate)
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [32, 32, 32, 32], Activation = "relu", LearningRate = learningRate, Epochs = 2, MaxSteps = 12, Seed = 2, UseDouble = useDouble };
+        var config = new TestFlags { Data = "spiral", Hidden = [32, 32, 32, 32], Activation = "relu", LearningRate = learningRate, Epochs = 2, MaxSteps = 12, Seed = 2, UseDouble = useDouble };
         if (useDouble)
             CompareWithProbe<double>(config);
         else
             CompareWithProbe<float>(config);
     }
 
-    private static void CompareWithProbe<T>(RunConfig config)
+    private static void CompareWithProbe<T>(TestFlags config)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var capture = new ProbeCapture<T>();

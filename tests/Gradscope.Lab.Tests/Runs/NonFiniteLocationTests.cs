@@ -2,12 +2,13 @@ using System.Numerics;
 using Gradscope.Activations;
 using Gradscope.Diagnostics;
 using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Losses;
 using Gradscope.Tensors;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Runs;
 
 /// <summary>
 /// Golden scenarios for where the monitor says a NaN or infinity was born: huge but finite values
@@ -43,7 +44,7 @@ public sealed class NonFiniteLocationTests
         var expected = NaiveScan.First(model, loss, step: 0);
         Assert.Equal(new NonFiniteEvent(0, 2, "loss"), expected);
         Assert.Equal(expected, trace.FirstNonFinite);
-        var finding = Diagnosis.Run(DiagnosisContext.For(trace, new RunConfig())).Find(FindingKind.NonFinite);
+        var finding = Diagnosis.Run(MonitoredRun.Context(trace, new TestFlags())).Find(FindingKind.NonFinite);
         Assert.NotNull(finding);
         Assert.Contains("at step 0 in the loss, after layer 3 (", finding.Cause);
     }
@@ -88,7 +89,7 @@ public sealed class NonFiniteLocationTests
         var expected = NaiveScan.First(model, loss, step: 0);
         Assert.Equal(new NonFiniteEvent(0, 3, "activation"), expected);
         Assert.Equal(expected, trace.FirstNonFinite);
-        var finding = Diagnosis.Run(DiagnosisContext.For(trace, new RunConfig())).Find(FindingKind.NonFinite);
+        var finding = Diagnosis.Run(MonitoredRun.Context(trace, new TestFlags())).Find(FindingKind.NonFinite);
         Assert.NotNull(finding);
         Assert.Contains("at step 0 in the activation of layer 4 (", finding.Cause);
     }
@@ -96,7 +97,7 @@ public sealed class NonFiniteLocationTests
     private static void CheckTraining<T>(double squareOverflows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var config = new RunConfig { Data = "spiral", Hidden = [32, 32, 32, 32], LearningRate = 1e3, Epochs = 5, Seed = 1, UseDouble = typeof(T) == typeof(double) };
+        var config = new TestFlags { Data = "spiral", Hidden = [32, 32, 32, 32], LearningRate = 1e3, Epochs = 5, Seed = 1, UseDouble = typeof(T) == typeof(double) };
         var scan = new NaiveScan<T>();
         var result = MonitoredRun.Run(PreparedRun<T>.Create(config), MonitorOptions.For(MonitorPreset.Cheap), null, null, scan);
         Assert.Equal(TrainingStatus.Diverged, result.Training.Status);

@@ -1,9 +1,10 @@
 using Gradscope.Data;
 using Gradscope.Data.Catalog;
+using Gradscope.Lab.Runs;
 using Gradscope.Tests.Data;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Training;
+namespace Gradscope.Lab.Tests.Runs;
 
 /// <summary>How a run's data is split and checked before training: official test sets, validation splits, class counts.</summary>
 public sealed class PreparedRunTests
@@ -20,11 +21,22 @@ public sealed class PreparedRunTests
                 pixels[(i * 4) + p] = (byte)((labels[i] * 25) + (p * 3) + (i % 7));
         }
 
-        files.Write($"{prefix}-images-idx3-ubyte.gz", IdxReaderTests.Idx(IdxReader.ImagesMagic, [count, 2, 2], pixels), gzip: true);
-        files.Write($"{prefix}-labels-idx1-ubyte.gz", IdxReaderTests.Idx(IdxReader.LabelsMagic, [count], labels), gzip: true);
+        files.Write($"{prefix}-images-idx3-ubyte.gz", Idx(IdxReader.ImagesMagic, [count, 2, 2], pixels), gzip: true);
+        files.Write($"{prefix}-labels-idx1-ubyte.gz", Idx(IdxReader.LabelsMagic, [count], labels), gzip: true);
     }
 
-    private static PreparedRun<float> Prepare(TestFiles files, double? testSplit) => PreparedRun<float>.Create(new RunConfig
+    // IDX bytes: magic, the dimension sizes, then the body (as IdxReaderTests writes them).
+    private static byte[] Idx(int magic, int[] dims, byte[] body)
+    {
+        var bytes = new byte[4 + (4 * dims.Length) + body.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int i = 0; i < dims.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * i)), dims[i]);
+        body.CopyTo(bytes, 4 + (4 * dims.Length));
+        return bytes;
+    }
+
+    private static PreparedRun<float> Prepare(TestFiles files, double? testSplit) => PreparedRun<float>.Create(new TestFlags
     {
         Data = "fashion-mnist",
         DataOptions = new DataOptions { DataDir = files.Directory },
@@ -83,7 +95,7 @@ public sealed class PreparedRunTests
     {
         using var files = new TestFiles();
         string path = files.WriteText("one.csv", "a,b,label\n1,2,7\n3,4,7\n5,6,7\n");
-        var e = Assert.Throws<GradscopeException>(() => PreparedRun<float>.Create(new RunConfig { Data = path }));
+        var e = Assert.Throws<GradscopeException>(() => PreparedRun<float>.Create(new TestFlags { Data = path }));
         Assert.Equal($"{path}: the data has one class ('7'); training a classifier needs two or more classes. Is the label column the right one?", e.Message);
     }
 
@@ -92,7 +104,7 @@ public sealed class PreparedRunTests
     {
         using var files = new TestFiles();
         string path = files.WriteText("d.csv", "a,label\n1,5\n2,0\n3,2\n4,5\n5,0\n");
-        Assert.Equal(["0", "2", "5"], PreparedRun<float>.Create(new RunConfig { Data = path, Hidden = [4] }).ClassLabels);
-        Assert.Null(PreparedRun<float>.Create(new RunConfig { Data = "xor", Hidden = [4] }).ClassLabels);
+        Assert.Equal(["0", "2", "5"], PreparedRun<float>.Create(new TestFlags { Data = path, Hidden = [4] }).ClassLabels);
+        Assert.Null(PreparedRun<float>.Create(new TestFlags { Data = "xor", Hidden = [4] }).ClassLabels);
     }
 }

@@ -1,15 +1,17 @@
 using Gradscope.Diagnostics;
+using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
 using Gradscope.Layers;
 using Gradscope.Serialization;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Diagnostics;
+namespace Gradscope.Lab.Tests.Fixes;
 
 // --try-fixes on a model file: each trial rewrites the diagnosed network and starts from its weights
 // wherever the rewrite keeps a tensor (same module path and shape).
 public sealed class ContinuedFixTrialsTests
 {
-    private static RunConfig Diagnosed(int depth = 4) => LayerPaths.Pin(new RunConfig
+    private static RunSpec Diagnosed(int depth = 4) => RunLayerPaths.Pin(new TestFlags
     {
         Data = "spiral",
         Hidden = Enumerable.Repeat(16, depth).ToArray(),
@@ -34,29 +36,35 @@ public sealed class ContinuedFixTrialsTests
         var config = Diagnosed();
         var diagnosed = PreparedRun<float>.Create(config);
         var weights = StartingWeights.Of(diagnosed.Network, "model.safetensors");
-        var rewritten = remedy.Apply(config);
+        var rewritten = RemedyRewriter.Apply(config, remedy);
         var trial = PreparedRun<float>.Create(rewritten);
         var fresh = Tensors(trial.Network);
-        var transfer = weights.LoadInto(trial.Network, LayerPaths.Reinitialized(config.HiddenLayout(), rewritten.HiddenLayout()));
+        var transfer = weights.LoadInto(trial.Network, LayerPaths.Reinitialized(config.Network.Layers, rewritten.Network.Layers));
         return (trial, transfer, Tensors(diagnosed.Network), fresh);
     }
 
-    [Fact]
-    public void ActivationSwapTrial_StartsFromTheDiagnosedWeights()
+    // "Switch to ReLU with He initialization" draws the hidden dense layers it changes from He
+    // normal, so the title holds on continued weights too; the output layer keeps the file's.
+    [Theory]
+    [InlineData("relu-he")]
+    [InlineData("gelu-he")]
+    [InlineData("leaky-relu-he")]
+    [InlineData("tanh-glorot")]
+    public void ActivationSwapTrial_ReinitializesTheHiddenDenseLayers_KeepsTheOutputLayer(string id)
     {
-        var (trial, transfer, before, fresh) = TryRemedy(Remedies.ReluHe);
+        var (trial, transfer, before, fresh) = TryRemedy(Remedies.Get(id));
 
         var after = Tensors(trial.Network);
         Assert.Equal(before.Keys, after.Keys);
-        foreach (var (name, values) in before)
+        foreach (string module in (string[])["0", "2", "4", "6"])
         {
-            Assert.Equal(values, after[name]);
-            if (name.EndsWith(".weight", StringComparison.Ordinal))
-                Assert.NotEqual(values, fresh[name]); // He-normal drew other weights: the copy is what made them equal
+            Assert.Equal(fresh[module + ".weight"], after[module + ".weight"]);
+            Assert.NotEqual(before[module + ".weight"], after[module + ".weight"]);
         }
 
-        Assert.Equal(10, transfer.Kept.Count);
-        Assert.Empty(transfer.Initialized);
+        Assert.Equal(before["8.weight"], after["8.weight"]);
+        Assert.Equal(["8.weight", "8.bias"], transfer.Kept);
+        Assert.Equal(8, transfer.Initialized.Count);
     }
 
     [Fact]
@@ -128,7 +136,7 @@ public sealed class ContinuedFixTrialsTests
         {
             Assert.NotNull(trial.Weights);
             Assert.Equal("model.safetensors", trial.Weights.Source);
-            int expectedInitialized = trial.Remedy!.Id switch { "recommended-init" => 20, "batch-norm" => 40, _ => 0 };
+            int expectedInitialized = trial.Remedy!.Id switch { "recommended-init" or "relu-he" or "gelu-he" or "leaky-relu-he" or "tanh-glorot" => 20, "batch-norm" => 40, _ => 0 };
             Assert.Equal(expectedInitialized, trial.Weights.Initialized.Count);
         }
     }

@@ -1,14 +1,15 @@
+using Gradscope.Lab.Runs;
 using Gradscope.Memory;
 using Gradscope.Training;
 
-namespace Gradscope.Tests.Memory;
+namespace Gradscope.Lab.Tests.Runs;
 
 public sealed class RunMemoryTests
 {
     [Fact]
     public void PreparedRun_TooLargeForTheLimit_IsRefusedBeforeTheNetworkIsBuilt()
     {
-        var config = new RunConfig { Hidden = [2000, 2000], Epochs = 1 };
+        var config = new TestFlags { Hidden = [2000, 2000], Epochs = 1 };
         using var limit = MemoryBudget.Override(20_000_000);
         long before = GC.GetAllocatedBytesForCurrentThread();
 
@@ -23,7 +24,7 @@ public sealed class RunMemoryTests
     [Fact]
     public void PreparedRun_BatchLargerThanTheData_TrainsOnAllRowsAtOnce()
     {
-        var config = new RunConfig { Hidden = [8], Epochs = 2, BatchSize = 1_000_000_000 };
+        var config = new TestFlags { Hidden = [8], Epochs = 2, BatchSize = 1_000_000_000 };
 
         var run = PreparedRun<float>.Create(config);
         var result = run.Trainer.Train(run.Train, run.Test);
@@ -35,8 +36,8 @@ public sealed class RunMemoryTests
     [Fact]
     public void Estimate_OfARun_CountsTheMonitorAndTheDataCopies()
     {
-        var config = new RunConfig { Hidden = [16], Epochs = 3, BatchSize = 100 };
-        var spec = config.CreateSpec(2, 3);
+        RunSpec config = new TestFlags { Hidden = [16], Epochs = 3, BatchSize = 100 };
+        var spec = config.NetworkFor(2, 3);
 
         var estimate = RunMemory.Estimate(config, spec, 1000, MemoryEstimate.DataSetBytes(1000, 2) * RunMemory.DataCopies(config));
 
