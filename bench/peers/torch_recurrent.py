@@ -2,7 +2,9 @@
 """Recurrent layers from PyTorch: does `gradscope inspect` give every tensor PyTorch's gradient?
 
 Builds many-to-one models in PyTorch, `rnn = nn.RNN(tanh) | nn.RNN(relu) | nn.LSTM | nn.GRU(F, H,
-batch_first=True)` (one layer) and `head = nn.Linear(H, C)` reading the last step's output, with
+batch_first=True)` (one layer) and `head = nn.Linear(H, C)` reading the last step's output;
+many-to-many ones whose head reads every step (labels y [N, T], the loss the mean cross-entropy
+over every step); and stacked ones (`rnn1` with every step's output feeding `rnn2`), with
 float32-representable random weights (biases included, so every gate's bias matters). Each state
 dict is written as safetensors (here, without the safetensors package) beside a model spec naming
 the modules, and a batch x [N, T, F] (float32), y [N] (int64) as .npz with numpy.savez; then one
@@ -52,13 +54,71 @@ class ManyToOne(nn.Module):
         return self.head(output[:, -1])
 
 
+class ManyToMany(nn.Module):
+    """A recurrent layer whose every step goes to a linear head: logits [N, T, C]."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+        self.head = nn.Linear(HIDDEN, CLASSES)
+
+    def forward(self, x):
+        output, _ = self.rnn(x)
+        return self.head(output)
+
+
+class Stacked(nn.Module):
+    """rnn1 (every step) -> rnn2 -> head, reading rnn2's last step or every step."""
+
+    def __init__(self, first, second, per_step):
+        super().__init__()
+        self.rnn1, self.rnn2 = first, second
+        self.head = nn.Linear(HIDDEN, CLASSES)
+        self.per_step = per_step
+
+    def forward(self, x):
+        hidden, _ = self.rnn1(x)
+        output, _ = self.rnn2(hidden)
+        return self.head(output if self.per_step else output[:, -1])
+
+
+def cell(kind, inputs):
+    """A one-layer PyTorch recurrent module and its model-spec layer (without module and sequence)."""
+    if kind == "rnn-tanh":
+        return nn.RNN(inputs, HIDDEN, batch_first=True, nonlinearity="tanh"), {"type": "rnn", "activation": "tanh"}
+    if kind == "rnn-relu":
+        return nn.RNN(inputs, HIDDEN, batch_first=True, nonlinearity="relu"), {"type": "rnn", "activation": "relu"}
+    if kind == "lstm":
+        return nn.LSTM(inputs, HIDDEN, batch_first=True), {"type": "lstm"}
+    return nn.GRU(inputs, HIDDEN, batch_first=True), {"type": "gru"}
+
+
+def single(kind, per_step):
+    rnn, layer = cell(kind, FEATURES)
+    model = ManyToMany(rnn) if per_step else ManyToOne(rnn)
+    return model, [{**layer, "module": "rnn", "hidden": HIDDEN, "sequence": "all" if per_step else "last"}], per_step
+
+
+def stacked(first_kind, second_kind, per_step):
+    first, first_layer = cell(first_kind, FEATURES)
+    second, second_layer = cell(second_kind, HIDDEN)
+    layers = [{**first_layer, "module": "rnn1", "hidden": HIDDEN, "sequence": "all"},
+              {**second_layer, "module": "rnn2", "hidden": HIDDEN, "sequence": "all" if per_step else "last"}]
+    return Stacked(first, second, per_step), layers, per_step
+
+
 def cases():
-    """name -> (recurrent layer, its model-spec layer)."""
+    """name -> (model, its model-spec layers, whether every step is labelled)."""
     return {
-        "rnn-tanh": (nn.RNN(FEATURES, HIDDEN, batch_first=True, nonlinearity="tanh"), {"type": "rnn", "activation": "tanh"}),
-        "rnn-relu": (nn.RNN(FEATURES, HIDDEN, batch_first=True, nonlinearity="relu"), {"type": "rnn", "activation": "relu"}),
-        "lstm": (nn.LSTM(FEATURES, HIDDEN, batch_first=True), {"type": "lstm"}),
-        "gru": (nn.GRU(FEATURES, HIDDEN, batch_first=True), {"type": "gru"}),
+        "rnn-tanh": single("rnn-tanh", False),
+        "rnn-relu": single("rnn-relu", False),
+        "lstm": single("lstm", False),
+        "gru": single("gru", False),
+        "rnn-tanh-all": single("rnn-tanh", True),
+        "lstm-all": single("lstm", True),
+        "gru-all": single("gru", True),
+        "lstm-gru": stacked("lstm", "gru", False),
+        "gru-rnn-all": stacked("gru", "rnn-tanh", True),
     }
 
 
@@ -73,7 +133,8 @@ def randomize(model, seed, scale):
 def pytorch_pass(model, x, y, dtype):
     """Loss and {tensor name: gradient as float64 numpy} of one pass."""
     model = copy.deepcopy(model).to(dtype)
-    loss = F.cross_entropy(model(torch.from_numpy(x).to(dtype)), torch.from_numpy(y))
+    logits = model(torch.from_numpy(x).to(dtype))
+    loss = F.cross_entropy(logits.reshape(-1, CLASSES), torch.from_numpy(y).reshape(-1))
     loss.backward()
     return float(loss), {name: p.grad.detach().double().numpy() for name, p in model.named_parameters()}
 
@@ -133,29 +194,32 @@ def main():
     for steps in LENGTHS:
         x = rng.standard_normal((ROWS, steps, FEATURES)).astype(numpy.float32)
         y = numpy.arange(ROWS, dtype=numpy.int64) % CLASSES
-        data_path = os.path.join(work, f"batch-t{steps}.npz")
-        numpy.savez(data_path, x=x, y=y)
-        for seed, (name, (rnn, layer)) in enumerate(cases().items()):
-            model = ManyToOne(rnn)
+        y_steps = rng.integers(0, CLASSES, (ROWS, steps), dtype=numpy.int64)
+        y_steps[:, 0] = numpy.arange(ROWS) % CLASSES  # every class present
+        paths = {False: os.path.join(work, f"batch-t{steps}.npz"), True: os.path.join(work, f"batch-steps-t{steps}.npz")}
+        numpy.savez(paths[False], x=x, y=y)
+        numpy.savez(paths[True], x=x, y=y_steps)
+        for seed, (name, (model, layers, per_step)) in enumerate(cases().items()):
+            labels, data_path = (y_steps, paths[True]) if per_step else (y, paths[False])
             randomize(model, seed + steps, 0.8 if name == "rnn-relu" else 1.5)
             case = f"{name}-t{steps}"
             model_path, spec_path = os.path.join(work, f"{case}.safetensors"), os.path.join(work, f"{case}.json")
             write_state_dict(model_path, model.state_dict())
             with open(spec_path, "w") as f:
-                json.dump({"layers": [{**layer, "module": "rnn", "hidden": HIDDEN, "sequence": "last"}], "output": {"module": "head"}}, f)
+                json.dump({"layers": layers, "output": {"module": "head"}}, f)
             for dtype in ("float64", "float32"):
-                reference = pytorch_pass(model, x, y, torch.float64 if dtype == "float64" else torch.float32)
+                reference = pytorch_pass(model, x, labels, torch.float64 if dtype == "float64" else torch.float32)
                 try:
                     other = gradscope_pass(args.gradscope, model_path, data_path, spec_path, os.path.join(work, f"{case}-{dtype}-grads.safetensors"), dtype)
                 except RuntimeError as error:
-                    print(f"  {case:14} {dtype:8} FAILED: {error}")
+                    print(f"  {case:18} {dtype:8} FAILED: {error}")
                     ok = False
                     continue
                 loss_diff, norm_diff, element_diff, names = compare(reference, other)
                 tolerance = TOLERANCE[dtype]
                 agree = names and loss_diff <= tolerance and norm_diff <= tolerance and element_diff <= tolerance
                 ok &= agree
-                print(f"  {case:14} {dtype:8} {len(other[1])} tensors  loss {other[0]:.10f}  rel diff {loss_diff:.1e}  "
+                print(f"  {case:18} {dtype:8} {len(other[1])} tensors  loss {other[0]:.10f}  rel diff {loss_diff:.1e}  "
                       f"max grad-norm diff {norm_diff:.1e}  max element diff {element_diff:.1e}  names {'same' if names else 'DIFFER'}  "
                       f"{'agree' if agree else 'DISAGREE'}")
     print(f"torch recurrent: {'PASS' if ok else 'FAIL'} (tolerance float64 {TOLERANCE['float64']:g}, float32 {TOLERANCE['float32']:g}; files in {work})")
