@@ -25,6 +25,7 @@ internal static class LoadedRunConfig
             Standardize = false,
             Seed = seed,
             UseDouble = typeof(T) == typeof(double),
+            Loss = data.Regression is null ? "cross-entropy" : "mse",
             ModelSpec = ModelSpecJson.Write(null, layers, null, outputModule: loaded.Spec.OutputModule),
         });
     }

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Gradscope.Tests.Data;
+
+namespace Gradscope.Cli.Tests;
+
+/// <summary>
+/// Sequence tasks and files used off the README's path: a regression task inspected, a dense
+/// network saved on a sequence task and read again, label shapes that fit neither form.
+/// </summary>
+public sealed class SequenceReviewTests
+{
+    private const string Rnn = """{"layers": [{"type": "rnn", "module": "rnn", "hidden": 8, "activation": "tanh"}], "output": {"units": 1, "module": "head"}}""";
+
+    [Fact]
+    public void Inspect_RegressionTask_NamesMeanSquaredErrorInTextAndSpec()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "rnn.json", Rnn), model = Path.Combine(dir, "rnn.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "adding", "--seq-len", "10", "--samples", "64", "--model-spec", spec, "--max-steps", "2", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        var (exit, text, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "32");
+        var (jsonExit, json, jsonError) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "32", "--json");
+
+        // The pass computes the mean squared error against the targets; the text and the spec must say so.
+        Assert.True(exit == 0, error);
+        Assert.Contains("loss (mean squared error)", text);
+        Assert.DoesNotContain("cross-entropy", text);
+        Assert.True(jsonExit == 0, jsonError);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("mse", doc.RootElement.GetProperty("spec").GetProperty("loss").GetString());
+    }
+
+    [Fact]
+    public void Inspect_DenseNetworkSavedOnAShortAddingTask_ReadsTheLengthFromTheFile()
+    {
+        string dir = CliRunner.TempDir();
+        string model = Path.Combine(dir, "dense.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "adding", "--seq-len", "8", "--samples", "64", "--layers", "16", "--max-steps", "2", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        // As for a recurrent model, the task's length is the file's: no --seq-len needed.
+        var (exit, output, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "32");
+        var (diagnosed, _, diagnoseError) = CliRunner.Run("diagnose", "--model", model, "--data", "adding", "--samples", "32", "--steps", "2", "--no-store");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("network 16-16-1", output);
+        Assert.True(diagnosed is 0 or 1, diagnoseError);
+        Assert.DoesNotContain("Shape mismatch", diagnoseError);
+    }
+
+    [Fact]
+    public void Train_LabelsPerStepOfTheWrongLength_OffersBothShapes()
+    {
+        const int N = 20, T = 5, F = 2;
+        string path = Path.Combine(CliRunner.TempDir(), "short.npz");
+        File.WriteAllBytes(path, NpzTestWriter.Zip(
+            false,
+            ("x.npy", NpzTestWriter.Npy("<f4", [N, T, F], NpzTestWriter.Float32(new float[N * T * F]))),
+            ("y.npy", NpzTestWriter.Npy("<i8", [N, T - 1], NpzTestWriter.Int64(new long[N * (T - 1)])))));
+
+        var (exit, _, error) = CliRunner.Run("train", "--data", path, "--layers", "4", "--epochs", "1", "--no-store");
+
+        // y [N, T] is as valid as y [N]: the message must not send the user to [N] alone.
+        Assert.Equal(1, exit);
+        Assert.Contains("short.npz", error);
+        Assert.Contains($"[{N}, {T}] (one per step)", error);
+    }
+
+    private static string Write(string dir, string name, string text)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
