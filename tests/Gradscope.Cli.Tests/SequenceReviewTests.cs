@@ -67,6 +67,21 @@ public sealed class SequenceReviewTests
         Assert.Contains($"[{N}, {T}] (one per step)", error);
     }
 
+    [Fact]
+    public void DiagnoseTrace_RecurrentRun_SaysTheGradientThroughTimeWasNotJudged()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "rnn.json", Rnn), trace = Path.Combine(dir, "run.jsonl");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "adding", "--seq-len", "10", "--samples", "64", "--model-spec", spec, "--max-steps", "3", "--trace", trace, "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace, "--no-store");
+
+        // The trace has no gradient through time: its diagnosis must not pass the recurrent layer as judged.
+        Assert.True(exit is 0 or 1, error);
+        Assert.Contains("not judged: the trace holds no gradient through time for layer 1 (rnn)", output);
+    }
+
     private static string Write(string dir, string name, string text)
     {
         string path = Path.Combine(dir, name);
