@@ -79,7 +79,26 @@ public sealed class SequenceReviewTests
 
         // The trace has no gradient through time: its diagnosis must not pass the recurrent layer as judged.
         Assert.True(exit is 0 or 1, error);
-        Assert.Contains("not judged: the trace holds no gradient through time for layer 1 (rnn)", output);
+        Assert.Contains("the trace holds no gradient through time for layer 1 (rnn)", output);
+    }
+
+    [Fact]
+    public void DiagnoseTrace_RnnThatTrainFoundVanishingThroughTime_ReportsTheRecordedFindingAndExitsOne()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "rnn.json", Rnn), trace = Path.Combine(dir, "run.jsonl");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "adding", "--seq-len", "50", "--samples", "256", "--model-spec", spec,
+            "--max-steps", "20", "--optimizer", "adam", "--lr", "0.01", "--trace", trace, "--json", "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        var (exit, output, error) = CliRunner.Run("diagnose", "--trace", trace, "--json", "--no-store");
+
+        // The same run, diagnosed from its trace, must not turn train's error into "healthy".
+        Assert.True(exit == 1, output + error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.False(doc.RootElement.GetProperty("healthy").GetBoolean());
+        var finding = doc.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "VanishingThroughTime");
+        Assert.Equal("rnn", finding.GetProperty("layers")[0].GetProperty("name").GetString());
     }
 
     private static string Write(string dir, string name, string text)

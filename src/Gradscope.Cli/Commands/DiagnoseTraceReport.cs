@@ -45,9 +45,16 @@ internal static class DiagnoseTraceReport
                 recurrent.Add(layer.Layer);
         }
 
-        return recurrent.Count == 0
-            ? null
-            : $"not judged: the trace holds no gradient through time for {FindingsView.LayerList(recurrent)}, so vanishing through time (VanishingThroughTime) is not diagnosed from it; "
+        if (recurrent.Count == 0)
+            return null;
+        string layers = FindingsView.LayerList(recurrent);
+        foreach (var finding in run.Findings)
+        {
+            if (finding.Kind == FindingKind.VanishingThroughTime)
+                return $"the trace holds no gradient through time for {layers}: VanishingThroughTime is the finding the recording run wrote into it.";
+        }
+
+        return $"not judged: the trace holds no gradient through time for {layers}, so vanishing through time (VanishingThroughTime) is not diagnosed from it; "
               + "`gradscope train` and `gradscope diagnose --model` measure it.";
     }
 
