@@ -101,6 +101,20 @@ public sealed class SequenceReviewTests
         Assert.Equal("rnn", finding.GetProperty("layers")[0].GetProperty("name").GetString());
     }
 
+    [Fact]
+    public void Inspect_CopyModelOnTheAddingTask_NamesTheTaskTheModelWasTrainedOn()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "gru.json", """{"layers": [{"type": "gru", "module": "rnn", "hidden": 4, "sequence": "all"}]}"""), model = Path.Combine(dir, "copy.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "copy", "--seq-len", "6", "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "16");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("the data has 2 features per step but the model expects 10, trained on copy sequences of 26 steps x 10 features", error);
+    }
+
     private static string Write(string dir, string name, string text)
     {
         string path = Path.Combine(dir, name);

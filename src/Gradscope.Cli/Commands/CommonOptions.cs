@@ -124,7 +124,7 @@ internal static class CommonOptions
         if (dataset.Sequence is not { } sequence)
             throw new GradscopeException($"Shape mismatch: the model's first layer is {loaded.Spec.Recurrent!.Cell}, which reads sequences, but {data} holds flat rows (model {modelPath}); give a sequence task or an .npz/.safetensors file with x [N, T, F].");
         if (sequence.Features != loaded.Spec.InputSize)
-            throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize} (data {data}, model {modelPath}).");
+            throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize}{TrainedOn(loaded.Sequence)} (data {data}, model {modelPath}).");
         return loaded.WithSteps(sequence.Steps);
     }
 
@@ -134,7 +134,7 @@ internal static class CommonOptions
         : $"{dataset.FeatureCount} features";
 
     private static string TrainedOn(SequenceShape? sequence) =>
-        sequence is null ? string.Empty : $", trained on sequences of {sequence.Steps} steps x {sequence.Features} features";
+        sequence is null ? string.Empty : $", trained on {(sequence.Task is { } task ? task + " " : string.Empty)}sequences of {sequence.Steps} steps x {sequence.Features} features";
 
     // The statistics come from the model file, so a value they cannot standardize is the file's fault.
     private static Dataset Standardize(Standardizer standardizer, Dataset dataset, string modelPath)
