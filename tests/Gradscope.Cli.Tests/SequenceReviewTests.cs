@@ -115,6 +115,22 @@ public sealed class SequenceReviewTests
         Assert.Contains("the data has 2 features per step but the model expects 10, trained on copy sequences of 26 steps x 10 features", error);
     }
 
+    [Fact]
+    public void Inspect_ShortCopyModelOnTheAddingTask_DoesNotPassCopysLengthToAdding()
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "gru.json", """{"layers": [{"type": "gru", "module": "rnn", "hidden": 4, "sequence": "all"}]}"""), model = Path.Combine(dir, "copy.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "copy", "--seq-len", "2", "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+
+        var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "16");
+
+        // The user gave no length; copy's T = 2 is not adding's, so the refusal is the features, not "T of at least 6; got 2".
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("got 2", error);
+        Assert.Contains("the data has 2 features per step but the model expects 10", error);
+    }
+
     private static string Write(string dir, string name, string text)
     {
         string path = Path.Combine(dir, name);

@@ -105,7 +105,7 @@ internal static class CommonOptions
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
             throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {data}.");
-        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Length, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? LengthFor(loaded.Sequence, data), Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
         if (loaded.Spec.Recurrent is not null)
             loaded = BindSequences(loaded, dataset, data, modelPath);
         int inputs = loaded.Spec.InputWidth;
@@ -116,6 +116,10 @@ internal static class CommonOptions
             dataset = Standardize(standardizer, dataset, modelPath);
         return (loaded, dataset);
     }
+
+    // The model's length is the task's only on the task it was trained on (copy's T = 2 means nothing to adding, which needs 6).
+    private static int? LengthFor(SequenceShape? trained, string data) =>
+        trained is { Task: { } task } && string.Equals(task, data.Trim(), StringComparison.OrdinalIgnoreCase) ? trained.Length : null;
 
     // A recurrent network reads sequences of any length, with the features per step it was built for.
     private static LoadedModel<T> BindSequences<T>(LoadedModel<T> loaded, Dataset dataset, string data, string modelPath)
