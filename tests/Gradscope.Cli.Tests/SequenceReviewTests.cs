@@ -131,6 +131,31 @@ public sealed class SequenceReviewTests
         Assert.Contains("the data has 2 features per step but the model expects 10", error);
     }
 
+    [Theory]
+    [InlineData("train", "adding", "3")]
+    [InlineData("train", "temporal-order", "1")]
+    [InlineData("inspect", "adding", "5")]
+    public void SeqLen_BelowTheTasksMinimum_IsUsageNamingTheOption(string command, string task, string length)
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "rnn.json", Rnn), model = Path.Combine(dir, "rnn.safetensors");
+        string[] args = command == "train"
+            ? ["train", "--data", task, "--seq-len", length, "--model-spec", spec, "--max-steps", "1", "--no-store"]
+            : ["inspect", "--model", TrainedRnn(dir, spec, model), "--data", task, "--seq-len", length];
+
+        var (exit, _, error) = CliRunner.Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"error: --seq-len {length}: The ", error, StringComparison.Ordinal);
+    }
+
+    private static string TrainedRnn(string dir, string spec, string model)
+    {
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "adding", "--seq-len", "8", "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+        return model;
+    }
+
     private static string Write(string dir, string name, string text)
     {
         string path = Path.Combine(dir, name);

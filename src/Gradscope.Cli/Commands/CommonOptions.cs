@@ -105,6 +105,7 @@ internal static class CommonOptions
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
             throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {data}.");
+        CheckTaskLength(data, seqLen);
         var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? LengthFor(loaded.Sequence, data), Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
         if (loaded.Spec.Recurrent is not null)
             loaded = BindSequences(loaded, dataset, data, modelPath);
@@ -115,6 +116,21 @@ internal static class CommonOptions
         if (loaded.Standardizer is { } standardizer)
             dataset = Standardize(standardizer, dataset, modelPath);
         return (loaded, dataset);
+    }
+
+    /// <summary>A <c>--seq-len</c> the task cannot draw (adding needs T of at least 6) is bad usage naming the option.</summary>
+    public static void CheckTaskLength(string data, int? seqLen)
+    {
+        if (seqLen is not { } length || !Data.Sequences.SequenceTaskData.IsTask(data))
+            return;
+        try
+        {
+            Data.Sequences.SequenceTasks.Create(data, length);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException($"--seq-len {length}: {ex.Message}");
+        }
     }
 
     // The model's length is the task's only on the task it was trained on (copy's T = 2 means nothing to adding, which needs 6).
