@@ -121,7 +121,7 @@ public sealed class SequenceFileCommandTests
         var (exit, _, error) = CliRunner.Run("train", "--data", data, "--model-spec", spec, "--epochs", "1");
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"error: {data}: y has shape [{Count - 1}] but x has shape [{Count}, {Steps}, {Features}]; y must hold one integer label per sequence of x, shape [{Count}].", error);
+        Assert.StartsWith($"error: {data}: y has shape [{Count - 1}] but x has shape [{Count}, {Steps}, {Features}]; y must be [{Count}] (one label per sequence) or [{Count}, {Steps}] (one per step).", error);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SequenceFileCommandTests
         var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", otherData);
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"error: Shape mismatch: the data has sequences of 4 steps x {Features} features ({4 * Features} values per row) but the model expects {Steps * Features} inputs (data {otherData}, model {model}).", error);
+        Assert.StartsWith($"error: Shape mismatch: the data has sequences of 4 steps x {Features} features ({4 * Features} values per row) but the model expects {Steps * Features} inputs, trained on sequences of {Steps} steps x {Features} features (data {otherData}, model {model}).", error);
     }
 
     [Fact]

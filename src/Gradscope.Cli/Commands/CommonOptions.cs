@@ -105,7 +105,8 @@ internal static class CommonOptions
         var loaded = ModelFile.Load<T>(modelPath, activation, spec);
         if (seqLen is not null && !Data.Sequences.SequenceTaskData.IsTask(data))
             throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {data}.");
-        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? loaded.Sequence?.Length, Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
+        CheckTaskLength(data, seqLen);
+        var dataset = LoadData(data, new DataOptions { Label = label, Seed = seed, SequenceLength = seqLen ?? LengthFor(loaded.Sequence, data), Count = samples ?? (Data.Sequences.SequenceTaskData.IsTask(data) ? DefaultSequenceSamples : null) });
         if (loaded.Spec.Recurrent is not null)
             loaded = BindSequences(loaded, dataset, data, modelPath);
         int inputs = loaded.Spec.InputWidth;
@@ -117,6 +118,25 @@ internal static class CommonOptions
         return (loaded, dataset);
     }
 
+    /// <summary>A <c>--seq-len</c> the task cannot draw (adding needs T of at least 6) is bad usage naming the option.</summary>
+    public static void CheckTaskLength(string data, int? seqLen)
+    {
+        if (seqLen is not { } length || !Data.Sequences.SequenceTaskData.IsTask(data))
+            return;
+        try
+        {
+            Data.Sequences.SequenceTasks.Create(data, length);
+        }
+        catch (GradscopeException ex)
+        {
+            throw new UsageException($"--seq-len {length}: {ex.Message}");
+        }
+    }
+
+    // The model's length is the task's only on the task it was trained on (copy's T = 2 means nothing to adding, which needs 6).
+    private static int? LengthFor(SequenceShape? trained, string data) =>
+        trained is { Task: { } task } && string.Equals(task, data.Trim(), StringComparison.OrdinalIgnoreCase) ? trained.Length : null;
+
     // A recurrent network reads sequences of any length, with the features per step it was built for.
     private static LoadedModel<T> BindSequences<T>(LoadedModel<T> loaded, Dataset dataset, string data, string modelPath)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -124,7 +144,7 @@ internal static class CommonOptions
         if (dataset.Sequence is not { } sequence)
             throw new GradscopeException($"Shape mismatch: the model's first layer is {loaded.Spec.Recurrent!.Cell}, which reads sequences, but {data} holds flat rows (model {modelPath}); give a sequence task or an .npz/.safetensors file with x [N, T, F].");
         if (sequence.Features != loaded.Spec.InputSize)
-            throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize} (data {data}, model {modelPath}).");
+            throw new GradscopeException($"Shape mismatch: the data has {sequence.Features} features per step but the model expects {loaded.Spec.InputSize}{TrainedOn(loaded.Sequence)} (data {data}, model {modelPath}).");
         return loaded.WithSteps(sequence.Steps);
     }
 
@@ -134,7 +154,7 @@ internal static class CommonOptions
         : $"{dataset.FeatureCount} features";
 
     private static string TrainedOn(SequenceShape? sequence) =>
-        sequence is null ? string.Empty : $", trained on sequences of {sequence.Steps} steps x {sequence.Features} features";
+        sequence is null ? string.Empty : $", trained on {(sequence.Task is { } task ? task + " " : string.Empty)}sequences of {sequence.Steps} steps x {sequence.Features} features";
 
     // The statistics come from the model file, so a value they cannot standardize is the file's fault.
     private static Dataset Standardize(Standardizer standardizer, Dataset dataset, string modelPath)

@@ -51,6 +51,25 @@ internal static class DiagnoseTrace
         if (run.Trace.LayerCount == 0)
             throw new GradscopeException($"{path}: the trace's header lists no layers: nothing to diagnose.");
         var (diagnosisContext, init) = TraceDiagnosis.ContextFor(run);
-        return new Result(run, diagnosisContext, init, Diagnosis.Run(diagnosisContext));
+        return new Result(run, diagnosisContext, init, WithRecordedThroughTime(Diagnosis.Run(diagnosisContext), run));
+    }
+
+    // A trace holds no gradient through time, so the rules cannot judge a recurrent layer's memory
+    // from it; the VanishingThroughTime finding the recording run wrote into it is the judgment there is.
+    private static DiagnosisReport WithRecordedThroughTime(DiagnosisReport report, RunRecord run)
+    {
+        if (run.Trace.ThroughTime.Count > 0)
+            return report;
+        var findings = new List<Finding>(report.Findings);
+        foreach (var finding in run.Findings)
+        {
+            if (finding.Kind == FindingKind.VanishingThroughTime)
+                findings.Add(finding);
+        }
+
+        if (findings.Count == report.Findings.Count)
+            return report;
+        findings.Sort((a, b) => b.Severity.CompareTo(a.Severity));
+        return new DiagnosisReport(findings);
     }
 }

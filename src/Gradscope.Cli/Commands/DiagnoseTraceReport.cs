@@ -22,11 +22,40 @@ internal static class DiagnoseTraceReport
         var early = result.Context.Early(LayerStat.DeltaRms);
         GradientChart.For([early]).Write(terminal, early, run.Trace.LayerNames);
         FindingsView.Write(terminal, result.Report, result.Code);
+        if (ThroughTimeNotJudged(run) is { } notJudged)
+            terminal.Text(notJudged);
         if (fixes is { Outcomes.Count: > 0 })
             FixTableView.Write(terminal, fixes.Outcomes);
         else if (fixes?.Unavailable is { } why)
             terminal.Text($"--try-fixes: {why}");
         terminal.Line(result.Report.Healthy ? "[green]healthy[/]" : "[red]not healthy: a finding of severity error is present (exit code 1)[/]");
+    }
+
+    // A trace holds each layer's statistics per step but not the gradient through time that the
+    // VanishingThroughTime rule measures (train and diagnose --model do), so a recurrent layer's
+    // "no findings" here says nothing about its memory; say so rather than let it read as healthy.
+    private static string? ThroughTimeNotJudged(RunRecord run)
+    {
+        if (run.Trace.ThroughTime.Count > 0)
+            return null;
+        var recurrent = new List<LayerRef>();
+        foreach (var layer in run.Layers)
+        {
+            if (layer.Kind.ToLowerInvariant() is "rnn" or "lstm" or "gru")
+                recurrent.Add(layer.Layer);
+        }
+
+        if (recurrent.Count == 0)
+            return null;
+        string layers = FindingsView.LayerList(recurrent);
+        foreach (var finding in run.Findings)
+        {
+            if (finding.Kind == FindingKind.VanishingThroughTime)
+                return $"the trace holds no gradient through time for {layers}: VanishingThroughTime is the finding the recording run wrote into it.";
+        }
+
+        return $"not judged: the trace holds no gradient through time for {layers}, so vanishing through time (VanishingThroughTime) is not diagnosed from it; "
+              + "`gradscope train` and `gradscope diagnose --model` measure it.";
     }
 
     public static void Json(TextWriter output, string path, DiagnoseTrace.Result result, TraceFixes.Outcome? fixes)

@@ -13,7 +13,9 @@ internal static class LayerReport
     public static void Table(Terminal terminal, string network, Dataset data, InspectionResult result, InspectionMode mode, NetworkFacts? facts = null)
     {
         terminal.Line($"[bold]Gradscope inspect[/]  network {Markup.Escape(network)}, {data.Count} rows of {Markup.Escape(data.Name)}, {ModeName(mode)} mode");
-        terminal.Text($"loss (mean softmax cross-entropy): {result.Loss:G6}");
+        // The pass scores a regression task's targets by their mean squared error (Inspection.Run).
+        string loss = data.Regression is null ? "mean softmax cross-entropy" : "mean squared error";
+        terminal.Text($"loss ({loss}): {result.Loss:G6}");
         var table = Terminal.NewTable(terminal.Plain, "layer", "grad_norm", "bias_grad_norm", "delta_rms", "act_mean", "act_std", "flat region");
         for (int i = 0; i < result.Layers.Count; i++)
         {

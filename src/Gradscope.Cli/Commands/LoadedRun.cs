@@ -1,6 +1,7 @@
 using System.Numerics;
 using Gradscope.Data;
 using Gradscope.Lab.Runs;
+using Gradscope.Losses;
 using Gradscope.Optimizers;
 using Gradscope.Serialization;
 using Gradscope.Training;
@@ -26,6 +27,7 @@ internal static class LoadedRun
             Data = new DataSpec { Source = data.Name, Label = label, TestSplit = 0, Standardize = false },
             Seed = seed,
             DType = typeof(T) == typeof(double) ? NumberType.Float64 : NumberType.Float32,
+            Loss = data.Regression is null ? LossKind.CrossEntropy : LossKind.MeanSquaredError,
         };
         return RunLayerPaths.Pin(spec);
     }

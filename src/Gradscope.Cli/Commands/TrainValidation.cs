@@ -68,6 +68,7 @@ internal static class TrainValidation
         OptionChecks.AtLeast(options.SequenceLength, 1, "--seq-len");
         if (options.SequenceLength is not null && !Gradscope.Data.Sequences.SequenceTaskData.IsTask(config.Data))
             throw new UsageException($"--seq-len applies to the sequence tasks (adding, copy, temporal-order), not to --data {config.Data}.");
+        CommonOptions.CheckTaskLength(config.Data, options.SequenceLength);
         OptionChecks.AtLeast(options.Classes, 2, "--classes");
         OptionChecks.NonNegative(options.Noise, "--noise");
 

@@ -4,11 +4,12 @@ using Gradscope.Serialization.Safetensors;
 
 namespace Gradscope.Serialization;
 
-/// <summary>What a model file says about the sequences its recurrent network was trained on.</summary>
+/// <summary>What a model file says about the sequences its network was trained on.</summary>
 public static partial class ModelFile
 {
     /// <summary>
-    /// Metadata key holding, for a recurrent network, the sequences it was trained on as JSON:
+    /// Metadata key holding, for a network trained on sequences (a recurrent one, or a dense one
+    /// that reads them flat), the sequences it was trained on as JSON:
     /// <c>{"steps": 50, "features": 2, "task": "adding"}</c> (<c>task</c> only for a built-in task;
     /// <c>length</c>, the task's T, only where the rows are longer than T: the copy task's
     /// <c>{"steps": 70, "features": 10, "task": "copy", "length": 50}</c>).
@@ -52,6 +53,16 @@ public static partial class ModelFile
         catch (JsonException ex)
         {
             throw new GradscopeException($"{source} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    // A dense network reads a sequence flat: its input width must be steps times features.
+    private static void CheckFlatSequence(SequenceShape sequence, int inputs, string path)
+    {
+        if ((long)sequence.Steps * sequence.Features != inputs)
+        {
+            throw new GradscopeException(
+                $"{path}: metadata '{SequenceKey}' says sequences of {sequence.Steps} steps x {sequence.Features} features, but the network's first layer takes {inputs} inputs.");
         }
     }
 

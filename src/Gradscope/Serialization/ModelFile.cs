@@ -77,8 +77,10 @@ public static partial class ModelFile
             metadata[ClassesKey] = ClassesJson(classes, spec.OutputSize);
         if (interrupted)
             metadata[InterruptedKey] = "true";
-        if (spec.Recurrent is not null)
-            metadata[SequenceKey] = SequenceJson(sequence ?? new SequenceShape(spec.Steps, spec.InputSize));
+        // A dense network trained on a sequence task reads its rows flat, but the task and length
+        // still say how to draw data it fits, so inspect and diagnose need no --seq-len either.
+        if ((sequence ?? (spec.Recurrent is null ? null : new SequenceShape(spec.Steps, spec.InputSize))) is { } shape)
+            metadata[SequenceKey] = SequenceJson(shape);
         return metadata;
     }
 
@@ -132,8 +134,10 @@ public static partial class ModelFile
 
         var network = described.BuildUninitialized<T>();
         LoadStateDict(network, file, path, architecture);
-        var sequence = described.Recurrent is null ? null : ReadSequence(file, path);
-        if (sequence is not null)
+        var sequence = ReadSequence(file, path);
+        if (sequence is not null && described.Recurrent is null)
+            CheckFlatSequence(sequence, described.InputWidth, path);
+        else if (sequence is not null)
         {
             described = described with { Steps = sequence.Steps };
             Recurrent.SequenceLayer<T>.SetSteps(network, sequence.Steps);

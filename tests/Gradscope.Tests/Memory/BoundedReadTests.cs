@@ -131,4 +131,16 @@ public sealed class BoundedReadTests
 
         Assert.Equal("the teacher data set of 1000000 rows needs about 84.0 MB, but 10.0 MB are allowed by GRADSCOPE_MEMORY_LIMIT.", ex.Message);
     }
+
+    [Fact]
+    public void CopyTask_RowsWiderThanTheLength_AreCountedBeforeDrawing()
+    {
+        // 64 sequences of T + 20 = 1020 steps x 10 features, held twice (the draw's batch and the
+        // rows): about 10 MB, where 8 values per step of T would say 4 MB.
+        using var limit = MemoryBudget.Override(6_000_000);
+
+        var ex = Assert.Throws<MemoryLimitException>(() => DatasetCatalog.Load("copy", new DataOptions { Count = 64, SequenceLength = 1000 }));
+
+        Assert.StartsWith("the copy task of 64 sequences of 1020 steps x 10 features needs about 10.", ex.Message, StringComparison.Ordinal);
+    }
 }

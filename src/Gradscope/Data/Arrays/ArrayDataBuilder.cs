@@ -94,7 +94,7 @@ internal static class ArrayDataBuilder
         if (!(y.Shape.Length == 1 || column) || y.Shape[0] != count)
         {
             throw new GradscopeException(
-                $"{source}: y has shape {y.ShapeText} but x has shape {x.ShapeText}; y must hold one integer label per sequence of x, shape [{count}].");
+                $"{source}: y has shape {y.ShapeText} but x has shape {x.ShapeText}; y must be [{count}] (one label per sequence) or [{count}, {steps}] (one per step).");
         }
 
         CheckFinite(x, source);

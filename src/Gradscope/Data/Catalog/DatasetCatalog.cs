@@ -40,7 +40,7 @@ public static class DatasetCatalog
         {
             int samples = options.Count ?? Sequences.SequenceTaskData.DefaultSamples;
             int length = options.SequenceLength ?? DefaultSequenceLength;
-            MemoryBudget.Ensure(ByteCounts.DataSet(samples, length * 8), $"the {nameOrPath} task of {samples} sequences");
+            EnsureTaskFits(Sequences.SequenceTaskData.RowTask(nameOrPath, length), samples);
             return Sequences.SequenceTaskData.Create(nameOrPath, length, samples, options.Seed);
         }
 
@@ -51,6 +51,16 @@ public static class DatasetCatalog
             "mnist" => LoadIdx("mnist", Dataset.NumberedNames(string.Empty, 10), options),
             _ => LoadFile(nameOrPath, options),
         };
+    }
+
+    // A task's rows are its longest draw (the copy task: T + 20 steps) times its features per step,
+    // and a draw holds them twice: the generator's batch and the rows it is copied into.
+    private static void EnsureTaskFits(Sequences.ISequenceTask task, int samples)
+    {
+        long values = ByteCounts.Product(2, task.MaxLength, task.InputSize);
+        MemoryBudget.Ensure(
+            ByteCounts.Sum(ByteCounts.DataSet(samples, values), ByteCounts.Product(samples, task.MaxLength, sizeof(int))),
+            $"the {task.Name} task of {samples} sequences of {task.MaxLength} steps x {task.InputSize} features");
     }
 
     /// <summary>True for the generated sets (spiral ... teacher), whose every option is the caller's choice.</summary>

@@ -30,14 +30,20 @@ public static class SequenceTaskData
     {
         if (samples < 1)
             throw new GradscopeException($"A sequence task needs at least 1 sample; got {samples}.");
+        return new FreshTaskRows(RowTask(name, length), samples, seed).Rows;
+    }
+
+    /// <summary>Task <paramref name="name"/> at length <paramref name="length"/> as rows of a data set hold it: every sequence of one fixed length.</summary>
+    /// <exception cref="GradscopeException">The task is unknown or the length out of range.</exception>
+    internal static ISequenceTask RowTask(string name, int length)
+    {
         var task = SequenceTasks.Create(name, length);
-        task = task switch
+        return task switch
         {
             AddingProblem => new AddingProblem(length) { FixedLength = true },
             TemporalOrder => new TemporalOrder(length) { FixedLength = true },
             _ => task,
         };
-        return new FreshTaskRows(task, samples, seed).Rows;
     }
 
     /// <summary>
