@@ -55,9 +55,9 @@ public sealed class ManyToManyCommandTests
     }
 
     [Theory]
-    [InlineData("copy", """{"layers": [{"type": "lstm", "hidden": 8, "sequence": "last"}]}""", "(layer 0, lstm) has \"sequence\": \"last\"")]
+    [InlineData("copy", """{"layers": [{"type": "lstm", "hidden": 8, "sequence": "last"}]}""", "(layer 1, type lstm) has \"sequence\": \"last\"")]
     [InlineData("copy", """{"layers": [{"type": "dense", "units": 8}]}""", "it has no recurrent layer")]
-    [InlineData("adding", """{"layers": [{"type": "lstm", "hidden": 8, "sequence": "all"}]}""", "(layer 0, lstm) has \"sequence\": \"all\"")]
+    [InlineData("adding", """{"layers": [{"type": "lstm", "hidden": 8, "sequence": "all"}]}""", "(layer 1, type lstm) has \"sequence\": \"all\"")]
     public void Train_NetworkOutputNotMatchingTheTask_IsBadDataNamingTheLayersSequence(string task, string json, string expected)
     {
         string spec = Write(CliRunner.TempDir(), "net.json", json);

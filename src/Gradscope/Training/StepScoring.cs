@@ -39,6 +39,8 @@ internal static class StepScoring
     /// <summary>
     /// The last recurrent layer of <paramref name="model"/>, which decides whether the network
     /// outputs one row per sequence or one per step, and its index in the layer list; null for none.
+    /// Recurrent layers come first, so the index plus one is the layer's number in tables and
+    /// findings ("layer 1").
     /// </summary>
     public static (SequenceLayer<T> Layer, int Index)? LastRecurrent<T>(Sequential<T> model)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -62,7 +64,7 @@ internal static class StepScoring
         if (data.StepLabels is not null && !perStep)
         {
             string network = last is { } l
-                ? $"its last recurrent layer (layer {l.Index}, {l.Layer.Kind}) has \"sequence\": \"last\" and outputs one row per sequence; set \"sequence\": \"all\""
+                ? $"its last recurrent layer (layer {l.Index + 1}, type {l.Layer.Kind}) has \"sequence\": \"last\" and outputs one row per sequence; set \"sequence\": \"all\""
                 : "it has no recurrent layer; start it with one with \"sequence\": \"all\"";
             throw new GradscopeException($"The {role} data ({data.Name}) has a label for every step (many-to-many), but the network cannot output them: {network}.");
         }
@@ -70,7 +72,7 @@ internal static class StepScoring
         if (data.StepLabels is null && perStep)
         {
             var (layer, index) = last!.Value;
-            throw new GradscopeException($"The network's last recurrent layer (layer {index}, {layer.Kind}) has \"sequence\": \"all\" and outputs every step, but the {role} data ({data.Name}) has one {(data.Regression is null ? "label" : "target")} per sequence; set \"sequence\": \"last\".");
+            throw new GradscopeException($"The network's last recurrent layer (layer {index + 1}, type {layer.Kind}) has \"sequence\": \"all\" and outputs every step, but the {role} data ({data.Name}) has one {(data.Regression is null ? "label" : "target")} per sequence; set \"sequence\": \"last\".");
         }
     }
 }

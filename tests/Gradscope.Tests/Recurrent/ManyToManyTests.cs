@@ -67,7 +67,7 @@ public sealed class ManyToManyTests
 
         var ex = Assert.Throws<GradscopeException>(() => Trainer(network, 4).Train(data));
 
-        Assert.Contains("layer 0, lstm", ex.Message);
+        Assert.Contains("layer 1, type lstm", ex.Message);
         Assert.Contains("\"sequence\": \"last\"", ex.Message);
         Assert.Contains("set \"sequence\": \"all\"", ex.Message);
     }
@@ -80,7 +80,7 @@ public sealed class ManyToManyTests
 
         var ex = Assert.Throws<GradscopeException>(() => Trainer(network, 4).Train(data));
 
-        Assert.Contains("layer 1, gru", ex.Message);
+        Assert.Contains("(layer 2, type gru)", ex.Message);
         Assert.Contains("set \"sequence\": \"last\"", ex.Message);
     }
 
