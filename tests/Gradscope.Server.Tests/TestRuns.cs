@@ -9,7 +9,7 @@ internal static class TestRuns
 {
     public static string TempStore() => Path.Combine(Directory.CreateTempSubdirectory("gradscope-server-test-").FullName, "gradscope.db");
 
-    public static RunSpec Config() => new Cli.Commands.RunFlags { Data = "spiral", Hidden = [8, 8], Activation = "tanh", Epochs = 1, BatchSize = 32, Seed = 3 }.ToSpec();
+    public static RunSpec Config() => new RunFlags { Data = "spiral", Hidden = [8, 8], Activation = "tanh", Epochs = 1, BatchSize = 32, Seed = 3 }.ToSpec();
 
     /// <summary>The value of statistic <paramref name="stat"/> of layer <paramref name="layer"/> at step <paramref name="step"/>: smooth, with a spike at every 997th step.</summary>
     public static double Value(int stat, int layer, int step) =>

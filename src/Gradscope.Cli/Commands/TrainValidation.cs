@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gradscope.Data;
 using Gradscope.Data.Catalog;
 using Gradscope.Initialization;
+using Gradscope.Lab.Runs;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
 

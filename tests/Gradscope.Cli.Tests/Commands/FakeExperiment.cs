@@ -1,4 +1,3 @@
-using Gradscope.Cli.Commands;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Experiments;
 using Gradscope.Lab.Runs;

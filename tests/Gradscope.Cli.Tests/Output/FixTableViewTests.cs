@@ -1,7 +1,7 @@
-using Gradscope.Cli.Commands;
 using Gradscope.Cli.Output;
 using Gradscope.Diagnostics;
 using Gradscope.Lab.Fixes;
+using Gradscope.Lab.Runs;
 
 namespace Gradscope.Cli.Tests.Output;
 

@@ -1,19 +1,20 @@
 using Gradscope.Activations;
 using Gradscope.Data;
 using Gradscope.Initialization;
-using Gradscope.Lab.Runs;
 using Gradscope.Losses;
 using Gradscope.Optimizers;
 using Gradscope.Training;
 
-namespace Gradscope.Cli.Commands;
+namespace Gradscope.Lab.Runs;
 
 /// <summary>
-/// The run options of <c>train</c> (and <c>demo</c>'s runs) as given, before they become a
-/// <see cref="RunSpec"/> at the command's edge (<see cref="ToSpec"/>): the only place the names
-/// and texts of the flags are parsed. Nothing past the edge sees this record.
+/// A run as <c>gradscope train</c>'s flags name it (names and texts, "auto" init), before it
+/// becomes a <see cref="RunSpec"/> at the command's edge (<see cref="ToSpec"/>): the only place the
+/// names and texts of the flags are parsed. Nothing past the edge takes this record; tests that
+/// describe many small runs tersely write them this way too. Not sealed, so a test may add a
+/// conversion of its own.
 /// </summary>
-internal sealed record RunFlags
+public record RunFlags
 {
     /// <summary>Data set name or file path: CSV, .npz or .safetensors (see <see cref="Gradscope.Data.Catalog.DatasetCatalog"/>).</summary>
     public string Data { get; init; } = "spiral";

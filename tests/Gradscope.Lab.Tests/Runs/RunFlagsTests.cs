@@ -1,9 +1,8 @@
-using Gradscope.Cli.Commands;
 using Gradscope.Lab.Runs;
 using Gradscope.Optimizers;
 using Gradscope.Training;
 
-namespace Gradscope.Cli.Tests.Commands;
+namespace Gradscope.Lab.Tests.Runs;
 
 // train's flags become a RunSpec once, at the command's edge; these are the conversions.
 public sealed class RunFlagsTests
