@@ -42,6 +42,25 @@ public sealed class RunSpecCommandTests
         Assert.Equal(a.RootElement.GetProperty("spec").GetRawText(), b.RootElement.GetProperty("spec").GetRawText());
     }
 
+    [Theory]
+    [InlineData("--norm", "batch")]
+    [InlineData("--activation", "tanh")]
+    [InlineData("--layers", "3x8")]
+    [InlineData("--residual", null)]
+    [InlineData("--dropout", "0.1")]
+    public void ModelSpec_WithALayoutFlag_IsBadUsageInsteadOfBeingIgnored(string option, string? value)
+    {
+        string spec = Path.Combine(CliRunner.TempDir(), "net.json");
+        File.WriteAllText(spec, """{"layers": [{"type": "dense", "units": 8}, {"type": "activation", "name": "sigmoid"}]}""");
+        string[] flag = value is null ? [option] : [option, value];
+
+        var (exit, output, error) = CliRunner.Run(["train", "--model-spec", spec, .. flag, "--epochs", "1", "--no-store"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith($"error: {option} cannot be combined with --model-spec: the model spec '{spec}' defines the hidden layers.", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RunSpec_WithARunFlag_IsBadUsage()
     {

@@ -129,6 +129,9 @@ internal sealed class TrainOptions
         WeightDecay, Schedule, Loss, Epochs, BatchSize, MaxSteps, TestSplit, NoStandardize, ClipNorm, ClipValue, Seed, Dtype,
     ];
 
+    /// <summary>The options that build the hidden layers; a model spec replaces them, so giving one beside --model-spec is bad usage.</summary>
+    public IEnumerable<Option> Layout => [Layers, Activation, Norm, Residual, Dropout];
+
     public IEnumerable<Option> All =>
     [
         Data, DataDir, Label, Samples, SeqLen, Classes, Noise, Layers, Activation, Norm, Residual, Dropout, ModelSpec, Init, Optimizer, LearningRate, Momentum,

@@ -17,6 +17,7 @@ internal static class TrainSpec
     {
         if (parsed.GetValue(o.RunSpec) is not { } path)
         {
+            RefuseLayoutBeside(o, parsed);
             var flags = TrainCommand.ToFlags(o, parsed);
             var described = CommonOptions.AsUsage(() => flags.ToSpec());
             return new TrainRun(described, flags.ModelSpecSource, $"train: {flags.DescribeLayers()}, {flags.Activation}, {flags.Init}", flags.ModelSpec is null);
@@ -38,6 +39,18 @@ internal static class TrainSpec
         }
 
         return new TrainRun(spec, path + ": network", $"train: {Title(spec)}", false);
+    }
+
+    // A model spec defines every hidden layer; a layout flag beside it would be silently ignored.
+    private static void RefuseLayoutBeside(TrainOptions o, ParseResult parsed)
+    {
+        if (parsed.GetValue(o.ModelSpec) is not { } spec)
+            return;
+        foreach (var option in o.Layout)
+        {
+            if (parsed.GetResult(option) is { Implicit: false })
+                throw new UsageException($"{option.Name} cannot be combined with --model-spec: the model spec '{spec}' defines the hidden layers. Write the layer into the spec, or drop --model-spec.");
+        }
     }
 
     /// <summary>Prints the run description <paramref name="spec"/>; exit code 0.</summary>
