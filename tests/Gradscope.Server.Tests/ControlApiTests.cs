@@ -119,6 +119,9 @@ public sealed class ControlApiTests
 
         using var over = await harness.PostJson($"/api/runs/{ended}/pause", "");
         Assert.Contains("ended", (await ServerHarness.Problem(over, 409)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var stopEnded = await harness.PostJson($"/api/runs/{ended}/stop", "");
+        Assert.Equal(HttpStatusCode.OK, stopEnded.StatusCode); // stopping is idempotent
+        Assert.Contains($"\"id\":\"{ended}\"", await stopEnded.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var notHosted = await harness.PostJson($"/api/runs/{foreign}/stop", "");
         Assert.Contains("not started by this server", (await ServerHarness.Problem(notHosted, 409)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         using var unknown = await harness.PostJson("/api/runs/0000000000000000000000000Z/stop", "");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gradscope.Lab.Live;
+using Gradscope.Lab.Store;
 using Gradscope.Server.Hosting;
 
 namespace Gradscope.Server.Api;
@@ -43,11 +44,16 @@ internal static class ControlApi
     private static async Task<IResult> Control(string id, RunControl command, DashboardState state, CancellationToken aborted)
     {
         var host = state.RequireHost();
-        string runId = state.Store.Resolve(id).Record.Id;
+        var record = state.Store.Resolve(id).Record;
+        string runId = record.Id;
         var before = host.State(runId);
         return host.Control(runId, command) switch
         {
             ControlOutcome.NotHosted => throw ApiProblem.Conflict($"run '{runId}' was not started by this server: it cannot be steered from here."),
+
+            // Stopping is idempotent: a run that has ended is stopped. A page whose stream has not
+            // yet said "end" stops a run that just finished; the answer is its final state.
+            ControlOutcome.Ended when command == RunControl.Stop => State(runId, host.State(runId) ?? new HostedRunState(runId, RunStore.StatusName(record.Status), 0, 0)),
             ControlOutcome.Ended => throw ApiProblem.Conflict($"run '{runId}' has already ended."),
             _ => State(runId, await Settled(host, runId, command, before, aborted).ConfigureAwait(false)),
         };
