@@ -162,13 +162,19 @@ def compare(reference, other):
     return relative(loss, other_loss), worst, names_agree and len(other_grads) == len(grads)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(doc, prefix):
+    """The cross-check scripts' command line (--gradscope, --work) and the work folder, created."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gradscope", required=True, help="the gradscope executable (src/Gradscope.Cli/bin/Release/net10.0/Gradscope.Cli)")
     parser.add_argument("--work", default=None, help="folder for the files (default: a temporary one)")
     args = parser.parse_args()
-    work = args.work or tempfile.mkdtemp(prefix="gradscope-torch-layouts-")
+    work = args.work or tempfile.mkdtemp(prefix=prefix)
     os.makedirs(work, exist_ok=True)
+    return args, work
+
+
+def main():
+    args, work = arguments(__doc__, "gradscope-torch-layouts-")
     rng = numpy.random.default_rng(3)
     x = rng.standard_normal((ROWS, INPUTS)).astype(numpy.float32)
     y = numpy.arange(ROWS) % CLASSES

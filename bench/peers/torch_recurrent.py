@@ -21,12 +21,10 @@ Prints one line per case and dtype with the largest differences, and exits 1 whe
 Run with Debian's python3-torch: /usr/bin/python3 bench/peers/torch_recurrent.py --gradscope PATH [--work DIR]
 This is not part of the unit tests.
 """
-import argparse
 import copy
 import json
 import os
 import subprocess
-import tempfile
 
 import numpy
 import torch
@@ -34,37 +32,25 @@ import torch.nn.functional as F
 from torch import nn
 
 from crosscheck import relative
-from torch_layouts import write_state_dict
+from torch_layouts import arguments, write_state_dict
 
 TOLERANCE = {"float64": 1e-10, "float32": 1e-4}
 FEATURES, HIDDEN, CLASSES, ROWS = 3, 5, 3, 16
 LENGTHS = (7, 40)
 
 
-class ManyToOne(nn.Module):
-    """A recurrent layer read at its last step, then a linear head: the layout the model spec names."""
+class Single(nn.Module):
+    """A recurrent layer, then a linear head reading its last step (logits [N, C]) or every step ([N, T, C])."""
 
-    def __init__(self, rnn):
+    def __init__(self, rnn, per_step):
         super().__init__()
         self.rnn = rnn
         self.head = nn.Linear(HIDDEN, CLASSES)
+        self.per_step = per_step
 
     def forward(self, x):
         output, _ = self.rnn(x)
-        return self.head(output[:, -1])
-
-
-class ManyToMany(nn.Module):
-    """A recurrent layer whose every step goes to a linear head: logits [N, T, C]."""
-
-    def __init__(self, rnn):
-        super().__init__()
-        self.rnn = rnn
-        self.head = nn.Linear(HIDDEN, CLASSES)
-
-    def forward(self, x):
-        output, _ = self.rnn(x)
-        return self.head(output)
+        return self.head(output if self.per_step else output[:, -1])
 
 
 class Stacked(nn.Module):
@@ -95,7 +81,7 @@ def cell(kind, inputs):
 
 def single(kind, per_step):
     rnn, layer = cell(kind, FEATURES)
-    model = ManyToMany(rnn) if per_step else ManyToOne(rnn)
+    model = Single(rnn, per_step)
     return model, [{**layer, "module": "rnn", "hidden": HIDDEN, "sequence": "all" if per_step else "last"}], per_step
 
 
@@ -182,12 +168,7 @@ def compare(reference, other):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gradscope", required=True, help="the gradscope executable (src/Gradscope.Cli/bin/Release/net10.0/Gradscope.Cli)")
-    parser.add_argument("--work", default=None, help="folder for the files (default: a temporary one)")
-    args = parser.parse_args()
-    work = args.work or tempfile.mkdtemp(prefix="gradscope-torch-recurrent-")
-    os.makedirs(work, exist_ok=True)
+    args, work = arguments(__doc__, "gradscope-torch-recurrent-")
     rng = numpy.random.default_rng(5)
 
     ok = True

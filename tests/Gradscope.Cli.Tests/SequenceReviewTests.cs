@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Gradscope.Tests.Data;
 
@@ -104,10 +105,7 @@ public sealed class SequenceReviewTests
     [Fact]
     public void Inspect_CopyModelOnTheAddingTask_NamesTheTaskTheModelWasTrainedOn()
     {
-        string dir = CliRunner.TempDir();
-        string spec = Write(dir, "gru.json", """{"layers": [{"type": "gru", "module": "rnn", "hidden": 4, "sequence": "all"}]}"""), model = Path.Combine(dir, "copy.safetensors");
-        var (trained, _, trainError) = CliRunner.Run("train", "--data", "copy", "--seq-len", "6", "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
-        Assert.True(trained == 0, trainError);
+        string model = TrainedCopyModel(seqLen: 6);
 
         var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "16");
 
@@ -118,10 +116,7 @@ public sealed class SequenceReviewTests
     [Fact]
     public void Inspect_ShortCopyModelOnTheAddingTask_DoesNotPassCopysLengthToAdding()
     {
-        string dir = CliRunner.TempDir();
-        string spec = Write(dir, "gru.json", """{"layers": [{"type": "gru", "module": "rnn", "hidden": 4, "sequence": "all"}]}"""), model = Path.Combine(dir, "copy.safetensors");
-        var (trained, _, trainError) = CliRunner.Run("train", "--data", "copy", "--seq-len", "2", "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
-        Assert.True(trained == 0, trainError);
+        string model = TrainedCopyModel(seqLen: 2);
 
         var (exit, _, error) = CliRunner.Run("inspect", "--model", model, "--data", "adding", "--samples", "16");
 
@@ -161,5 +156,15 @@ public sealed class SequenceReviewTests
         string path = Path.Combine(dir, name);
         File.WriteAllText(path, text);
         return path;
+    }
+
+    // A one-step GRU(all) model of the copy task at length seqLen, saved in a temporary folder.
+    private static string TrainedCopyModel(int seqLen)
+    {
+        string dir = CliRunner.TempDir();
+        string spec = Write(dir, "gru.json", """{"layers": [{"type": "gru", "module": "rnn", "hidden": 4, "sequence": "all"}]}"""), model = Path.Combine(dir, "copy.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", "copy", "--seq-len", seqLen.ToString(CultureInfo.InvariantCulture), "--samples", "16", "--model-spec", spec, "--max-steps", "1", "--save", model, "--no-store");
+        Assert.True(trained == 0, trainError);
+        return model;
     }
 }

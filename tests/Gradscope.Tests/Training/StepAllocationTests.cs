@@ -82,9 +82,7 @@ public sealed class StepAllocationTests
                 new TrainerOptions { BatchSize = 128 });
             trainer.AddObserver(new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: 4 * Steps));
             Assert.Equal(GemmWorkers.HasWorkers, trainer.SplitsBatches);
-            int[] batch = new int[128];
-            for (int i = 0; i < batch.Length; i++)
-                batch[i] = i * 2;
+            int[] batch = Batch(128, stride: 2);
             for (int i = 0; i < 5; i++)
                 trainer.Step(data, batch);
 
@@ -118,24 +116,7 @@ public sealed class StepAllocationTests
             new TrainerOptions { BatchSize = 32 });
         if (monitored)
             trainer.AddObserver(new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: (3 * Steps) + 16));
-        int[] batch = new int[32];
-        for (int i = 0; i < batch.Length; i++)
-            batch[i] = i * 4;
-        for (int i = 0; i < 5; i++)
-            trainer.Step(data, batch);
-
-        long allocated = -1;
-        double loss = 0;
-        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Steps; i++)
-                loss = trainer.Step(data, batch);
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(double.IsFinite(loss), $"loss {loss}");
-        Assert.Equal(0, allocated);
+        AssertSteadyStepsAllocateNothing(trainer, data, Batch(32, stride: 4));
     }
 
     private static void RunOnThread(Action body)
@@ -163,9 +144,7 @@ public sealed class StepAllocationTests
         var spec = new NetworkSpec(20, [256, 256], 3, Activation.Parse("tanh"));
         var model = spec.Build<float>(Initializer.Parse("he-normal"), new SeededRandom(1));
         data = SyntheticData.Blobs(256, 3, 20, 0.5, seed: 2);
-        batch = new int[64];
-        for (int i = 0; i < batch.Length; i++)
-            batch[i] = i * 3;
+        batch = Batch(64, stride: 3);
         return new Trainer<float>(
             model,
             Loss.Parse<float>("cross-entropy"),
@@ -187,17 +166,26 @@ public sealed class StepAllocationTests
             new TrainerOptions { BatchSize = 64 });
         if (monitored)
             trainer.AddObserver(new GradientMonitor<float>(model, MonitorOptions.For(MonitorPreset.Cheap), expectedSteps: (3 * Steps) + 16)); // room for every measured window: a trace that grows allocates
-        int[] batch = new int[64];
-        for (int i = 0; i < batch.Length; i++)
-            batch[i] = i * 3;
+        AssertSteadyStepsAllocateNothing(trainer, data, Batch(64, stride: 3));
+    }
 
+    // Rows 0, stride, 2 * stride, ... of the data set.
+    private static int[] Batch(int size, int stride)
+    {
+        int[] batch = new int[size];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = i * stride;
+        return batch;
+    }
+
+    // Five warm-up steps, then windows of Steps steps. The runtime may allocate on this thread once
+    // while the steps' code is recompiled at a higher tier (seen as about 1 KB in one window on a
+    // loaded CI machine): a step that allocates would do so in every window, so the step passes
+    // when one of three windows allocates nothing.
+    private static void AssertSteadyStepsAllocateNothing(Trainer<float> trainer, Dataset data, int[] batch)
+    {
         for (int i = 0; i < 5; i++)
             trainer.Step(data, batch);
-
-        // The runtime may allocate on this thread once while the steps' code is recompiled at a
-        // higher tier (seen as about 1 KB in one window on a loaded CI machine): a step that
-        // allocates would do so in every window, so the step passes when one window of Steps
-        // steps allocates nothing.
         long allocated = -1;
         double loss = 0;
         for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
