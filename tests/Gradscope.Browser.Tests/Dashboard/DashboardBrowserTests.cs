@@ -100,7 +100,9 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
     public async Task Playground_StartedRun_GrowsTheHeatmapLive()
     {
         await using var page = await DashboardPage.Open(fixture);
-        await page.Go("/playground?data=spiral&depth=12&width=8&activation=tanh&epochs=60&batch=16");
+        // 600 epochs (27,000 steps): long enough that the page sees the run before it ends. With 60, a
+        // fast machine finished all 2,700 steps before the first column was drawn, and it never grew.
+        await page.Go("/playground?data=spiral&depth=12&width=8&activation=tanh&epochs=600&batch=16");
         await page.Page.Locator("#play-start").ClickAsync();
 
         int first = await Columns(page, "#play-heatmap", 1);
